@@ -1,0 +1,365 @@
+"""`python -m analysis` / `narrative`: subcommands over the library; domain errors become one line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from analysis.errors import NarrativeError
+
+EXIT_OK, EXIT_NOTHING_DONE, EXIT_ERROR = 0, 1, 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return EXIT_ERROR
+    try:
+        return args.handler(args)
+    except NarrativeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", default=argparse.SUPPRESS,
+                        help="database file (default: $NARRATIVE_DB, else data/narrative.duckdb)")  # fmt: skip
+    parser = argparse.ArgumentParser(
+        prog="narrative", parents=[common],
+        description="Narrative Tone: how the media story about a listed company shifts, against its share price.",
+    )  # fmt: skip
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("setup", parents=[common], help="build the database from the bundled data and score it")
+    p.add_argument("--no-snownlp", action="store_true", help="leave the snownlp signal out")
+    p.set_defaults(handler=cmd_setup)
+
+    p = sub.add_parser("ingest", parents=[common], help="ingest article files and folders")
+    p.add_argument("paths", nargs="+", help="files or folders (recursive): txt, md, html, jsonl, csv")
+    p.add_argument("--format", choices=["text", "json"], default="text", dest="output")
+    p.set_defaults(handler=cmd_ingest)
+
+    p = sub.add_parser("score", parents=[common], help="score articles in a new run (incremental by default)")
+    p.add_argument("--force", action="store_true", help="rescore every article")
+    p.add_argument("--ticker", default="1810.HK")
+    p.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
+    p.add_argument("--no-snownlp", action="store_true", help="leave the slow snownlp signal out of this run")
+    p.add_argument("--format", choices=["text", "json"], default="text", dest="output")
+    p.set_defaults(handler=cmd_score)
+
+    p = sub.add_parser("stats", parents=[common], help="article count, prices and the current scoring run")
+    p.add_argument("--ticker", default="1810.HK")
+    p.add_argument("--format", choices=["text", "json"], default="text", dest="output")
+    p.set_defaults(handler=cmd_stats)
+
+    p = sub.add_parser("runs", parents=[common], help="the latest scoring runs")
+    p.add_argument("--limit", type=int, default=10)
+    p.set_defaults(handler=cmd_runs)
+
+    p = sub.add_parser("export", parents=[common], help="one row per article, with its current score")
+    p.add_argument("--format", choices=["csv", "jsonl"], default="csv")
+    p.add_argument("--out", help="file to write (default: standard output)")
+    p.add_argument("--ticker", default="1810.HK")
+    p.set_defaults(handler=cmd_export)
+
+    prices = sub.add_parser("prices", parents=[common], help="import, fetch or list daily prices")
+    psub = prices.add_subparsers(dest="prices_command", metavar="ACTION")
+    p = psub.add_parser("import", parents=[common], help="import a price CSV (Yahoo, akshare or date,close)")
+    p.add_argument("csv")
+    p.add_argument("--ticker", required=True)
+    p.set_defaults(handler=cmd_prices_import)
+    p = psub.add_parser("fetch", parents=[common], help="fetch prices online with yfinance (extra [online])")
+    p.add_argument("--ticker", required=True)
+    p.add_argument("--start", type=date.fromisoformat)
+    p.add_argument("--end", type=date.fromisoformat)
+    p.set_defaults(handler=cmd_prices_fetch)
+    p = psub.add_parser("stats", parents=[common], help="rows and date range per ticker")
+    p.set_defaults(handler=cmd_prices_stats)
+
+    p = sub.add_parser("classify", parents=[common],
+                       help='score JSON lines {"id":..,"text":..} from stdin; no database needed')  # fmt: skip
+    p.add_argument("--ticker", default="1810.HK")
+    p.add_argument("--no-snownlp", action="store_true")
+    p.set_defaults(handler=cmd_classify)
+
+    p = sub.add_parser("eval", parents=[common], help="measure the scorers against labelled data")
+    p.add_argument("--sentences", type=Path, help="sentences CSV (id,file,text,label,frame,rationale)")
+    p.add_argument("--articles", type=Path, help="articles CSV (file,...,stance,frames)")
+    p.add_argument("--articles-dir", type=Path, help="folder the articles CSV's files are relative to")
+    p.add_argument("--format", choices=["text", "json"], default="text", dest="output")
+    p.set_defaults(handler=cmd_eval)
+
+    p = sub.add_parser("report", parents=[common], help="the narrative in brief: shifts, lead/lag, event study")
+    p.add_argument("--ticker", default="1810.HK")
+    p.add_argument("--from", dest="date_from", type=date.fromisoformat)
+    p.add_argument("--to", dest="date_to", type=date.fromisoformat)
+    p.add_argument("--source", nargs="+", dest="sources")
+    p.add_argument("--format", choices=["text", "json"], default="text", dest="output")
+    p.set_defaults(handler=cmd_report)
+
+    p = sub.add_parser("bench", parents=[common], help="benchmark on a synthetic corpus (writes bench/results.json)")
+    p.add_argument("--articles", type=int, default=100_000)
+    p.add_argument("--quick", action="store_true", help="2,000 articles: a smoke test")
+    p.add_argument("--no-snownlp", action="store_true")
+    p.set_defaults(handler=cmd_bench)
+    return parser
+
+
+def _store(args):
+    from analysis.store import Store, resolve_db_path
+
+    return Store(resolve_db_path(getattr(args, "db", None)))
+
+
+def _progress_printer(label: str):
+    """A one-line progress bar on a terminal, a line every 10% elsewhere."""
+    tty = sys.stderr.isatty()
+    state = {"last": -1, "t0": time.perf_counter()}
+
+    def show(done: int, total: int, message: str) -> None:
+        if total <= 0:
+            return
+        pct = int(100 * done / total)
+        if tty:
+            bar = "#" * (pct // 4)
+            print(f"\r{label} [{bar:<25}] {done}/{total}", end="", file=sys.stderr, flush=True)
+            if done >= total:
+                print(file=sys.stderr)
+        elif pct // 10 != state["last"] // 10 or done >= total:
+            state["last"] = pct
+            print(f"{label}: {done}/{total} ({pct}%)", file=sys.stderr, flush=True)
+
+    return show
+
+
+def _print_json(data) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def cmd_setup(args) -> int:
+    from analysis.pipeline import setup
+
+    report = setup(_store(args), progress=_progress_printer("setup"), use_snownlp=not args.no_snownlp)
+    ingest = report.get("ingest")
+    if ingest:
+        print(f"ingested {ingest['added']} articles from {ingest['files']} files")
+        for line in ingest["problems"]:
+            print(f"  rejected: {line}")
+    if report["prices_loaded"]:
+        print(f"loaded bundled prices: {', '.join(report['prices_loaded'])}")
+    if "score" in report:
+        score = report["score"]
+        print(f"scoring run {score['run_id']}: scored {score['scored']} of {score['articles']} articles "
+              f"in {score['seconds']:.1f}s")  # fmt: skip
+    if "score_error" in report:
+        print(f"scoring: {report['score_error']}")
+    print(f"database: {report['db']}")
+    return EXIT_OK
+
+
+def cmd_ingest(args) -> int:
+    from analysis.pipeline import ingest_paths
+
+    missing = [p for p in args.paths if not Path(p).exists()]
+    for path in missing:
+        print(f"error: {path}: no such file or folder", file=sys.stderr)
+    present = [p for p in args.paths if Path(p).exists()]
+    summary = ingest_paths(_store(args), present)
+    if args.output == "json":
+        _print_json(summary.as_dict() | {"missing": missing})
+    else:
+        for problem in summary.problems:
+            print(f"rejected: {problem}", file=sys.stderr)
+        for warning in summary.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        line = f"{summary.files} files: {len(summary.added)} articles added"
+        if summary.already_stored:
+            line += f", {len(summary.already_stored)} already stored (nothing added for them)"
+        if summary.near_duplicates:
+            line += f", {summary.near_duplicates} linked as near-duplicates"
+        if summary.problems:
+            line += f", {len(summary.problems)} rejected"
+        print(line)
+    if summary.added or summary.already_stored:
+        return EXIT_OK
+    return EXIT_NOTHING_DONE
+
+
+def cmd_score(args) -> int:
+    from analysis.pipeline import score_store
+
+    summary = score_store(
+        _store(args), ticker=args.ticker, force=args.force, workers=args.workers,
+        use_snownlp=not args.no_snownlp, progress=_progress_printer("scoring"),
+    )  # fmt: skip
+    if args.output == "json":
+        _print_json(summary.as_dict())
+        return EXIT_OK
+    run = summary.run
+    print(f"run {run.run_id} ({run.scorer} {run.version}, config {run.config_hash[:12]}): "
+          f"scored {summary.scored} articles, {summary.total_articles - summary.scored} unchanged, "
+          f"in {summary.seconds:.1f}s")  # fmt: skip
+    return EXIT_OK
+
+
+def cmd_stats(args) -> int:
+    stats = _store(args).stats(ticker=args.ticker)
+    if args.output == "json":
+        _print_json(stats)
+        return EXIT_OK
+    print(f"database: {stats['db']} (schema {stats['schema_version']})")
+    print(f"articles: {stats['articles']} ({stats['duplicates']} near-duplicates)")
+    print("  by language: " + ", ".join(f"{k} {v}" for k, v in stats["by_language"].items()))
+    print("  by date basis: " + ", ".join(f"{k} {v}" for k, v in stats["by_published_basis"].items()))
+    for row in stats["prices"]:
+        print(f"prices {row['ticker']}: {row['rows']} days {row['first']}..{row['last']}, last close "
+              f"{row['last_close']}")  # fmt: skip
+    run = stats["current_run"]
+    if run:
+        print(f"current run: {run['run_id']} ({run['scorer']} {run['version']}), finished {run['finished_at']:%Y-%m-%d "
+              f"%H:%M:%S}, articles scored {run['n_scored']} (reused {run['n_reused']})")  # fmt: skip
+    else:
+        print("current run: none (run `python -m analysis score`)")
+    return EXIT_OK
+
+
+def cmd_runs(args) -> int:
+    for run in _store(args).runs(args.limit):
+        seconds = f"{run.seconds:.1f}s" if run.seconds is not None else "-"
+        print(f"{run.run_id:>4} {run.status:<9} {run.ticker:<8} {run.scorer} {run.version} "
+              f"{run.started_at:%Y-%m-%d %H:%M:%S} scored={run.n_scored} {seconds} {run.message or ''}")  # fmt: skip
+    return EXIT_OK
+
+
+EXPORT_COLUMNS = ["id", "path", "title", "source", "published", "published_basis", "language", "duplicate_of",
+                  "tone", "label", "frames"]  # fmt: skip
+
+
+def cmd_export(args) -> int:
+    frame = _store(args).export_frame(ticker=args.ticker)
+    columns = EXPORT_COLUMNS + [c for c in frame.columns if c not in EXPORT_COLUMNS]
+    frame = frame[columns]
+    out = args.out or sys.stdout
+    if args.format == "csv":
+        frame.to_csv(out, index=False)
+    else:
+        frame.to_json(out, orient="records", lines=True, force_ascii=False, date_format="iso")
+    if args.out:
+        print(f"wrote {len(frame)} articles to {args.out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_prices_import(args) -> int:
+    from analysis.pipeline import import_price_file
+
+    rows, warnings = import_price_file(_store(args), Path(args.csv), ticker=args.ticker)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(f"imported {rows} days of {args.ticker} from {args.csv}")
+    return EXIT_OK
+
+
+def cmd_prices_fetch(args) -> int:
+    from analysis.prices import fetch_prices
+
+    frame = fetch_prices(args.ticker, start=args.start, end=args.end)
+    rows = _store(args).replace_prices(args.ticker, frame, source="yfinance")
+    print(f"fetched {rows} days of {args.ticker}")
+    return EXIT_OK
+
+
+def cmd_prices_stats(args) -> int:
+    for row in _store(args).price_stats():
+        print(f"{row['ticker']}: {row['rows']} days {row['first']}..{row['last']}, last close {row['last_close']}")
+    return EXIT_OK
+
+
+def cmd_classify(args) -> int:
+    from analysis.classify import classify_lines
+    from analysis.scoring import load_scorer
+
+    scorer = load_scorer(ticker=args.ticker, use_snownlp=not args.no_snownlp)
+    for result in classify_lines(sys.stdin, scorer):
+        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+    return EXIT_OK
+
+
+def cmd_eval(args) -> int:
+    from analysis.evaluate import evaluate_articles, evaluate_sentences, format_eval_text
+    from analysis.scoring import load_scorer
+
+    if not args.sentences and not args.articles:
+        print("error: give --sentences CSV and/or --articles CSV --articles-dir DIR", file=sys.stderr)
+        return EXIT_ERROR
+    scorer = load_scorer()
+    result: dict = {}
+    if args.sentences:
+        result["sentences"] = evaluate_sentences(args.sentences, scorer)
+    if args.articles:
+        articles_dir = args.articles_dir or args.articles.parent
+        result["articles"] = evaluate_articles(args.articles, articles_dir, scorer, prepare=_prepare_with_ingest)
+        from analysis.ingest.evaluate import evaluate_metadata
+
+        result["metadata"] = evaluate_metadata(args.articles, articles_dir)
+    if args.output == "json":
+        _print_json(result)
+    else:
+        print(format_eval_text(result))
+    return EXIT_OK
+
+
+def _prepare_with_ingest(raw: str) -> tuple[str, str, str]:
+    """Clean an evaluation article the way ingest cleans a real one."""
+    from analysis.ingest import ingest_record
+
+    article = ingest_record(raw, path="<eval>", fmt="txt")
+    return article.text, article.text_simplified, article.language
+
+
+def cmd_report(args) -> int:
+    from analysis.report import build_report, format_report_text
+    from analysis.store import ArticleFilter
+
+    store = _store(args)
+    filters = ArticleFilter(ticker=args.ticker, date_from=args.date_from, date_to=args.date_to,
+                            sources=tuple(args.sources) if args.sources else None)  # fmt: skip
+    report = _build_report(store, filters)
+    if args.output == "json":
+        _print_json(report)
+    else:
+        print(format_report_text(report))
+    return EXIT_OK
+
+
+def _build_report(store, filters) -> dict:
+    from analysis.price_mentions import check_price_mentions
+    from analysis.report import build_report
+
+    articles = store.scored_articles(filters)
+    evidence = store.evidence(filters)
+    prices = store.prices()
+    mentions = check_price_mentions(store.article_texts_frame(filters), prices, ticker=filters.ticker)
+    return build_report(articles, evidence, prices, mentions, ticker=filters.ticker, date_from=filters.date_from,
+                        date_to=filters.date_to, sources=filters.sources)  # fmt: skip
+
+
+def cmd_bench(args) -> int:
+    from analysis.bench import run_benchmark
+
+    n = 2_000 if args.quick else args.articles
+    results = run_benchmark(n_articles=n, quick=args.quick, use_snownlp=not args.no_snownlp)
+    _print_json(results)
+    return EXIT_OK

@@ -1,0 +1,61 @@
+"""The product's own errors: every failure a user can cause is one of these, translated at the edge."""
+
+from __future__ import annotations
+
+
+class NarrativeError(Exception):
+    """Base of every domain error; the CLI prints it as one line and exits non-zero."""
+
+
+class InputError(NarrativeError):
+    """An input file, row or field cannot be used; the message names where and why."""
+
+    def __init__(self, message: str, *, path: str | None = None, row: int | None = None, field: str | None = None):
+        self.path = path
+        self.row = row
+        self.field = field
+        where = ""
+        if path:
+            where = str(path)
+            if row is not None:
+                where += f":{row}"
+        if field:
+            where += f" [{field}]" if where else f"[{field}]"
+        super().__init__(f"{where}: {message}" if where else message)
+        self.reason = message
+
+
+class DecodeError(InputError):
+    """Bytes that are not text in any encoding we read (binary, or undecodable)."""
+
+
+class EmptyInputError(InputError):
+    """A file or row with no article text once chrome is removed."""
+
+
+class PriceDataError(InputError):
+    """A price file or row that cannot be imported (bad date, number, or inconsistent bar)."""
+
+
+class ConfigError(NarrativeError):
+    """A configuration file (frames, companies, lexicons) is missing or malformed."""
+
+
+class StoreError(NarrativeError):
+    """The database cannot be opened or used (locked, newer schema, corrupt)."""
+
+
+class DatabaseLockedError(StoreError):
+    """Another process holds the database's write lock beyond the bounded wait."""
+
+
+class SchemaVersionError(StoreError):
+    """The database was written by a newer version of the product than this one."""
+
+
+class ScoringRunError(NarrativeError):
+    """A scoring run could not start or finish (another run is going, or it failed)."""
+
+
+class OfflineError(NarrativeError):
+    """A network fetch was asked for, but the network or the optional extra is missing."""

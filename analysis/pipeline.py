@@ -1,0 +1,261 @@
+"""Stages joined up: files → articles in the store, and scoring runs over the store.
+
+The same functions serve the CLI, the dashboard's buttons and the benchmark; progress is reported
+through a plain callback so no caller needs to know how the other shows it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from analysis import DATA_DIR
+from analysis.errors import NarrativeError
+from analysis.models import Article, ArticleScore, Problem
+from analysis.store import RunInfo, Store
+
+Progress = Callable[[int, int, str], None]  # (done, total, message)
+
+BATCH_SIZE = 200
+
+
+@dataclass
+class IngestSummary:
+    """What an ingest did: counts, and every file or row it could not take."""
+
+    files: int = 0
+    added: list[str] = field(default_factory=list)
+    already_stored: list[str] = field(default_factory=list)
+    near_duplicates: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def fatal_problems(self) -> list[Problem]:
+        return [p for p in self.problems if p.fatal]
+
+    def as_dict(self) -> dict:
+        return {
+            "files": self.files,
+            "added": len(self.added),
+            "already_stored": len(self.already_stored),
+            "near_duplicates": self.near_duplicates,
+            "problems": [str(p) for p in self.problems],
+            "warnings": [str(p) for p in self.warnings],
+        }
+
+
+def ingest_paths(
+    store: Store, paths: Iterable[str | Path], *, progress: Progress | None = None, batch_size: int = 500
+) -> IngestSummary:
+    """Ingest files and folders; good files are stored even when others fail."""
+    from analysis.ingest import ingest_file, iter_paths, load_manifest
+
+    summary = IngestSummary()
+    files = list(iter_paths(paths))
+    manifests: dict[Path, object] = {}
+    pending: list[Article] = []
+    known = store.known_fingerprints()
+    for done, path in enumerate(files, 1):
+        folder = path.parent
+        if folder not in manifests:
+            manifests[folder] = load_manifest(folder)
+        result = ingest_file(path, manifest=manifests[folder])
+        summary.files += 1
+        _sort_problems(summary, result.problems)
+        pending.extend(result.articles)
+        if len(pending) >= batch_size:
+            known = _store_batch(store, pending, known, summary)
+            pending = []
+        if progress:
+            progress(done, len(files), str(path))
+    if pending:
+        _store_batch(store, pending, known, summary)
+    return summary
+
+
+def ingest_uploads(store: Store, uploads: Sequence[tuple[str, bytes]]) -> IngestSummary:
+    """Ingest uploaded (name, bytes) pairs: the dashboard's upload widget."""
+    from analysis.ingest import ingest_bytes
+
+    summary = IngestSummary()
+    articles: list[Article] = []
+    for name, data in uploads:
+        result = ingest_bytes(data, name=name)
+        summary.files += 1
+        _sort_problems(summary, result.problems)
+        articles.extend(result.articles)
+    if articles:
+        _store_batch(store, articles, store.known_fingerprints(), summary)
+    return summary
+
+
+def _sort_problems(summary: IngestSummary, problems: Iterable[Problem]) -> None:
+    for problem in problems:
+        (summary.problems if problem.fatal else summary.warnings).append(problem)
+
+
+def _store_batch(
+    store: Store, articles: list[Article], known: list[tuple[str, int]], summary: IngestSummary
+) -> list[tuple[str, int]]:
+    from analysis.ingest import link_near_duplicates
+
+    existing = store.existing_ids(a.id for a in articles)
+    fresh = [a for a in articles if a.id not in existing]
+    linked = link_near_duplicates(fresh, known)
+    summary.near_duplicates += sum(1 for a in linked if a.duplicate_of)
+    added, skipped = store.add_articles(linked)
+    summary.added.extend(added)
+    summary.already_stored.extend(a.id for a in articles if a.id in existing)
+    summary.already_stored.extend(skipped)
+    return known + [(a.id, a.simhash) for a in linked if a.duplicate_of is None and a.id in set(added)]
+
+
+# -- scoring ---------------------------------------------------------------------------------------
+@dataclass
+class ScoreSummary:
+    """What a scoring run did."""
+
+    run: RunInfo | None
+    scored: int
+    total_articles: int
+    seconds: float
+    skipped_reason: str | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "run_id": self.run.run_id if self.run else None,
+            "scorer": self.run.scorer if self.run else None,
+            "version": self.run.version if self.run else None,
+            "scored": self.scored,
+            "articles": self.total_articles,
+            "seconds": round(self.seconds, 3),
+            "note": self.skipped_reason,
+        }
+
+
+_worker_scorer = None
+
+
+def _init_worker(ticker: str, use_snownlp: bool, data_dir: str | None) -> None:
+    global _worker_scorer
+    from analysis.scoring import load_scorer
+
+    _worker_scorer = load_scorer(Path(data_dir) if data_dir else None, ticker=ticker, use_snownlp=use_snownlp)
+
+
+def _score_batch(rows: list[tuple[str, str, str, str]]) -> list[ArticleScore]:
+    return [_worker_scorer.score_article(i, text, simplified, language) for i, text, simplified, language in rows]
+
+
+def default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def score_store(
+    store: Store,
+    *,
+    ticker: str = "1810.HK",
+    force: bool = False,
+    workers: int | None = None,
+    use_snownlp: bool = True,
+    data_dir: Path | None = None,
+    progress: Progress | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> ScoreSummary:
+    """Score what needs it (everything with force) in a new run that becomes current only when complete."""
+    from analysis.scoring import load_scorer
+
+    started = time.perf_counter()
+    scorer = load_scorer(data_dir, ticker=ticker, use_snownlp=use_snownlp)
+    ids = store.articles_to_score(ticker=ticker, config_hash=scorer.config_hash, force=force)
+    total_articles = store.article_count()
+    run_id = store.start_run(
+        ticker=ticker, scorer=scorer.name, version=scorer.version, config_hash=scorer.config_hash,
+        options={"force": force, "snownlp": use_snownlp, "workers": workers or default_workers()},
+    )  # fmt: skip
+    try:
+        if progress:
+            progress(0, len(ids), f"run {run_id}: {len(ids)} of {total_articles} articles to score")
+        batches = [ids[i : i + batch_size] for i in range(0, len(ids), batch_size)]
+        n_workers = workers or default_workers()
+        done = 0
+        if n_workers > 1 and len(ids) > batch_size:
+            # forkserver: the dashboard is multi-threaded, and fork() under threads can deadlock.
+            ctx = multiprocessing.get_context("forkserver" if os.name != "nt" else "spawn")
+            init = (ticker, use_snownlp, str(data_dir) if data_dir else None)
+            with ctx.Pool(n_workers, initializer=_init_worker, initargs=init) as pool:
+                # At most two batches per worker in flight: the corpus is never held in memory at once.
+                queue: deque = deque()
+                pending = iter(batches)
+
+                def submit() -> None:
+                    batch = next(pending, None)
+                    if batch is not None:
+                        queue.append(pool.apply_async(_score_batch, (store.article_texts(batch),)))
+
+                for _ in range(2 * n_workers):
+                    submit()
+                while queue:
+                    scores = queue.popleft().get()
+                    submit()
+                    store.write_scores(run_id, scores)
+                    done += len(scores)
+                    if progress:
+                        progress(done, len(ids), f"run {run_id}: scored {done}/{len(ids)}")
+        else:
+            for batch in batches:
+                scores = [scorer.score_article(*row) for row in store.article_texts(batch)]
+                store.write_scores(run_id, scores)
+                done += len(scores)
+                if progress:
+                    progress(done, len(ids), f"run {run_id}: scored {done}/{len(ids)}")
+        run = store.finish_run(run_id, n_articles=total_articles)
+    except BaseException as exc:
+        store.fail_run(run_id, f"{type(exc).__name__}: {exc}")
+        raise
+    return ScoreSummary(run=run, scored=done, total_articles=total_articles, seconds=time.perf_counter() - started)
+
+
+# -- first start -----------------------------------------------------------------------------------
+BUNDLED_ARTICLES = DATA_DIR / "articles"
+BUNDLED_PRICES = {"1810.HK": DATA_DIR / "prices" / "1810.HK.csv", "HSI": DATA_DIR / "prices" / "HSI.csv"}
+
+
+def import_price_file(store: Store, path: Path, *, ticker: str) -> tuple[int, list[str]]:
+    """Import one price CSV all-or-nothing; returns (rows, warnings about the data)."""
+    from analysis.prices import check_against_existing, parse_price_csv
+
+    frame = parse_price_csv(Path(path), name=str(path))
+    warnings = check_against_existing(frame, store.prices([ticker]))
+    rows = store.replace_prices(ticker, frame, source=Path(path).name)
+    return rows, warnings
+
+
+def ensure_bundled_prices(store: Store) -> list[str]:
+    """Load the bundled price files for tickers with no prices yet."""
+    have = {row["ticker"] for row in store.price_stats()}
+    loaded = []
+    for ticker, path in BUNDLED_PRICES.items():
+        if ticker not in have and path.exists():
+            import_price_file(store, path, ticker=ticker)
+            loaded.append(ticker)
+    return loaded
+
+
+def setup(store: Store, *, progress: Progress | None = None, use_snownlp: bool = True) -> dict:
+    """Build the embedded database from the bundled data when missing, then score what needs it."""
+    report: dict = {"db": str(store.path)}
+    if store.article_count() == 0:
+        report["ingest"] = ingest_paths(store, [BUNDLED_ARTICLES], progress=progress).as_dict()
+    report["prices_loaded"] = ensure_bundled_prices(store)
+    try:
+        report["score"] = score_store(store, progress=progress, use_snownlp=use_snownlp).as_dict()
+    except NarrativeError as exc:
+        report["score_error"] = str(exc)
+    return report

@@ -1,3 +1,6 @@
+"""`python -m analysis`: the CLI."""
+
 from analysis.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -228,8 +228,9 @@ def cmd_stats(args) -> int:
               f"{row['last_close']}")  # fmt: skip
     run = stats["current_run"]
     if run:
-        print(f"current run: {run['run_id']} ({run['scorer']} {run['version']}), finished {run['finished_at']:%Y-%m-%d "
-              f"%H:%M:%S}, articles scored {run['n_scored']} (reused {run['n_reused']})")  # fmt: skip
+        finished = f"{run['finished_at']:%Y-%m-%d %H:%M:%S}"
+        print(f"current run: {run['run_id']} ({run['scorer']} {run['version']}), finished {finished}, "
+              f"articles scored {run['n_scored']} (reused {run['n_reused']})")  # fmt: skip
     else:
         print("current run: none (run `python -m analysis score`)")
     return EXIT_OK
@@ -330,7 +331,7 @@ def _prepare_with_ingest(raw: str) -> tuple[str, str, str]:
 
 
 def cmd_report(args) -> int:
-    from analysis.report import build_report, format_report_text
+    from analysis.report import format_report_text
     from analysis.store import ArticleFilter
 
     store = _store(args)

@@ -160,7 +160,7 @@ def resolve_db_path(arg: str | os.PathLike | None = None) -> Path:
     return Path(env) if env else DEFAULT_DB
 
 
-_HOLDER = re.compile(r"held in (?P<holder>.+?)(?:\)|\.|$)", re.S)
+_HOLDER = re.compile(r"held in (?P<holder>.+?\(PID \d+\))")
 
 
 class Store:

@@ -1,0 +1,69 @@
+"""Concurrent use: a locked database is waited for, then reported with its holder."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from analysis.errors import DatabaseLockedError
+from analysis.store import Store
+from tests.conftest import make_article
+
+HOLD = """
+import duckdb, sys, time
+con = duckdb.connect(sys.argv[1])
+con.execute("CREATE TABLE IF NOT EXISTS held (x INTEGER)")
+print("holding", flush=True)
+time.sleep(float(sys.argv[2]))
+"""
+
+
+def _hold(path, seconds: float) -> subprocess.Popen:
+    proc = subprocess.Popen([sys.executable, "-c", HOLD, str(path), str(seconds)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "holding"
+    return proc
+
+
+def test_a_writer_gives_up_after_a_bounded_wait_and_names_the_holder(tmp_path):
+    path = tmp_path / "locked.duckdb"
+    Store(path).article_count()
+    holder = _hold(path, 30)
+    try:
+        started = time.monotonic()
+        with pytest.raises(DatabaseLockedError) as info:
+            Store(path, lock_timeout=1).add_articles([make_article("小米")])
+        assert time.monotonic() - started < 10
+        assert "locked" in str(info.value) and str(holder.pid) in str(info.value)
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_a_writer_waits_for_a_short_lock_and_then_succeeds(tmp_path):
+    path = tmp_path / "busy.duckdb"
+    Store(path).article_count()
+    holder = _hold(path, 1.5)
+    try:
+        added, _ = Store(path, lock_timeout=20).add_articles([make_article("小米市值突破万亿")])
+        assert len(added) == 1
+    finally:
+        holder.wait()
+
+
+def test_the_cli_reports_a_locked_database_in_one_line(tmp_path):
+    path = tmp_path / "locked.duckdb"
+    Store(path).article_count()
+    holder = _hold(path, 30)
+    try:
+        env = os.environ | {"NARRATIVE_DB": str(path), "NARRATIVE_LOCK_TIMEOUT": "1"}
+        result = subprocess.run([sys.executable, "-m", "analysis", "stats"], capture_output=True, text=True,
+                                env=env, timeout=60)
+        assert result.returncode != 0
+        assert "locked by" in result.stderr and "Traceback" not in result.stderr
+    finally:
+        holder.kill()
+        holder.wait()

@@ -42,7 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("setup", parents=[common], help="build the database from the bundled data and score it")
+    p = sub.add_parser(
+        "setup", parents=[common], help="build the database from the bundled data and score it"
+    )
     p.add_argument("--no-snownlp", action="store_true", help="leave the snownlp signal out")
     p.set_defaults(handler=cmd_setup)
 
@@ -101,7 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "json"], default="text", dest="output")
     p.set_defaults(handler=cmd_eval)
 
-    p = sub.add_parser("report", parents=[common], help="the narrative in brief: shifts, lead/lag, event study")
+    p = sub.add_parser(
+        "report", parents=[common], help="the narrative in brief: shifts, lead/lag, event study"
+    )
     p.add_argument("--ticker", default="1810.HK")
     p.add_argument("--from", dest="date_from", type=date.fromisoformat)
     p.add_argument("--to", dest="date_to", type=date.fromisoformat)
@@ -109,7 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "json"], default="text", dest="output")
     p.set_defaults(handler=cmd_report)
 
-    p = sub.add_parser("bench", parents=[common], help="benchmark on a synthetic corpus (writes bench/results.json)")
+    p = sub.add_parser(
+        "bench", parents=[common], help="benchmark on a synthetic corpus (writes bench/results.json)"
+    )
     p.add_argument("--articles", type=int, default=100_000)
     p.add_argument("--quick", action="store_true", help="2,000 articles: a smoke test")
     p.add_argument("--no-snownlp", action="store_true")
@@ -283,7 +289,9 @@ def cmd_prices_fetch(args) -> int:
 
 def cmd_prices_stats(args) -> int:
     for row in _store(args).price_stats():
-        print(f"{row['ticker']}: {row['rows']} days {row['first']}..{row['last']}, last close {row['last_close']}")
+        print(
+            f"{row['ticker']}: {row['rows']} days {row['first']}..{row['last']}, last close {row['last_close']}"
+        )
     return EXIT_OK
 
 
@@ -311,7 +319,9 @@ def cmd_eval(args) -> int:
         result["sentences"] = evaluate_sentences(args.sentences, scorer)
     if args.articles:
         articles_dir = args.articles_dir or args.articles.parent
-        result["articles"] = evaluate_articles(args.articles, articles_dir, scorer, prepare=_prepare_with_ingest)
+        result["articles"] = evaluate_articles(
+            args.articles, articles_dir, scorer, prepare=_prepare_with_ingest
+        )
         from analysis.ingest.evaluate import evaluate_metadata
 
         result["metadata"] = evaluate_metadata(args.articles, articles_dir)

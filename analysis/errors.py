@@ -10,7 +10,9 @@ class NarrativeError(Exception):
 class InputError(NarrativeError):
     """An input file, row or field cannot be used; the message names where and why."""
 
-    def __init__(self, message: str, *, path: str | None = None, row: int | None = None, field: str | None = None):
+    def __init__(
+        self, message: str, *, path: str | None = None, row: int | None = None, field: str | None = None
+    ):
         self.path = path
         self.row = row
         self.field = field

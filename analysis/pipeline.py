@@ -21,7 +21,10 @@ from analysis.store import RunInfo, Store
 
 Progress = Callable[[int, int, str], None]  # (done, total, message)
 
-BATCH_SIZE = 200
+# Articles per scoring batch: each batch is one short write transaction.
+BATCH_SIZE = int(os.environ.get("NARRATIVE_BATCH_SIZE", "200"))
+# Articles per ingest transaction: a killed ingest loses at most the batch in flight, never half a row.
+INGEST_BATCH_SIZE = int(os.environ.get("NARRATIVE_INGEST_BATCH", "500"))
 
 
 @dataclass
@@ -51,7 +54,11 @@ class IngestSummary:
 
 
 def ingest_paths(
-    store: Store, paths: Iterable[str | Path], *, progress: Progress | None = None, batch_size: int = 500
+    store: Store,
+    paths: Iterable[str | Path],
+    *,
+    progress: Progress | None = None,
+    batch_size: int = INGEST_BATCH_SIZE,
 ) -> IngestSummary:
     """Ingest files and folders; good files are stored even when others fail."""
     from analysis.ingest import ingest_file, iter_paths, load_manifest
@@ -150,7 +157,9 @@ def _init_worker(ticker: str, use_snownlp: bool, data_dir: str | None) -> None:
 
 
 def _score_batch(rows: list[tuple[str, str, str, str]]) -> list[ArticleScore]:
-    return [_worker_scorer.score_article(i, text, simplified, language) for i, text, simplified, language in rows]
+    return [
+        _worker_scorer.score_article(i, text, simplified, language) for i, text, simplified, language in rows
+    ]
 
 
 def default_workers() -> int:
@@ -219,7 +228,9 @@ def score_store(
     except BaseException as exc:
         store.fail_run(run_id, f"{type(exc).__name__}: {exc}")
         raise
-    return ScoreSummary(run=run, scored=done, total_articles=total_articles, seconds=time.perf_counter() - started)
+    return ScoreSummary(
+        run=run, scored=done, total_articles=total_articles, seconds=time.perf_counter() - started
+    )
 
 
 # -- first start -----------------------------------------------------------------------------------

@@ -222,7 +222,9 @@ class Store:
 
     # -- schema -----------------------------------------------------------------------------------
     def _migrate(self, con: duckdb.DuckDBPyConnection) -> None:
-        con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP)")
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP)"
+        )
         row = con.execute("SELECT max(version) FROM schema_version").fetchone()
         current = row[0] or 0
         if current > SCHEMA_VERSION:
@@ -304,7 +306,8 @@ class Store:
         """(id, text, text_simplified, language) for the given ids, in that order."""
         with self.connect() as con:
             rows = con.execute(
-                "SELECT id, text, text_simplified, language FROM articles WHERE list_contains(?, id)", [list(ids)]
+                "SELECT id, text, text_simplified, language FROM articles WHERE list_contains(?, id)",
+                [list(ids)],
             ).fetchall()
         by_id = {r[0]: r for r in rows}
         return [by_id[i] for i in ids if i in by_id]
@@ -330,7 +333,11 @@ class Store:
         return len(data)
 
     def prices(
-        self, tickers: Sequence[str] | None = None, *, date_from: date | None = None, date_to: date | None = None
+        self,
+        tickers: Sequence[str] | None = None,
+        *,
+        date_from: date | None = None,
+        date_to: date | None = None,
     ) -> pd.DataFrame:
         """Daily bars, sorted by ticker and date."""
         with self.connect() as con:
@@ -422,7 +429,9 @@ class Store:
             ).fetchone()
             if status != "running":
                 raise ScoringRunError(f"scoring run {run_id} is {status}, it cannot be finished")
-            n_scored = con.execute("SELECT count(*) FROM article_scores WHERE run_id = ?", [run_id]).fetchone()[0]
+            n_scored = con.execute(
+                "SELECT count(*) FROM article_scores WHERE run_id = ?", [run_id]
+            ).fetchone()[0]
             con.execute(
                 "DELETE FROM current_scores WHERE ticker = ? AND article_id IN "
                 "(SELECT article_id FROM article_scores WHERE run_id = ?)",
@@ -468,9 +477,7 @@ class Store:
                 f"n_scored, n_reused, options, message FROM scoring_runs {where}",
                 params,
             ).fetchall()
-        return [
-            RunInfo(*r[:11], options=json.loads(r[11]) if r[11] else {}, message=r[12]) for r in rows
-        ]
+        return [RunInfo(*r[:11], options=json.loads(r[11]) if r[11] else {}, message=r[12]) for r in rows]
 
     # -- scored views -----------------------------------------------------------------------------
     def scored_articles(self, filters: ArticleFilter | None = None) -> pd.DataFrame:
@@ -494,7 +501,9 @@ class Store:
             frame[column] = pd.to_datetime(frame[column])
         return frame
 
-    def evidence(self, filters: ArticleFilter | None = None, *, article_id: str | None = None) -> pd.DataFrame:
+    def evidence(
+        self, filters: ArticleFilter | None = None, *, article_id: str | None = None
+    ) -> pd.DataFrame:
         """Frame hits of the current scores, for the filtered articles or one article."""
         f = filters or ArticleFilter()
         sql = f"""
@@ -516,7 +525,7 @@ class Store:
         """The current sentence scores of one article, in order."""
         with self.connect() as con:
             return con.execute(
-                "SELECT t.idx AS index, t.start_char AS start, t.end_char AS \"end\", t.text, t.tone, t.label, "
+                'SELECT t.idx AS index, t.start_char AS start, t.end_char AS "end", t.text, t.tone, t.label, '
                 "t.confidence, t.relevance, t.frames, t.snownlp FROM current_scores c "
                 "JOIN sentence_scores t ON t.run_id = c.run_id AND t.article_id = c.article_id "
                 "WHERE c.ticker = ? AND c.article_id = ? ORDER BY t.idx",
@@ -560,13 +569,23 @@ class Store:
     def facets(self, *, ticker: str = "1810.HK") -> dict:
         """What the filters can offer: sources, languages, frames and the date bounds."""
         with self.connect() as con:
-            sources = [r[0] for r in con.execute(
-                "SELECT DISTINCT coalesce(source, '(unknown)') FROM articles ORDER BY 1").fetchall()]
-            languages = [r[0] for r in con.execute("SELECT DISTINCT language FROM articles ORDER BY 1").fetchall()]
-            frames = [r[0] for r in con.execute(
-                "SELECT DISTINCT e.frame FROM current_scores c JOIN frame_evidence e "
-                "ON e.run_id = c.run_id AND e.article_id = c.article_id WHERE c.ticker = ? ORDER BY 1",
-                [ticker]).fetchall()]
+            sources = [
+                r[0]
+                for r in con.execute(
+                    "SELECT DISTINCT coalesce(source, '(unknown)') FROM articles ORDER BY 1"
+                ).fetchall()
+            ]
+            languages = [
+                r[0] for r in con.execute("SELECT DISTINCT language FROM articles ORDER BY 1").fetchall()
+            ]
+            frames = [
+                r[0]
+                for r in con.execute(
+                    "SELECT DISTINCT e.frame FROM current_scores c JOIN frame_evidence e "
+                    "ON e.run_id = c.run_id AND e.article_id = c.article_id WHERE c.ticker = ? ORDER BY 1",
+                    [ticker],
+                ).fetchall()
+            ]
             bounds = con.execute("SELECT min(date), max(date) FROM article_dates").fetchone()
         return {"sources": sources, "languages": languages, "frames": frames,
                 "date_min": bounds[0], "date_max": bounds[1]}  # fmt: skip
@@ -574,12 +593,13 @@ class Store:
     def stats(self, *, ticker: str = "1810.HK") -> dict:
         """Counts for `stats`: articles, duplicates, by language and date basis, prices, current run."""
         with self.connect() as con:
-            total, duplicates = con.execute(
-                "SELECT count(*), count(duplicate_of) FROM articles").fetchone()
-            by_language = dict(con.execute(
-                "SELECT language, count(*) FROM articles GROUP BY 1 ORDER BY 1").fetchall())
-            by_basis = dict(con.execute(
-                "SELECT published_basis, count(*) FROM articles GROUP BY 1 ORDER BY 1").fetchall())
+            total, duplicates = con.execute("SELECT count(*), count(duplicate_of) FROM articles").fetchone()
+            by_language = dict(
+                con.execute("SELECT language, count(*) FROM articles GROUP BY 1 ORDER BY 1").fetchall()
+            )
+            by_basis = dict(
+                con.execute("SELECT published_basis, count(*) FROM articles GROUP BY 1 ORDER BY 1").fetchall()
+            )
         current = self.current_run(ticker)
         return {
             "db": str(self.path),
@@ -642,7 +662,9 @@ def _signed64(value: int) -> int:
     return value - (1 << 64) if value >= 1 << 63 else value
 
 
-def _score_frames(run_id: int, scores: Sequence[ArticleScore]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def _score_frames(
+    run_id: int, scores: Sequence[ArticleScore]
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     articles = pd.DataFrame(
         [(run_id, s.article_id, s.tone, s.confidence, s.label, s.relevance, s.bull_intensity, s.bear_intensity,
           s.framing_balance, s.dominant_frame, ";".join(s.frames), s.snownlp) for s in scores],

@@ -17,31 +17,76 @@ EVAL_DEV = SHARED / "eval" / "dev"
 BUNDLED_ARTICLES = DATA_DIR / "articles"
 
 
-def make_article(body: str, *, published: date | None = date(2025, 2, 8), source: str | None = "测试源",
-                 language: str = "zh-Hans", **extra) -> Article:
+def make_article(
+    body: str,
+    *,
+    published: date | None = date(2025, 2, 8),
+    source: str | None = "测试源",
+    language: str = "zh-Hans",
+    **extra,
+) -> Article:
     """An Article built by hand, id from its body as ingest would."""
     article_id = hashlib.sha256(body.encode()).hexdigest()[:16]
-    fields = dict(id=article_id, path=f"{article_id}.txt", format="txt", raw_text=body, text=body,
-                  text_simplified=body, language=language, title=body[:10], title_basis="derived",
-                  source=source, source_basis="front_matter", published=published,
-                  published_basis="front_matter" if published else "none",
-                  published_from=published, published_to=published)
+    fields = dict(
+        id=article_id,
+        path=f"{article_id}.txt",
+        format="txt",
+        raw_text=body,
+        text=body,
+        text_simplified=body,
+        language=language,
+        title=body[:10],
+        title_basis="derived",
+        source=source,
+        source_basis="front_matter",
+        published=published,
+        published_basis="front_matter" if published else "none",
+        published_from=published,
+        published_to=published,
+    )
     fields.update(extra)
     return Article(**fields)
 
 
-def make_score(article: Article, *, tone: float = 0.5, label: str = "bullish",
-               frames: tuple[str, ...] = ("market_cap_milestone",)) -> ArticleScore:
+def make_score(
+    article: Article,
+    *,
+    tone: float = 0.5,
+    label: str = "bullish",
+    frames: tuple[str, ...] = ("market_cap_milestone",),
+) -> ArticleScore:
     """An ArticleScore with one sentence and one piece of evidence."""
-    sentence = SentenceScore(index=0, start=0, end=len(article.text), text=article.text, tone=tone,
-                             label="positive" if tone > 0 else "negative", confidence=0.8, relevance=1.0,
-                             frames=frames, snownlp=0.9)
-    hits = tuple(FrameHit(frame=f, polarity="bullish", pattern=article.text[:2], sentence_index=0, start=0, end=2)
-                 for f in frames)
-    return ArticleScore(article_id=article.id, tone=tone, confidence=0.8, label=label, relevance=1.0,
-                        bull_intensity=1.0, bear_intensity=0.0, framing_balance=1.0,
-                        dominant_frame=frames[0] if frames else None, frames=frames, snownlp=0.9,
-                        sentences=(sentence,), evidence=hits)
+    sentence = SentenceScore(
+        index=0,
+        start=0,
+        end=len(article.text),
+        text=article.text,
+        tone=tone,
+        label="positive" if tone > 0 else "negative",
+        confidence=0.8,
+        relevance=1.0,
+        frames=frames,
+        snownlp=0.9,
+    )
+    hits = tuple(
+        FrameHit(frame=f, polarity="bullish", pattern=article.text[:2], sentence_index=0, start=0, end=2)
+        for f in frames
+    )
+    return ArticleScore(
+        article_id=article.id,
+        tone=tone,
+        confidence=0.8,
+        label=label,
+        relevance=1.0,
+        bull_intensity=1.0,
+        bear_intensity=0.0,
+        framing_balance=1.0,
+        dominant_frame=frames[0] if frames else None,
+        frames=frames,
+        snownlp=0.9,
+        sentences=(sentence,),
+        evidence=hits,
+    )
 
 
 @pytest.fixture

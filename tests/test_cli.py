@@ -20,8 +20,15 @@ SEEDS = DATA_DIR / "articles"
 
 def cli(*args: str, db: Path, stdin: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
     env = os.environ | {"NARRATIVE_DB": str(db), "PYTHONPATH": str(PROJECT_ROOT)}
-    result = subprocess.run([sys.executable, "-m", "analysis", *args], input=stdin, capture_output=True,
-                            text=True, env=env, cwd=PROJECT_ROOT, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "analysis", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=PROJECT_ROOT,
+        timeout=600,
+    )
     if check and result.returncode != 0:
         raise AssertionError(f"exit {result.returncode}\n{result.stdout}\n{result.stderr}")
     return result
@@ -69,8 +76,19 @@ def test_export_has_the_promised_columns_and_one_row_per_article(scored_db):
     out = cli("export", "--format", "csv", db=scored_db).stdout
     rows = list(csv.DictReader(io.StringIO(out)))
     assert len(rows) == 5
-    for column in ("id", "path", "title", "source", "published", "published_basis", "language", "duplicate_of",
-                   "tone", "label", "frames"):
+    for column in (
+        "id",
+        "path",
+        "title",
+        "source",
+        "published",
+        "published_basis",
+        "language",
+        "duplicate_of",
+        "tone",
+        "label",
+        "frames",
+    ):
         assert column in rows[0]
     jsonl = cli("export", "--format", "jsonl", db=scored_db).stdout.splitlines()
     assert len(jsonl) == 5 and "tone" in json.loads(jsonl[0])
@@ -86,16 +104,19 @@ def test_stats_shows_the_article_count_and_current_run(scored_db):
 def test_score_is_incremental_and_force_rescores_everything(scored_db):
     again = json.loads(cli("score", "--format", "json", "--workers", "1", db=scored_db).stdout)
     assert again["scored"] == 0
-    forced = json.loads(cli("score", "--force", "--format", "json", "--no-snownlp", "--workers", "1",
-                            db=scored_db).stdout)
+    forced = json.loads(
+        cli("score", "--force", "--format", "json", "--no-snownlp", "--workers", "1", db=scored_db).stdout
+    )
     assert forced["scored"] == 5 and forced["run_id"] > again["run_id"]
 
 
 def test_classify_needs_no_database_and_keeps_order(tmp_path):
-    lines = [json.dumps({"id": 1, "text": "小米股价大涨，市值突破万亿港元"}),
-             json.dumps({"id": 2, "text": ""}),
-             "not json",
-             json.dumps({"id": 3, "text": "小米召回11万辆SU7，股价暴跌"})]
+    lines = [
+        json.dumps({"id": 1, "text": "小米股价大涨，市值突破万亿港元"}),
+        json.dumps({"id": 2, "text": ""}),
+        "not json",
+        json.dumps({"id": 3, "text": "小米召回11万辆SU7，股价暴跌"}),
+    ]
     out = cli("classify", db=tmp_path / "absent" / "n.duckdb", stdin="\n".join(lines) + "\n").stdout
     results = [json.loads(line) for line in out.splitlines()]
     assert [r.get("id") for r in results][:2] == [1, 2] and results[3]["id"] == 3
@@ -121,7 +142,14 @@ def test_report_json_has_the_promised_keys(scored_db):
 
 
 def test_a_domain_error_is_one_line_and_a_non_zero_exit(tmp_path):
-    result = cli("prices", "import", str(tmp_path / "missing.csv"), "--ticker", "X", db=tmp_path / "n.duckdb",
-                 check=False)
+    result = cli(
+        "prices",
+        "import",
+        str(tmp_path / "missing.csv"),
+        "--ticker",
+        "X",
+        db=tmp_path / "n.duckdb",
+        check=False,
+    )
     assert result.returncode != 0
     assert "missing.csv" in result.stderr and "Traceback" not in result.stderr

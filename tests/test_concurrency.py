@@ -23,7 +23,9 @@ time.sleep(float(sys.argv[2]))
 
 
 def _hold(path, seconds: float) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-c", HOLD, str(path), str(seconds)], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(path), str(seconds)], stdout=subprocess.PIPE, text=True
+    )
     assert proc.stdout.readline().strip() == "holding"
     return proc
 
@@ -60,8 +62,9 @@ def test_the_cli_reports_a_locked_database_in_one_line(tmp_path):
     holder = _hold(path, 30)
     try:
         env = os.environ | {"NARRATIVE_DB": str(path), "NARRATIVE_LOCK_TIMEOUT": "1"}
-        result = subprocess.run([sys.executable, "-m", "analysis", "stats"], capture_output=True, text=True,
-                                env=env, timeout=60)
+        result = subprocess.run(
+            [sys.executable, "-m", "analysis", "stats"], capture_output=True, text=True, env=env, timeout=60
+        )
         assert result.returncode != 0
         assert "locked by" in result.stderr and "Traceback" not in result.stderr
     finally:

@@ -14,7 +14,9 @@ from tests.conftest import make_article, make_score
 
 
 def _run(store: Store, scores, *, config_hash="h1") -> int:
-    run_id = store.start_run(ticker="1810.HK", scorer="finance", version="1", config_hash=config_hash, options={})
+    run_id = store.start_run(
+        ticker="1810.HK", scorer="finance", version="1", config_hash=config_hash, options={}
+    )
     store.write_scores(run_id, scores)
     store.finish_run(run_id, n_articles=store.article_count())
     return run_id
@@ -106,8 +108,13 @@ def test_filter_values_are_bound_never_executed(store):
 
 
 def test_inferred_dates_use_the_middle_of_their_range_and_say_so(store):
-    a = make_article("小米股价下探", published=None, published_basis="inferred",
-                     published_from=date(2025, 9, 1), published_to=date(2025, 12, 31))
+    a = make_article(
+        "小米股价下探",
+        published=None,
+        published_basis="inferred",
+        published_from=date(2025, 9, 1),
+        published_to=date(2025, 12, 31),
+    )
     store.add_articles([a])
     _run(store, [make_score(a)])
     row = store.scored_articles().iloc[0]
@@ -116,8 +123,16 @@ def test_inferred_dates_use_the_middle_of_their_range_and_say_so(store):
 
 
 def test_prices_replace_is_all_or_nothing(store):
-    frame = pd.DataFrame({"date": pd.to_datetime(["2025-02-06", "2025-02-07"]), "open": [1, 2], "high": [2, 3],
-                          "low": [1, 2], "close": [40.55, 41.0], "volume": [10, 20]})
+    frame = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2025-02-06", "2025-02-07"]),
+            "open": [1, 2],
+            "high": [2, 3],
+            "low": [1, 2],
+            "close": [40.55, 41.0],
+            "volume": [10, 20],
+        }
+    )
     assert store.replace_prices("1810.HK", frame, source="test") == 2
     bad = frame.assign(close=[None, 1.0])
     with pytest.raises(duckdb.Error):

@@ -1,0 +1,309 @@
+"""The narrative in brief: one JSON-ready dict built from the stored frames, and its plain-text rendering."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from datetime import date, datetime
+
+import numpy as np
+import pandas as pd
+
+from analysis.narrative import (
+    bull_bear_intensity,
+    detect_shifts,
+    event_study,
+    frame_shares,
+    lead_lag,
+    tone_index,
+)
+from analysis.narrative.market import closes
+
+LABELS = ("bullish", "bearish", "mixed", "neutral")
+
+
+def build_report(
+    articles: pd.DataFrame,
+    evidence: pd.DataFrame,
+    prices: pd.DataFrame,
+    price_mentions: pd.DataFrame | None,
+    *,
+    ticker: str,
+    date_from: date | str | None = None,
+    date_to: date | str | None = None,
+    sources: Iterable[str] | None = None,
+    freq: str = "W",
+    benchmark: str = "HSI",
+) -> dict:
+    """Shifts, tone index, frame shares, lead/lag, event study and price-mention checks for the filtered articles.
+
+    Filters apply to articles (and through them to evidence and mentions); prices are kept whole because the
+    return windows of the lead/lag table and the event study reach past the filtered dates.
+    """
+    chosen = _filter_articles(articles, date_from, date_to, sources)
+    ids = chosen["article_id"].to_numpy() if not chosen.empty else []
+    hits = evidence[evidence["article_id"].isin(ids)] if not evidence.empty else evidence
+    index = tone_index(chosen, freq=freq)
+    shares = frame_shares(chosen, hits, freq=freq)
+    report = {
+        "ticker": ticker,
+        "benchmark": benchmark,
+        "filters": {
+            "date_from": date_from,
+            "date_to": date_to,
+            "sources": sorted(sources) if sources else None,
+            "freq": freq,
+        },
+        "articles": _article_summary(chosen),
+        "price": _price_summary(prices, ticker, chosen, date_from, date_to),
+        "tone_index": _tone_summary(index, freq),
+        "frame_shares": _frame_summary(shares, chosen, freq),
+        "shifts": detect_shifts(index, chosen, hits),
+        "lead_lag": lead_lag(chosen, prices, ticker=ticker).to_dict("records"),
+        "event_study": event_study(chosen, prices, ticker=ticker, benchmark=benchmark),
+        "price_mentions": _mention_rows(price_mentions, ids),
+    }
+    return jsonable(report)
+
+
+def format_report_text(report: dict) -> str:
+    """The report as aligned plain text for a terminal."""
+    lines: list[str] = []
+    articles = report.get("articles", {})
+    filters = report.get("filters", {})
+    span = f"{articles.get('first') or '?'} .. {articles.get('last') or '?'}"
+    lines.append(f"Narrative report: {report.get('ticker')} ({span})")
+    if filters.get("sources"):
+        lines.append(f"Sources: {', '.join(filters['sources'])}")
+    labels = ", ".join(f"{name} {count}" for name, count in articles.get("labels", {}).items())
+    lines.append(
+        f"Articles: {articles.get('n', 0)} ({articles.get('n_unique', 0)} unique, "
+        f"{articles.get('n_inferred_dates', 0)} with inferred dates); {labels}"
+    )
+    price = report.get("price") or {}
+    if price.get("change_pct") is not None:
+        lines.append(
+            f"Price: {price['first_close']:.2f} on {price['first_date']} → {price['last_close']:.2f} on "
+            f"{price['last_date']} ({price['change_pct']:+.1f}%)"
+        )
+
+    tone = report.get("tone_index", {})
+    lines += ["", f"Tone index ({_FREQ_NAMES.get(tone.get('freq'), tone.get('freq'))})"]
+    if tone.get("mean_tone") is None:
+        lines.append("  no articles in range")
+    else:
+        lines.append(f"  mean tone {tone['mean_tone']:+.2f} over {tone['n_periods']} period(s)")
+        for key, name in (
+            ("latest", "latest"),
+            ("most_positive", "most positive"),
+            ("most_negative", "most negative"),
+        ):
+            point = tone.get(key)
+            if point:
+                z = f", z {point['zscore']:+.1f}" if point.get("zscore") is not None else ""
+                lines.append(f"  {name:<14}{point['date']}  {point['tone']:+.2f} (n={point['n_unique']}{z})")
+
+    lines += ["", "Narrative shifts"]
+    for shift in report.get("shifts") or []:
+        lines.append(
+            f"  {shift['from_date']} → {shift['date']}: tone {shift['before_tone']:+.2f} → {shift['after_tone']:+.2f}"
+            f"  ({shift['n_before']} → {shift['n_after']} articles)"
+        )
+        lines.append(f"    frames up:   {', '.join(shift['frames_up']) or '-'}")
+        lines.append(f"    frames down: {', '.join(shift['frames_down']) or '-'}")
+    if not report.get("shifts"):
+        lines.append("  none detected")
+
+    frames = report.get("frame_shares", {})
+    lines += ["", "Frame shares (whole range)"]
+    for row in frames.get("overall", [])[:10]:
+        lines.append(
+            f"  {row['frame']:<22}{row['polarity']:<9}{row['share'] * 100:5.1f}%  ({row['intensity']:g} hits)"
+        )
+    if not frames.get("overall"):
+        lines.append("  no frame evidence")
+
+    lines += [
+        "",
+        "Tone vs returns (return of the session k days from the article; k > 0: tone leads; r, 95% CI)",
+    ]
+    rows = report.get("lead_lag", [])
+    notes = {row.get("note") for row in rows}
+    if rows and len(notes) == 1 and None not in notes:
+        most = max(row["n"] for row in rows)
+        lines.append(f"  {notes.pop()} (at most {most} trading day(s) with articles and returns)")
+        rows = []
+    for row in rows:
+        if row.get("r") is None:
+            lines.append(f"  k={row['k']:+d}  n={row['n']:<4} {row.get('note') or ''}")
+        else:
+            lines.append(
+                f"  k={row['k']:+d}  n={row['n']:<4} r={row['r']:+.2f}  [{row['lo']:+.2f}, {row['hi']:+.2f}]"
+            )
+
+    study = report.get("event_study", {})
+    lines += ["", f"Event study: CAR vs {report.get('benchmark')} (market-adjusted)"]
+    for side in ("bullish", "bearish"):
+        entry = study.get(side) or {}
+        car = entry.get("car") or {}
+        if not car:
+            lines.append(f"  {side:<8} n={entry.get('n', 0)}  {entry.get('note') or 'no events'}")
+            continue
+        picks = [day for day in ("-1", "0", "1", "5", "10") if day in car]
+        values = "  ".join(f"CAR[{day}] {car[day] * 100:+.1f}%" for day in picks)
+        lines.append(f"  {side:<8} n={entry['n']}  {values}")
+
+    lines += ["", "Price mentions checked against the price table"]
+    for row in report.get("price_mentions", []):
+        status = {True: "ok", False: "MISMATCH", None: "unchecked"}[row.get("matched")]
+        close = f"close {row['close']:.2f}" if row.get("close") is not None else "no price"
+        lines.append(f"  {row['article_id']:<18}{row.get('date') or '?':<11} {row['price']:>9.2f} {row.get('kind', ''):<9}"
+                     f" {close:<12} {status}")  # fmt: skip
+    if not report.get("price_mentions"):
+        lines.append("  none found")
+    return "\n".join(lines) + "\n"
+
+
+def jsonable(value):
+    """Plain JSON types: ISO dates, None for NaN/NaT, Python numbers for NumPy ones, string keys."""
+    if isinstance(value, dict):
+        return {str(key): jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [jsonable(item) for item in value]
+    if isinstance(value, pd.Timestamp | datetime):
+        if pd.isna(value):
+            return None
+        stamp = pd.Timestamp(value)
+        return stamp.date().isoformat() if stamp == stamp.normalize() else stamp.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, np.bool_ | bool):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        return None if math.isnan(value) or math.isinf(value) else float(value)
+    if value is pd.NaT or value is pd.NA:
+        return None
+    return value
+
+
+_FREQ_NAMES = {"D": "daily", "W": "weekly", "M": "monthly"}
+
+
+def _filter_articles(articles: pd.DataFrame, date_from, date_to, sources) -> pd.DataFrame:
+    if articles.empty:
+        return articles
+    dates = pd.to_datetime(articles["date"])
+    mask = pd.Series(True, index=articles.index)
+    if date_from is not None:
+        mask &= dates >= pd.Timestamp(date_from)
+    if date_to is not None:
+        mask &= dates <= pd.Timestamp(date_to)
+    if sources:
+        mask &= articles["source"].isin(list(sources))
+    return articles[mask]
+
+
+def _article_summary(articles: pd.DataFrame) -> dict:
+    if articles.empty:
+        return {"n": 0, "n_unique": 0, "n_inferred_dates": 0, "first": None, "last": None, "labels": {}}
+    unique = articles["duplicate_of"].isna().sum() if "duplicate_of" in articles else len(articles)
+    counts = articles["label"].value_counts()
+    return {
+        "n": len(articles),
+        "n_unique": int(unique),
+        "n_inferred_dates": int(articles["date_inferred"].astype(bool).sum())
+        if "date_inferred" in articles
+        else 0,
+        "first": pd.to_datetime(articles["date"]).min(),
+        "last": pd.to_datetime(articles["date"]).max(),
+        "labels": {label: int(counts.get(label, 0)) for label in LABELS},
+    }
+
+
+def _price_summary(
+    prices: pd.DataFrame, ticker: str, articles: pd.DataFrame, date_from, date_to
+) -> dict | None:
+    """Close-to-close change over the filtered range (or the articles' span when no range is given)."""
+    series = closes(prices, ticker)
+    if series.empty:
+        return None
+    start = (
+        pd.Timestamp(date_from)
+        if date_from
+        else (pd.to_datetime(articles["date"]).min() if len(articles) else None)
+    )
+    end = (
+        pd.Timestamp(date_to)
+        if date_to
+        else (pd.to_datetime(articles["date"]).max() if len(articles) else None)
+    )
+    window = series
+    if start is not None:
+        window = window[window.index >= start]
+    if end is not None:
+        window = window[window.index <= end]
+    if window.empty:
+        return None
+    first, last = window.index[0], window.index[-1]
+    return {
+        "first_date": first,
+        "first_close": window.iloc[0],
+        "last_date": last,
+        "last_close": window.iloc[-1],
+        "change_pct": (window.iloc[-1] / window.iloc[0] - 1) * 100,
+    }
+
+
+def _tone_summary(index: pd.DataFrame, freq: str) -> dict:
+    summary: dict = {"freq": freq, "n_periods": len(index), "mean_tone": None, "points": []}
+    valid = index.dropna(subset=["tone"])
+    if valid.empty:
+        return summary
+
+    def point(row: pd.Series) -> dict:
+        return {
+            key: row[key] for key in ("date", "tone", "n_articles", "n_unique", "zscore", "inferred_share")
+        }
+
+    weights = valid["n_unique"].clip(lower=1)
+    summary["mean_tone"] = float((valid["tone"] * weights).sum() / weights.sum())
+    summary["latest"] = point(valid.iloc[-1])
+    summary["most_positive"] = point(valid.loc[valid["tone"].idxmax()])
+    summary["most_negative"] = point(valid.loc[valid["tone"].idxmin()])
+    summary["points"] = [point(row) for _, row in index.iterrows()]
+    return summary
+
+
+def _frame_summary(shares: pd.DataFrame, articles: pd.DataFrame, freq: str) -> dict:
+    overall: list[dict] = []
+    if not shares.empty:
+        totals = shares.groupby(["frame", "polarity"], as_index=False)["intensity"].sum()
+        totals["share"] = totals["intensity"] / totals["intensity"].sum()
+        totals = totals.sort_values("share", ascending=False)
+        overall = totals[["frame", "polarity", "intensity", "share"]].to_dict("records")
+    balance = bull_bear_intensity(articles, freq=freq)
+    return {
+        "freq": freq,
+        "overall": overall,
+        "by_period": shares.to_dict("records"),
+        "bull_bear": balance.to_dict("records"),
+    }
+
+
+def _mention_rows(mentions: pd.DataFrame | None, ids) -> list[dict]:
+    if mentions is None or mentions.empty:
+        return []
+    chosen = mentions[mentions["article_id"].isin(ids)]
+    columns = [
+        c for c in ("article_id", "date", "date_basis", "kind", "price", "close", "trade_date", "matched", "sentence")
+        if c in chosen.columns
+    ]  # fmt: skip
+    rows = chosen[columns].to_dict("records")
+    for row in rows:
+        matched = row.get("matched")
+        row["matched"] = (
+            None if matched is None or (isinstance(matched, float) and math.isnan(matched)) else bool(matched)
+        )
+    return rows

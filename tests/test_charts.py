@@ -1,0 +1,295 @@
+"""Chart builders, tested by their Vega-Lite spec: layers, axes, selections, labels and empty states."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import charts
+from analysis.charts import (
+    PICK,
+    event_study_chart,
+    frame_mix_chart,
+    lead_lag_chart,
+    main_chart,
+    sentence_strip_chart,
+    source_tone_chart,
+)
+from analysis.charts import main as main_module
+from analysis.narrative import detect_shifts, event_study, frame_shares, lead_lag, source_tone, tone_index
+from analysis.prices import load_price_file
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def prices() -> pd.DataFrame:
+    frames = [load_price_file(ROOT / "data" / "prices" / f"{ticker}.csv") for ticker in ("1810.HK", "HSI")]
+    table = pd.concat(frames, ignore_index=True)
+    return table[table["date"] >= "2025-01-01"]
+
+
+@pytest.fixture(scope="module")
+def articles() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "article_id": ["003", "002", "004", "001", "000"],
+            "title": ["市值破万亿", "<script>alert(1)</script>", "What happened to Xiaomi?", "股价大跌", None],
+            "source": ["chinaaet", "极客公园", "MarketWatch", "经济观察", None],
+            "date": pd.to_datetime(["2025-02-07", "2025-02-08", "2025-09-28", "2025-11-03", "2025-11-10"]),
+            "date_inferred": [False, False, False, False, True],
+            "duplicate_of": None,
+            "tone": [0.55, 0.6, -0.1, -0.5, -0.45],
+            "snownlp": [0.9, 0.8, 0.4, 0.1, None],
+            "confidence": [0.8, 0.8, 0.5, 0.7, 0.7],
+            "relevance": [1.0, 1.0, 0.9, 1.0, 0.8],
+            "label": ["bullish", "bullish", "mixed", "bearish", "bearish"],
+            "dominant_frame": ["market_cap_milestone", "market_cap_milestone", "recall_quality", "trust_crisis", None],
+            "frames": ["market_cap_milestone;growth_momentum;product_success;tech_leadership", "market_cap_milestone",
+                       "recall_quality", "trust_crisis", ""],
+        }
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def evidence() -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            ("003", "market_cap_milestone", "bullish", False),
+            ("002", "product_success", "bullish", False),
+            ("004", "recall_quality", "bearish", False),
+            ("001", "trust_crisis", "bearish", False),
+            ("000", "trust_crisis", "bearish", False),
+            ("000", "market_context", "context", False),
+        ],
+        columns=["article_id", "frame", "polarity", "negated"],
+    )
+
+
+def units(spec: dict, data: dict | None = None) -> list[dict]:
+    """Every single-mark view in a (possibly nested) layered spec, with the data it inherits from its parents."""
+    data = spec.get("data", data)
+    if "layer" in spec:
+        return [unit for layer in spec["layer"] for unit in units(layer, data)]
+    return [spec if "data" in spec or data is None else {**spec, "data": data}]
+
+
+def mark_type(unit: dict) -> str:
+    mark = unit["mark"]
+    return mark if isinstance(mark, str) else mark["type"]
+
+
+def rows(spec: dict, unit: dict) -> list[dict]:
+    return spec["datasets"][unit["data"]["name"]]
+
+
+def is_empty_state(spec: dict, words: str) -> bool:
+    return mark_type(spec) == "text" and words in rows(spec, spec)[0]["message"]
+
+
+@pytest.fixture(scope="module")
+def spec(prices, articles, evidence) -> dict:
+    index = tone_index(articles, freq="W")
+    shifts = detect_shifts(index, articles, evidence)
+    return main_chart(prices, articles, index, shifts, ticker="1810.HK").to_dict()
+
+
+def test_main_chart_puts_price_and_tone_on_independent_y_axes(spec):
+    assert spec["resolve"]["scale"]["y"] == "independent"
+    price_layer, tone_layer = spec["layer"]
+    assert {unit["encoding"]["y"]["field"] for unit in units(price_layer)} == {"close"}
+    tone_axes = [unit["encoding"]["y"] for unit in units(tone_layer) if "y" in unit["encoding"]]
+    assert tone_axes and all(axis["scale"]["domain"] == [-1, 1] for axis in tone_axes if "scale" in axis)
+    assert tone_axes[0]["axis"]["orient"] == "right"
+
+
+def test_main_chart_draws_the_benchmark_rebased_to_the_first_close(spec, prices):
+    stock_line, bench_line = units(spec["layer"][0])
+    assert bench_line["mark"]["opacity"] < 1 and "strokeDash" in bench_line["mark"]
+    first_close = prices[prices["ticker"] == "1810.HK"]["close"].iloc[0]
+    assert rows(spec, stock_line)[0]["close"] == first_close
+    assert rows(spec, bench_line)[0]["close"] == pytest.approx(first_close)
+    hsi = prices[prices["ticker"] == "HSI"]["close"].to_numpy()
+    assert rows(spec, bench_line)[-1]["close"] == pytest.approx(first_close * hsi[-1] / hsi[0])
+
+
+def test_main_chart_has_a_rule_and_a_label_at_each_shift(spec):
+    tone_units = units(spec["layer"][1])
+    rules = [unit for unit in tone_units if mark_type(unit) == "rule"]
+    labels = [unit for unit in tone_units if mark_type(unit) == "text"]
+    assert len(rules) == 1 and len(labels) == 1
+    (shift_row,) = rows(spec, rules[0])
+    assert "2025-02-08" < shift_row["date"][:10] <= "2025-09-28"
+    assert shift_row["shift_label"].startswith("shift +0.5")
+    assert "↑trust_crisis" in shift_row["shift_frames"]
+
+
+def test_main_chart_points_carry_article_id_for_the_pick_selection(spec):
+    params = {param["name"]: param for param in spec["params"]}
+    assert params[PICK]["select"] == {
+        "type": "point",
+        "fields": ["article_id"],
+        "on": "click",
+        "toggle": False,
+    }
+    assert params["zoom"]["bind"] == "scales" and params["zoom"]["select"]["encodings"] == ["x"]
+    (points,) = [unit for unit in units(spec["layer"][1]) if mark_type(unit) == "circle"]
+    data = rows(spec, points)
+    assert [row["article_id"] for row in data] == ["003", "002", "004", "001", "000"]
+    assert points["encoding"]["size"]["field"] == "relevance"
+    assert points["encoding"]["color"]["field"] == "label"
+
+
+def test_main_chart_tooltips_mark_inferred_dates_and_list_top_frames(spec):
+    (points,) = [unit for unit in units(spec["layer"][1]) if mark_type(unit) == "circle"]
+    fields = [tip["field"] for tip in points["encoding"]["tooltip"]]
+    assert fields == ["date_label", "outlet", "title_text", "y", "label", "top_frames"]
+    data = {row["article_id"]: row for row in rows(spec, points)}
+    assert data["000"]["date_label"] == "2025-11-10 (inferred)"
+    assert data["003"]["date_label"] == "2025-02-07"
+    assert data["003"]["top_frames"] == "market_cap_milestone, growth_momentum, product_success"
+    assert data["000"]["title_text"] == "(untitled)" and data["000"]["outlet"] == "?"
+    assert (
+        data["002"]["title_text"] == "<script>alert(1)</script>"
+    )  # data, not markup: Vega renders it as text
+
+
+def test_main_chart_can_colour_by_frame_plot_snownlp_and_speak_chinese(prices, articles):
+    chart = main_chart(prices, articles, pd.DataFrame(), [], ticker="1810.HK", color_by="dominant_frame",
+                       tone_field="snownlp", lang="zh").to_dict()  # fmt: skip
+    (points,) = [unit for unit in units(chart) if mark_type(unit) == "circle"]
+    assert points["encoding"]["color"]["field"] == "dominant_frame"
+    assert [row["y"] for row in rows(chart, points)] == pytest.approx(
+        [0.8, 0.6, -0.2, -0.8]
+    )  # 2p − 1, None dropped
+    assert points["encoding"]["y"]["axis"]["title"].startswith("snownlp")
+    assert chart["layer"][0]["layer"][0]["encoding"]["y"]["title"] == "1810.HK 收盘价"
+    assert chart["title"]["text"] == "1810.HK：股价与新闻语气"
+
+
+def test_main_chart_without_prices_still_shows_the_articles(articles):
+    chart = main_chart(
+        pd.DataFrame(columns=["ticker", "date", "close"]), articles, pd.DataFrame(), [], ticker="1810.HK"
+    )
+    spec = chart.to_dict()
+    assert "resolve" not in spec
+    assert any(mark_type(unit) == "circle" for unit in units(spec))
+    assert any(param["name"] == "zoom" for param in spec["params"])
+
+
+def test_main_chart_with_nothing_says_what_to_do(articles):
+    spec = main_chart(pd.DataFrame(), articles.iloc[0:0], pd.DataFrame(), [], ticker="1810.HK").to_dict()
+    assert is_empty_state(spec, "ingest articles and import prices")
+
+
+def test_main_chart_draws_at_most_max_points_with_the_highest_weight(prices, articles, monkeypatch):
+    monkeypatch.setattr(main_module, "MAX_POINTS", 2)
+    weighted = articles.assign(relevance=[0.2, 0.9, 0.5, 1.0, 0.1])  # × confidence: .16 .72 .25 .70 .07
+    spec = main_chart(prices, weighted, pd.DataFrame(), [], ticker="1810.HK").to_dict()
+    (points,) = [unit for unit in units(spec) if mark_type(unit) == "circle"]
+    assert sorted(row["article_id"] for row in rows(spec, points)) == ["001", "002"]
+
+
+def test_tone_index_line_breaks_across_long_gaps(prices, articles):
+    index = tone_index(articles, freq="W")
+    spec = main_chart(prices, articles, index, [], ticker="1810.HK").to_dict()
+    (line,) = [unit for unit in units(spec["layer"][1]) if mark_type(unit) == "line"]
+    assert line["encoding"]["detail"]["field"] == "segment"
+    segments = [row["segment"] for row in rows(spec, line)]
+    assert segments == [0, 1, 2, 2]  # Feb | late Sep | two consecutive November weeks
+
+
+def test_frame_mix_stacks_bullish_up_and_bearish_down(articles, evidence):
+    spec = frame_mix_chart(frame_shares(articles, evidence, freq="M")).to_dict()
+    data = rows(spec, spec)
+    signs = {(row["polarity"], row["signed"] > 0) for row in data}
+    assert signs == {("bullish", True), ("bearish", False)}
+    assert "market_context" not in {row["frame"] for row in data}
+    assert is_empty_state(
+        frame_mix_chart(frame_shares(articles.iloc[0:0], evidence)).to_dict(), "score the articles"
+    )
+
+
+def test_source_tone_heatmap_uses_the_full_tone_range(articles):
+    spec = source_tone_chart(source_tone(articles, freq="M")).to_dict()
+    assert spec["encoding"]["color"]["scale"]["domain"] == [-1, 0, 1]
+    assert {row["source"] for row in rows(spec, spec)} >= {"极客公园", "(unknown)"}
+    assert is_empty_state(
+        source_tone_chart(source_tone(articles.iloc[0:0])).to_dict(), "widen the date range"
+    )
+
+
+def test_lead_lag_chart_draws_bars_with_interval_rules():
+    table = pd.DataFrame(
+        {
+            "k": range(-2, 3),
+            "r": [None, -0.1, 0.05, 0.4, 0.2],
+            "lo": [None, -0.3, -0.15, 0.2, 0.0],
+            "hi": [None, 0.1, 0.25, 0.6, 0.4],
+            "n": [8, 40, 41, 40, 39],
+            "note": ["not enough data", None, None, None, None],
+        }
+    )
+    spec = lead_lag_chart(table).to_dict()
+    kinds = [mark_type(unit) for unit in units(spec)]
+    assert kinds == ["bar", "rule", "text"]
+    bars, rules, notes = units(spec)
+    assert rules["encoding"]["y"]["field"] == "lo" and rules["encoding"]["y2"]["field"] == "hi"
+    assert len(rows(spec, bars)) == 4
+    assert rows(spec, notes)[0]["note_text"] == "not enough data"
+
+
+def test_lead_lag_chart_says_not_enough_data_when_no_k_has_a_coefficient(articles, prices):
+    spec = lead_lag_chart(lead_lag(articles, prices, ticker="1810.HK")).to_dict()
+    assert is_empty_state(spec, "Not enough data")
+    assert "have 5" in rows(spec, spec)[0]["message"]
+
+
+def test_event_study_chart_names_n_per_side(articles):
+    full = pd.concat(
+        [load_price_file(ROOT / "data" / "prices" / f"{ticker}.csv") for ticker in ("1810.HK", "HSI")],
+        ignore_index=True,
+    )
+    spec = event_study_chart(event_study(articles, full, ticker="1810.HK")).to_dict()
+    lines = units(spec)[0]
+    assert lines["encoding"]["color"]["scale"]["domain"] == ["bullish (n=2)", "bearish (n=1)"]
+    assert lines["encoding"]["y"]["axis"]["format"] == "%"
+    empty = {"bullish": {"n": 0, "car": {}}, "bearish": {"n": 0, "car": {}}}
+    assert is_empty_state(event_study_chart(empty).to_dict(), "complete price window")
+
+
+def test_sentence_strip_colours_each_sentence_by_tone():
+    sentences = pd.DataFrame(
+        {"index": [0, 1, 2], "tone": [0.4, -0.6, 0.0], "label": ["positive", "negative", "neutral"],
+         "text": ["小米股价大涨。", "事故引发质疑。", "文 / 张恒"]}
+    )  # fmt: skip
+    spec = sentence_strip_chart(sentences).to_dict()
+    assert mark_type(spec) == "rect"
+    assert spec["encoding"]["color"]["field"] == "tone"
+    assert [row["snippet"] for row in rows(spec, spec)] == sentences["text"].tolist()
+    assert is_empty_state(sentence_strip_chart(sentences.iloc[0:0]).to_dict(), "select a scored article")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_empty_state_has_text_in_both_languages(lang):
+    for key in (
+        "empty_main",
+        "empty_frames",
+        "empty_sources",
+        "empty_lead_lag",
+        "empty_events",
+        "empty_sentences",
+    ):
+        assert charts.TEXT[lang][key]
+
+
+def test_chart_module_does_not_import_streamlit():
+    code = "import sys, analysis.charts, analysis.report; print('streamlit' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert result.stdout.strip() == "False"

@@ -301,9 +301,19 @@ def cmd_classify(args) -> int:
 
     scorer = load_scorer(ticker=args.ticker, use_snownlp=not args.no_snownlp)
     for result in classify_lines(sys.stdin, scorer):
-        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+        sys.stdout.write(_json_line(result) + "\n")
     sys.stdout.flush()
     return EXIT_OK
+
+
+def _json_line(data: dict) -> str:
+    """Readable UTF-8 JSON; escaped when the input held lone surrogates that UTF-8 cannot carry."""
+    line = json.dumps(data, ensure_ascii=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        line = json.dumps(data, ensure_ascii=True)
+    return line
 
 
 def cmd_eval(args) -> int:

@@ -153,3 +153,9 @@ def test_a_domain_error_is_one_line_and_a_non_zero_exit(tmp_path):
     )
     assert result.returncode != 0
     assert "missing.csv" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_classify_survives_lone_surrogates_in_its_input(tmp_path):
+    line = '{"id": "x\\ud800", "text": "\\ud800小米股价大涨"}'
+    out = cli("classify", "--no-snownlp", db=tmp_path / "n.duckdb", stdin=line + "\n").stdout
+    assert json.loads(out)["id"] == "x\ud800"

@@ -6,12 +6,13 @@ through a plain callback so no caller needs to know how the other shows it.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from analysis import DATA_DIR
@@ -86,16 +87,38 @@ def ingest_paths(
     return summary
 
 
+UPLOAD_TYPES = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".csv")
+UPLOAD_MAX_BYTES = 50 * 1024 * 1024
+
+
+def upload_storage_name(name: str, data: bytes) -> str:
+    """A generated name for an upload: its content hash and type, never the user's path."""
+    suffix = Path(name.replace("\\", "/")).suffix.lower()
+    return f"upload/{hashlib.sha256(data).hexdigest()[:16]}{suffix}"
+
+
 def ingest_uploads(store: Store, uploads: Sequence[tuple[str, bytes]]) -> IngestSummary:
-    """Ingest uploaded (name, bytes) pairs: the dashboard's upload widget."""
+    """Ingest uploaded (name, bytes) pairs: the dashboard's upload widget, with type and size limits."""
     from analysis.ingest import ingest_bytes
 
     summary = IngestSummary()
     articles: list[Article] = []
     for name, data in uploads:
-        result = ingest_bytes(data, name=name)
+        shown = Path(name.replace("\\", "/")).name or "upload"
         summary.files += 1
-        _sort_problems(summary, result.problems)
+        if Path(shown).suffix.lower() not in UPLOAD_TYPES:
+            summary.problems.append(
+                Problem(shown, f"not an article file (accepted: {', '.join(UPLOAD_TYPES)})")
+            )
+            continue
+        if len(data) > UPLOAD_MAX_BYTES:
+            limit = UPLOAD_MAX_BYTES // (1024 * 1024)
+            summary.problems.append(Problem(shown, f"larger than {limit} MB: ingest it with the CLI instead"))
+            continue
+        stored_as = upload_storage_name(shown, data)
+        result = ingest_bytes(data, name=stored_as)
+        # Messages name the file as the user knows it; the database keeps only the generated name.
+        _sort_problems(summary, (replace(p, path=shown) for p in result.problems))
         articles.extend(result.articles)
     if articles:
         _store_batch(store, articles, store.known_fingerprints(), summary)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from analysis import DATA_DIR
-from analysis.errors import NarrativeError
+from analysis.errors import InputError, NarrativeError
 from analysis.models import Article, ArticleScore, Problem
 from analysis.store import RunInfo, Store
 
@@ -72,7 +72,11 @@ def ingest_paths(
     for done, path in enumerate(files, 1):
         folder = path.parent
         if folder not in manifests:
-            manifests[folder] = load_manifest(folder)
+            try:
+                manifests[folder] = load_manifest(folder)
+            except InputError as exc:  # a bad manifest is reported; the articles are still read
+                manifests[folder] = None
+                summary.problems.append(Problem(exc.path or str(folder), f"manifest ignored: {exc.reason}"))
         result = ingest_file(path, manifest=manifests[folder])
         summary.files += 1
         _sort_problems(summary, result.problems)

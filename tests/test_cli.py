@@ -159,3 +159,12 @@ def test_classify_survives_lone_surrogates_in_its_input(tmp_path):
     line = '{"id": "x\\ud800", "text": "\\ud800小米股价大涨"}'
     out = cli("classify", "--no-snownlp", db=tmp_path / "n.duckdb", stdin=line + "\n").stdout
     assert json.loads(out)["id"] == "x\ud800"
+
+
+def test_a_malformed_manifest_is_reported_and_the_articles_still_ingested(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SEEDS / "002_53f5c50a01ef3361.txt", folder / "a.md")
+    (folder / "manifest.csv").write_text("nonsense,columns\n1,2\n")
+    result = cli("ingest", str(folder), db=tmp_path / "n.duckdb")
+    assert "1 articles added" in result.stdout and "manifest" in result.stderr

@@ -1,0 +1,20 @@
+"""Ingest: files and uploads (txt, md, html, jsonl, csv) to cleaned, dated Articles with problems reported."""
+
+from __future__ import annotations
+
+from analysis.ingest.api import IngestResult, ingest_bytes, ingest_file, ingest_record, iter_paths
+from analysis.ingest.dedup import link_near_duplicates, simhash64
+from analysis.ingest.manifest import Manifest, ManifestEntry, load_manifest
+
+__all__ = [
+    "IngestResult",
+    "Manifest",
+    "ManifestEntry",
+    "ingest_bytes",
+    "ingest_file",
+    "ingest_record",
+    "iter_paths",
+    "link_near_duplicates",
+    "load_manifest",
+    "simhash64",
+]

@@ -1,0 +1,271 @@
+"""Date mentions in text and URLs, and the published date with how it is known (basis) and a range."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from urllib.parse import urlparse
+
+from analysis.ingest.patterns import load_patterns
+
+EARLIEST = date(2000, 1, 1)
+_MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        [
+            "jan january",
+            "feb february",
+            "mar march",
+            "apr april",
+            "may",
+            "jun june",
+            "jul july",
+            "aug august",
+            "sep sept september",
+            "oct october",
+            "nov november",
+            "dec december",
+        ]
+    )
+    for m in names.split()
+}
+_MON = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+_TIME = r"(?:\s*T?\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)"
+# Full dates, most specific first; digits are ASCII after NFKC.
+_FULL = [
+    re.compile(r"(?<!\d)(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]?"),
+    re.compile(r"(?<![\d.])(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\d])"),
+    re.compile(r"(?<![\d/])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4})(?!\d)"),
+    re.compile(rf"(?<![\w])(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MON}\.?,?\s+(?P<y>\d{{4}})(?!\d)", re.I),
+    re.compile(rf"(?<![\w]){_MON}\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})(?!\d)", re.I),
+]
+_YEAR_MONTH = [
+    re.compile(
+        r"(?<!\d)(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月(?!\s*\d{1,2}\s*[日号])(?:份|底|末|初|中旬|下旬|上旬)?"
+    ),
+    re.compile(rf"(?<![\w]){_MON}\.?,?\s+(?P<y>\d{{4}})(?!\d)", re.I),
+]
+_THIS_YEAR_MONTH = re.compile(r"(?:今年|本年)\s*(?P<m>\d{1,2})\s*月")
+MONTH_DAY = re.compile(r"(?<![\d年])(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]")
+_YEAR = re.compile(r"(?<!\d)(?P<y>20\d{2})\s*年")
+# A dateline without the year: '09-28 13:35', 'Escalade 09-28 13:35', '11月18日 09:30'
+YEARLESS_DATELINES = (
+    re.compile(rf"^(?:\S{{0,20}}\s+)?(?P<m>\d{{1,2}})-(?P<d>\d{{1,2}}){_TIME}\s*$"),
+    re.compile(rf"^(?:\S{{0,20}}\s+)?(?P<m>\d{{1,2}})\s*月\s*(?P<d>\d{{1,2}})\s*日{_TIME}\s*$"),
+)
+# What may follow a date at the start of a dateline: '2025-04-01 来源：新浪财经', '2025年4月1日 | 作者 张三'
+_AFTER_DATE_LABEL = re.compile(
+    r"^\s*(?:[|｜/·•]\s*)?(?:来源|作者|编辑|责编|source|by\b|阅读|浏览|发布)", re.I
+)
+_URL_DATES = [
+    re.compile(r"/(?P<y>20\d{2})/(?P<m>[01]\d)(?P<d>[0-3]\d)(?:/|$)"),  # /2025/1118/
+    re.compile(r"/(?P<y>20\d{2})/(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/|$)"),  # /2025/08/01/
+    re.compile(r"(?<![0-9A-Za-z])(?P<y>20\d{2})(?P<m>[01]\d)/(?P<d>[0-3]\d)(?:/|$)"),  # 202405/27/
+    re.compile(r"(?<![0-9A-Za-z])(?P<y>20\d{2})-(?P<m>[01]?\d)-(?P<d>[0-3]?\d)(?!\d)"),  # 2024-04-12
+    re.compile(r"(?<![0-9A-Za-z])(?P<y>20\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)"),  # 20250319, 2024041515482…
+    re.compile(r"/t(?P<y>20\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?:[_./]|$)"),  # /202503/t20250319_123.html
+]
+_FOUR_DIGITS = re.compile(r"\d{4}")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A date written in the text: day precision when day is set, else month precision."""
+
+    start: int
+    end: int
+    year: int
+    month: int
+    day: int | None
+
+
+@dataclass(frozen=True)
+class DateFinding:
+    """The published date and how it is known; published is None when only a range can be inferred."""
+
+    published: date | None = None
+    basis: str = "none"
+    start: date | None = None
+    end: date | None = None
+    evidence: str | None = None
+    line: int | None = None  # the dateline's line index, so cleaning can drop it
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+
+def make_date(year: int, month: int, day: int) -> date | None:
+    """A date, or None when the numbers are not a calendar day."""
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def check_date(value: date | None, *, raw: str, where: str, today: date) -> tuple[date | None, str | None]:
+    """Accept a stated date only if it exists and lies in 2000..today+1; otherwise a warning, never a fact."""
+    if value is None:
+        return None, f"{where}: {raw!r} is not a real date; ignored"
+    if value < EARLIEST or value > today + timedelta(days=1):
+        return None, f"{where}: {raw!r} is outside 2000..today; ignored"
+    return value, None
+
+
+def parse_date_value(value: object) -> date | None:
+    """A date from a front-matter/CSV/manifest value: date, datetime or a string in any supported format."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+    except ValueError:
+        pass
+    for mention in full_dates(text):
+        return make_date(mention.year, mention.month, mention.day or 1)
+    return None
+
+
+def _month_number(name: str) -> int:
+    name = name.lower()
+    return _MONTHS.get(name) or _MONTHS[name[:3]]
+
+
+def _full_from_match(match: re.Match[str], *, cjk: bool) -> tuple[int, int, int]:
+    groups = match.groupdict()
+    year = int(groups["y"])
+    if groups.get("mon"):
+        return year, _month_number(groups["mon"]), int(groups["d"])
+    if groups.get("a"):
+        a, b = int(groups["a"]), int(groups["b"])
+        # 19/11/2025: day first when it must be, or in Chinese text (Hong Kong style); else US month first
+        if a > 12 or (b <= 12 and cjk):
+            return year, b, a
+        return year, a, b
+    return year, int(groups["m"]), int(groups["d"])
+
+
+@lru_cache(maxsize=256)
+def full_dates(text: str) -> tuple[Mention, ...]:
+    """Every year-month-day written in the text, in order, overlapping matches removed (cached: pure)."""
+    if not _FOUR_DIGITS.search(text):
+        return ()
+    cjk = any("\u4e00" <= ch <= "\u9fff" for ch in text[:200])
+    found: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+    for regex in _FULL:
+        for match in regex.finditer(text):
+            s, e = match.span()
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            year, month, day = _full_from_match(match, cjk=cjk)
+            taken.append((s, e))
+            found.append(Mention(s, e, year, month, day))
+    return tuple(sorted(found, key=lambda m: m.start))
+
+
+def year_months(text: str, context_year: int | None, skip: list[tuple[int, int]]) -> list[Mention]:
+    out = []
+    for regex in _YEAR_MONTH:
+        for match in regex.finditer(text):
+            if any(match.start() < e and s < match.end() for s, e in skip):
+                continue
+            mon = match.groupdict().get("mon")
+            month = _month_number(mon) if mon else int(match["m"])
+            out.append(Mention(match.start(), match.end(), int(match["y"]), month, None))
+    if context_year:
+        for match in _THIS_YEAR_MONTH.finditer(text):
+            out.append(Mention(match.start(), match.end(), context_year, int(match["m"]), None))
+    return out
+
+
+def context_year(text: str, today: date, *, explicit_only: bool = False) -> int | None:
+    """The article's own year: the latest year written with a month or day, else the most frequent year.
+
+    A bare year is often a plan ('需等到 2026 年才能提车'), so callers that can use a better bound ask for
+    explicit years only.
+    """
+    explicit = [m.year for m in full_dates(text) if 2000 <= m.year <= today.year]
+    explicit += [int(m["y"]) for m in _YEAR_MONTH[0].finditer(text) if 2000 <= int(m["y"]) <= today.year]
+    if explicit:
+        return max(explicit)
+    if explicit_only:
+        return None
+    years = [int(m["y"]) for m in _YEAR.finditer(text) if int(m["y"]) <= today.year]
+    return max(set(years), key=years.count) if years else None
+
+
+def url_date(url: str | None, *, today: date) -> tuple[date | None, str | None]:
+    """A date from the URL's path (/2025/1118/, 20250523, 2024-04-12, 202405/27) with its evidence."""
+    if not url:
+        return None, None
+    path = urlparse(url).path
+    for regex in _URL_DATES:
+        for match in regex.finditer(path):
+            value = make_date(int(match["y"]), int(match["m"]), int(match["d"]))
+            if value and EARLIEST <= value <= today + timedelta(days=1):
+                return value, match.group(0).strip("/")
+    return None, None
+
+
+@lru_cache(maxsize=4096)
+def _dateline_mention(line: str) -> Mention | None:
+    """The full date that makes this line a dateline: labelled, followed by a time, or alone on the line."""
+    label = load_patterns().header_label.pattern
+    for mention in full_dates(line):
+        before = line[: mention.start]
+        after = line[mention.end :]
+        labelled = bool(re.search(rf"(?:{label})\s*[:：]?\s*$", before, re.I))
+        timed = bool(re.match(_TIME, after)) and len(line) <= 80
+        bare = len(re.sub(r"[\s\-–|｜/,，.:：()（）星期周一二三四五六日天]", "", before + after)) <= 4
+        leading = len(before.strip()) <= 2 and len(line) <= 60 and bool(_AFTER_DATE_LABEL.match(after))
+        if labelled or timed or bare or leading:
+            return mention
+    return None
+
+
+def is_dateline(line: str) -> bool:
+    """True for a line that states when the page was published (with or without the year)."""
+    if len(line) > 200 or not any(ch.isdigit() for ch in line[:120]):
+        return False
+    return _dateline_mention(line) is not None or any(regex.match(line) for regex in YEARLESS_DATELINES)
+
+
+def first_dateline(lines: list[str], *, head: int = 15) -> int | None:
+    """Index of the first dateline among the first non-empty lines."""
+    seen = 0
+    for index, line in enumerate(lines):
+        if line:
+            seen += 1
+            if seen > head:
+                return None
+            if is_dateline(line):
+                return index
+    return None
+
+
+def header_date(lines: list[str], *, today: date, head: int = 15) -> tuple[DateFinding | None, list[str]]:
+    """An explicit dateline near the top: labelled ('Time:', 'date'), with a time, or a line that is a date."""
+    warnings: list[str] = []
+    seen = 0
+    for index, line in enumerate(lines):
+        if not line:
+            continue
+        seen += 1
+        if seen > head:
+            break
+        mention = _dateline_mention(line)
+        if mention is None:
+            continue
+        raw = line[mention.start : mention.end]
+        value, warning = check_date(
+            make_date(mention.year, mention.month, mention.day or 1), raw=raw, where="dateline", today=today
+        )
+        if warning:
+            warnings.append(warning)
+            continue
+        return DateFinding(value, "header", value, value, line.strip(), index), warnings
+    return None, warnings

@@ -1,0 +1,289 @@
+"""Readers: bytes of a txt/md/html/jsonl/csv file to records (a body plus the fields the file states)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import yaml
+
+from analysis.errors import EmptyInputError, InputError
+from analysis.ingest.encoding import decode_bytes
+from analysis.ingest.normalise import replace_surrogates
+from analysis.models import Problem
+
+FORMATS = {
+    ".txt": "txt",
+    ".text": "txt",
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+    ".csv": "csv",
+    ".tsv": "csv",
+}
+TEXT_FIELDS = ("text", "body", "content", "article", "正文", "内容", "內容")
+FIELD_NAMES = {
+    "title": ("title", "headline", "标题", "標題"),
+    "source": ("source", "outlet", "site", "sitename", "publisher", "来源", "來源", "媒体", "媒體"),
+    "url": ("url", "link", "source_url", "链接", "鏈接", "网址", "網址"),
+    "published": (
+        "published",
+        "date",
+        "publish_date",
+        "pubdate",
+        "published_at",
+        "time",
+        "日期",
+        "发布时间",
+        "發佈時間",
+        "发布日期",
+    ),
+}
+_FRONT_MATTER = re.compile(r"\A\s*---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.I)
+_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs", "iso-8859-1": "cp1252"}
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # whole articles live in one CSV cell
+
+
+@dataclass
+class Record:
+    """One article's body before cleaning, with the fields its file states and where it came from."""
+
+    body: str
+    raw_text: str
+    path: str
+    fmt: str
+    encoding: str
+    fields: dict[str, object] = field(default_factory=dict)
+    markdown: bool = True  # page copies often carry Markdown; HTML extraction gives plain text
+    row: int | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def format_of(name: str) -> str:
+    """The reader for a file name, by extension; unknown extensions are read as plain text."""
+    lower = name.lower()
+    dot = lower.rfind(".")
+    return FORMATS.get(lower[dot:], "txt") if dot >= 0 else "txt"
+
+
+def pick_fields(mapping: dict) -> dict[str, object]:
+    """title/source/url/published from a front-matter or row mapping, accepting common synonyms."""
+    lowered = {str(k).strip().lower(): v for k, v in mapping.items()}
+    out: dict[str, object] = {}
+    for key, names in FIELD_NAMES.items():
+        for name in names:
+            value = lowered.get(name)
+            if value not in (None, ""):
+                out[key] = value.strip() if isinstance(value, str) else value
+                break
+    return out
+
+
+def split_front_matter(text: str) -> tuple[dict[str, object], str, list[str]]:
+    """(fields, body, warnings) from YAML front matter; a malformed block is dropped with a warning."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}, text, []
+    body = text[match.end() :]
+    try:
+        data = yaml.safe_load(match.group(1))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 2})" if mark is not None else ""
+        return {}, body, [f"malformed front matter{where}: {getattr(exc, 'problem', None) or exc}; ignored"]
+    if data is None:
+        return {}, body, []
+    if not isinstance(data, dict):
+        return {}, body, ["front matter is not a mapping of fields; ignored"]
+    return pick_fields(data), body, []
+
+
+def read_text_file(data: bytes, *, name: str, fmt: str) -> Record:
+    """A .txt/.md page copy: one record, front matter (if any) as its fields."""
+    text, encoding = decode_bytes(data, name=name)
+    fields, body, warnings = split_front_matter(text)
+    return Record(body, text, name, fmt, encoding, fields, warnings=warnings)
+
+
+def read_html(data: bytes, *, name: str) -> Record:
+    """An HTML page: main text and title/date/site name via trafilatura."""
+    declared = _META_CHARSET.search(data[:4096])
+    text = encoding = None
+    if declared:
+        # GB2312/GBK pages routinely use characters only their superset GB18030 has
+        encoding = _SUPERSETS.get(
+            declared.group(1).decode("ascii").lower(), declared.group(1).decode("ascii").lower()
+        )
+        try:
+            text = data.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            text = encoding = None
+    if text is None:
+        text, encoding = decode_bytes(data, name=name)
+    import trafilatura  # imported here: only HTML needs it, and it is slow to import
+
+    try:
+        with _quiet("trafilatura", "htmldate", "courlan"):  # its own logging would repeat our problem
+            doc = trafilatura.bare_extraction(
+                text,
+                with_metadata=True,
+                include_comments=False,
+                include_tables=True,
+                date_extraction_params={"extensive_search": False, "original_date": True},
+            )
+    except Exception as exc:  # lxml/trafilatura raise many types on broken markup; report it as input
+        raise InputError(f"cannot parse the HTML: {exc}", path=name) from exc
+    body = (getattr(doc, "text", None) or "") if doc is not None else ""
+    if not body.strip():
+        raise EmptyInputError("no article text found in the HTML", path=name)
+    fields = {
+        key: value
+        for key, value in (
+            ("title", getattr(doc, "title", None)),
+            ("published", getattr(doc, "date", None)),
+            ("source", getattr(doc, "sitename", None)),
+            ("url", getattr(doc, "url", None)),
+        )
+        if value
+    }
+    return Record(body, text, name, "html", encoding or "utf-8", fields, markdown=False)
+
+
+@contextmanager
+def _quiet(*names: str) -> Iterator[None]:
+    """Silence a library's loggers for one call, restoring their levels after."""
+    loggers = [logging.getLogger(name) for name in names]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
+def read_jsonl(data: bytes, *, name: str) -> tuple[list[Record], list[Problem]]:
+    """JSON Lines (or a JSON array): one record per object; broken lines become per-line problems."""
+    text, encoding = decode_bytes(data, name=name)
+    stripped = text.lstrip()
+    whole = _whole_json(stripped) if stripped.startswith(("[", "{")) else None
+    if stripped.startswith("[") and whole is None:
+        try:
+            json.loads(stripped)
+        except json.JSONDecodeError as exc:
+            return [], [Problem(name, f"not valid JSON: {exc.msg} at line {exc.lineno}")]
+    if whole is not None:
+        numbered = list(enumerate(whole if isinstance(whole, list) else [whole], start=1))
+    else:
+        numbered = []
+        problems: list[Problem] = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                numbered.append((number, json.loads(line)))
+            except json.JSONDecodeError as exc:
+                problems.append(Problem(name, f"line {number}: not valid JSON ({exc.msg})", row=number))
+        records, more = _records_from_rows(numbered, name=name, fmt="jsonl", encoding=encoding, what="line")
+        return records, problems + more
+    return _records_from_rows(numbered, name=name, fmt="jsonl", encoding=encoding, what="item")
+
+
+def _whole_json(text: str) -> object | None:
+    """The file as one JSON document (an array of objects, or one pretty-printed object), else None."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return None
+
+
+def read_csv(data: bytes, *, name: str) -> tuple[list[Record], list[Problem]]:
+    """CSV (comma, semicolon or tab): a text/body column is required; rows are numbered as in a spreadsheet."""
+    text, encoding = decode_bytes(data, name=name)
+    first = text.split("\n", 1)[0]
+    delimiter = max([",", ";", "\t"], key=first.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise EmptyInputError("empty CSV file", path=name) from None
+    except csv.Error as exc:
+        raise InputError(f"not a readable CSV: {exc}", path=name) from exc
+    columns = [column.strip().lstrip("\ufeff").lower() for column in header]
+    if not any(column in TEXT_FIELDS for column in columns):
+        raise InputError(
+            f"no text column: expected one of {', '.join(TEXT_FIELDS)}; found {', '.join(columns) or 'none'}",
+            path=name,
+        )
+    rows: list[tuple[int, object]] = []
+    problems: list[Problem] = []
+    number = 1
+    try:
+        for number, values in enumerate(reader, start=2):
+            if not any(v.strip() for v in values):
+                continue
+            rows.append((number, dict(zip(columns, values, strict=False))))
+    except csv.Error as exc:
+        problems.append(
+            Problem(name, f"row {number + 1}: cannot read CSV ({exc}); rest of file skipped", row=number + 1)
+        )
+    records, more = _records_from_rows(rows, name=name, fmt="csv", encoding=encoding, what="row")
+    return records, problems + more
+
+
+def _records_from_rows(
+    rows: list[tuple[int, object]], *, name: str, fmt: str, encoding: str, what: str
+) -> tuple[list[Record], list[Problem]]:
+    records: list[Record] = []
+    problems: list[Problem] = []
+    for number, item in rows:
+        if not isinstance(item, dict):
+            problems.append(
+                Problem(name, f"{what} {number}: expected an object with a text field", row=number)
+            )
+            continue
+        lowered = {
+            replace_surrogates(str(k)).strip().lower(): replace_surrogates(v) if isinstance(v, str) else v
+            for k, v in item.items()
+        }
+        body = next(
+            (lowered[k] for k in TEXT_FIELDS if isinstance(lowered.get(k), str) and lowered[k].strip()), None
+        )
+        if body is None:
+            problems.append(
+                Problem(name, f"{what} {number}: no text (fields text/body are empty or missing)", row=number)
+            )
+            continue
+        records.append(
+            Record(body, body, f"{name}#{number}", fmt, encoding, pick_fields(lowered), row=number)
+        )
+    return records, problems
+
+
+def read_records(data: bytes, *, name: str) -> tuple[list[Record], list[Problem]]:
+    """Any supported file to records and problems; raises only the product's InputError family."""
+    fmt = format_of(name)
+    if not data.strip():
+        raise EmptyInputError("empty file", path=name)
+    if fmt in ("jsonl", "csv"):
+        records, problems = (read_jsonl if fmt == "jsonl" else read_csv)(data, name=name)
+        if not records and not problems:
+            raise EmptyInputError("empty file: no rows", path=name)
+        return records, problems
+    if fmt == "html":
+        return [read_html(data, name=name)], []
+    return [read_text_file(data, name=name, fmt=fmt)], []

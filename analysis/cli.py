@@ -339,6 +339,11 @@ def cmd_eval(args) -> int:
         _print_json(result)
     else:
         print(format_eval_text(result))
+        if "metadata" in result:
+            meta = result["metadata"]
+            print(f"\nMetadata (ingest): stated dates recovered exactly {meta['dates_exact']}/{meta['dates_stated']} "
+                  f"({meta['date_accuracy']:.3f}); languages right {meta['languages_right']}/{meta['languages']} "
+                  f"({meta['language_accuracy']:.3f})")  # fmt: skip
     return EXIT_OK
 
 

@@ -168,3 +168,29 @@ def test_a_malformed_manifest_is_reported_and_the_articles_still_ingested(tmp_pa
     (folder / "manifest.csv").write_text("nonsense,columns\n1,2\n")
     result = cli("ingest", str(folder), db=tmp_path / "n.duckdb")
     assert "1 articles added" in result.stdout and "manifest" in result.stderr
+
+
+def test_eval_prints_the_finance_scorer_beside_snownlp_and_the_metadata_figures(tmp_path, shared_eval):
+    out = cli(
+        "eval",
+        "--sentences",
+        str(shared_eval / "sentences.csv"),
+        "--articles",
+        str(shared_eval / "articles.csv"),
+        "--articles-dir",
+        str(shared_eval),
+        db=tmp_path / "n.duckdb",
+    ).stdout
+    assert "finance" in out and "snownlp" in out and "macro-F1" in out
+    assert "stated dates recovered exactly" in out
+    data = json.loads(
+        cli(
+            "eval",
+            "--sentences",
+            str(shared_eval / "sentences.csv"),
+            "--format",
+            "json",
+            db=tmp_path / "n.duckdb",
+        ).stdout
+    )
+    assert data["sentences"]["finance"]["macro_f1"] > data["sentences"]["snownlp"]["macro_f1"]

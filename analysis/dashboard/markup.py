@@ -1,0 +1,64 @@
+"""Article text made safe for the page: evidence highlighting from escaped pieces only, inert markdown."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pandas as pd
+
+_HIGHLIGHT_STYLE = {
+    "bullish": "background:#c9efd0;color:#0b5d1e",
+    "bearish": "background:#f8cfcf;color:#8a1010",
+    "context": "background:#e4e7ee;color:#333",
+}
+_NEGATED_STYLE = "background:#eeeeee;color:#666;text-decoration:line-through"
+
+
+def highlight_evidence(text: str, evidence: pd.DataFrame | None) -> str:
+    """The text as HTML with evidence spans marked; built only from html.escape'd pieces of text and names."""
+    spans = _evidence_spans(len(text), evidence)
+    parts: list[str] = []
+    position = 0
+    for start, end, polarity, frame, negated in spans:
+        parts.append(html.escape(text[position:start]))
+        style = _NEGATED_STYLE if negated else _HIGHLIGHT_STYLE.get(polarity, _HIGHLIGHT_STYLE["context"])
+        tip = f"{frame} ({polarity}{', negated' if negated else ''})"
+        parts.append(
+            f'<mark style="{style};padding:0 2px;border-radius:3px" title="{html.escape(tip, quote=True)}">'
+            f"{html.escape(text[start:end])}</mark>"
+        )
+        position = end
+    parts.append(html.escape(text[position:]))
+    body = "".join(parts)
+    return f'<div style="white-space:pre-wrap;line-height:1.7;font-size:0.95rem">{body}</div>'
+
+
+def _evidence_spans(length: int, evidence: pd.DataFrame | None) -> list[tuple[int, int, str, str, bool]]:
+    """Evidence spans inside the text, sorted, overlaps dropped (the earlier, then longer, span wins)."""
+    if evidence is None or evidence.empty:
+        return []
+    rows = []
+    for row in evidence.itertuples(index=False):
+        start, end = int(row.start), int(row.end)
+        if 0 <= start < end <= length:
+            rows.append((start, end, str(row.polarity), str(row.frame), bool(getattr(row, "negated", False))))
+    rows.sort(key=lambda r: (r[0], -(r[1] - r[0])))
+    kept: list[tuple[int, int, str, str, bool]] = []
+    for span in rows:
+        if not kept or span[0] >= kept[-1][1]:
+            kept.append(span)
+    return kept
+
+
+# Inline markdown, HTML, entities, strikethrough, tables and Streamlit's $LaTeX$: escaped anywhere.
+_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>&~$|])")
+# Block syntax only counts at the start of a line, and escaped text is one line.
+_MARKDOWN_BLOCK_START = re.compile(r"^(\s*\d*)([#>+.)-])")
+
+
+def escape_markdown(text: object) -> str:
+    """Text made inert for st.markdown and friends: shown as typed, never as markup, links, HTML or LaTeX."""
+    line = re.sub(r"\s*[\r\n]+\s*", " ", str(text))
+    line = _MARKDOWN_INLINE.sub(r"\\\1", line)
+    return _MARKDOWN_BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), line)

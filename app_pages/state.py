@@ -1,0 +1,227 @@
+"""Cached reads and the background scoring job: the only places the shell touches the store.
+
+Every cached function takes the database path and the current run id as arguments, so a new run (from this
+page, another tab or the CLI) is a new cache key; nothing here keeps a DuckDB connection between runs.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from analysis import narrative
+from analysis.dashboard import escape_markdown, plot_articles, t
+from analysis.errors import NarrativeError, ScoringRunError
+from analysis.pipeline import IngestSummary, ScoreSummary, ingest_uploads, score_store
+from analysis.price_mentions import check_price_mentions
+from analysis.store import ArticleFilter, Store
+
+CACHE = {"ttl": 600, "max_entries": 16, "show_spinner": False}
+JOB_KEY = "scoring_job"
+OUTCOME_KEY = "scoring_outcome"
+UPLOAD_KEY = "upload_report"
+RESET_DATES = "_reset_date_range"
+ARTICLE_KEY = "article"
+PICK_SEEN_KEY = "_main_chart_pick_seen"
+
+
+@dataclass(frozen=True)
+class View:
+    """What the filters pick: the cache key of every derived read."""
+
+    db: str
+    ticker: str
+    run_id: int | None
+    date_from: date | None = None
+    date_to: date | None = None
+    sources: tuple[str, ...] | None = None
+    languages: tuple[str, ...] | None = None
+    frames: tuple[str, ...] | None = None
+
+    @property
+    def filters(self) -> ArticleFilter:
+        return ArticleFilter(ticker=self.ticker, date_from=self.date_from, date_to=self.date_to,
+                             sources=self.sources, languages=self.languages, frames=self.frames)  # fmt: skip
+
+    def key(self) -> tuple:
+        return (self.db, self.ticker, self.run_id, self.date_from, self.date_to, self.sources, self.languages,
+                self.frames)  # fmt: skip
+
+
+def price_key(db: str) -> tuple:
+    """Per ticker (rows, first, last, last close): changes whenever prices are imported, so it keys the cache."""
+    return tuple(
+        (p["ticker"], p["rows"], str(p["first"]), str(p["last"]), p["last_close"])
+        for p in Store(db).price_stats()
+    )
+
+
+@st.cache_data(**CACHE)
+def facets(db: str, ticker: str, run_id: int | None, n_articles: int) -> dict:
+    return Store(db).facets(ticker=ticker)
+
+
+@st.cache_data(**CACHE)
+def prices(db: str, version: tuple) -> pd.DataFrame:
+    return Store(db).prices()
+
+
+@st.cache_data(**CACHE)
+def _view_frames(key: tuple) -> dict[str, pd.DataFrame]:
+    view = View(*key)
+    store = Store(view.db)
+    return {
+        "articles": store.scored_articles(view.filters),
+        "evidence": store.evidence(view.filters),
+        "texts": store.article_texts_frame(view.filters),
+    }
+
+
+def view_frames(view: View) -> dict[str, pd.DataFrame]:
+    """Scored articles, their evidence and texts under the filters (cached by filters and run id)."""
+    return _view_frames(view.key())
+
+
+@st.cache_data(**CACHE)
+def _series(key: tuple, price_key: tuple, tone_field: str, freq: str, benchmark: str) -> dict:
+    view = View(*key)
+    frames = _view_frames(key)
+    articles, evidence = frames["articles"], frames["evidence"]
+    plotted = plot_articles(articles, tone_field)
+    all_prices = prices(view.db, price_key)
+    index = narrative.tone_index(plotted, freq="D")
+    return {
+        "plotted": plotted,
+        "index": index,
+        "shifts": narrative.detect_shifts(index, plotted, evidence),
+        "frame_shares": narrative.frame_shares(articles, evidence, freq=freq),
+        "source_tone": narrative.source_tone(plotted, freq=freq),
+        "lead_lag": narrative.lead_lag(plotted, all_prices, ticker=view.ticker),
+        "event_study": narrative.event_study(articles, all_prices, ticker=view.ticker, benchmark=benchmark),
+        "mentions": check_price_mentions(frames["texts"], all_prices, ticker=view.ticker),
+    }
+
+
+def series(view: View, price_key: tuple, *, tone_field: str, freq: str, benchmark: str) -> dict:
+    """Every narrative series the panels draw (cached by filters, run id, prices, tone field and period)."""
+    return _series(view.key(), price_key, tone_field, freq, benchmark)
+
+
+@st.cache_data(**CACHE)
+def article_detail(db: str, ticker: str, run_id: int | None, article_id: str) -> dict:
+    store = Store(db)
+    return {
+        "article": store.article(article_id),
+        "sentences": store.sentences(article_id, ticker=ticker),
+        "evidence": store.evidence(ArticleFilter(ticker=ticker), article_id=article_id),
+    }
+
+
+def clear_caches() -> None:
+    """After a run, an upload or a price import every cached read is stale."""
+    st.cache_data.clear()
+
+
+# -- scoring in the background -------------------------------------------------------------------------
+@dataclass
+class ScoringJob:
+    """A scoring run on a worker thread; the page polls it, so a click elsewhere does not kill the run."""
+
+    db: str
+    ticker: str
+    force: bool
+    uploads: list[tuple[str, bytes]] = field(default_factory=list)
+    done: int = 0
+    total: int = 0
+    message: str = ""
+    ingest: IngestSummary | None = None
+    summary: ScoreSummary | None = None
+    error: BaseException | None = None
+    thread: threading.Thread | None = None
+    started: float = field(default_factory=time.monotonic)
+
+    def start(self) -> ScoringJob:
+        self.thread = threading.Thread(target=self._work, name="narrative-scoring", daemon=True)
+        self.thread.start()
+        return self
+
+    def _work(self) -> None:
+        try:
+            store = Store(self.db)
+            if self.uploads:
+                self.message = "ingesting uploads"
+                self.ingest = ingest_uploads(store, self.uploads)
+                self.uploads = []
+                if not self.ingest.added:
+                    return  # nothing new to score
+            self.summary = score_store(store, ticker=self.ticker, force=self.force, progress=self._progress)
+        except BaseException as exc:  # handed to the page, which shows or re-raises it
+            self.error = exc
+
+    def _progress(self, done: int, total: int, message: str) -> None:
+        self.done, self.total, self.message = done, total, message
+
+    @property
+    def alive(self) -> bool:
+        return self.thread is not None and self.thread.is_alive()
+
+    @property
+    def fraction(self) -> float:
+        return min(1.0, self.done / self.total) if self.total else 0.0
+
+
+def current_job() -> ScoringJob | None:
+    return st.session_state.get(JOB_KEY)
+
+
+def start_job(db: str, ticker: str, *, force: bool, uploads: list[tuple[str, bytes]] | None = None) -> None:
+    """Start a run unless this session already has one going (other sessions are refused by the store)."""
+    job = current_job()
+    if job is not None and job.alive:
+        return
+    st.session_state[JOB_KEY] = ScoringJob(
+        db=db, ticker=ticker, force=force, uploads=list(uploads or [])
+    ).start()
+
+
+def follow_job(box, lang: str) -> None:
+    """Show the running job's progress until it ends, then record its outcome and redraw the page once.
+
+    Called last in the script, so the page (with the previous scores) is already drawn while the run goes.
+    """
+    job = current_job()
+    if job is None:
+        return
+    if job.alive:
+        with box, st.status(t("run_going", lang), expanded=True) as status:
+            bar = st.progress(job.fraction, text="…")
+            while job.alive:
+                bar.progress(job.fraction, text=escape_markdown(job.message) or "…")
+                time.sleep(0.2)
+            status.update(state="complete", expanded=False)
+    st.session_state[JOB_KEY] = None
+    if job.ingest is not None:
+        st.session_state[UPLOAD_KEY] = job.ingest
+        if job.ingest.added:
+            st.session_state[RESET_DATES] = True
+    error = job.error
+    if error is not None and not isinstance(error, NarrativeError):
+        raise error  # unexpected: Streamlit shows it, it is not swallowed
+    if isinstance(error, ScoringRunError):
+        st.session_state[OUTCOME_KEY] = ("info", t("run_busy", lang, message=escape_markdown(error)))
+    elif error is not None:
+        st.session_state[OUTCOME_KEY] = ("error", t("run_failed", lang, message=escape_markdown(error)))
+    elif job.summary is not None and job.summary.run is not None:
+        run = job.summary.run
+        st.session_state[OUTCOME_KEY] = ("success", t(
+            "run_done", lang, run_id=run.run_id, scorer=escape_markdown(run.scorer),
+            version=escape_markdown(run.version),
+            scored=job.summary.scored, seconds=job.summary.seconds,
+        ))  # fmt: skip
+    clear_caches()
+    st.rerun()

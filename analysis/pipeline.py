@@ -11,7 +11,7 @@ import multiprocessing
 import os
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -25,6 +25,8 @@ Progress = Callable[[int, int, str], None]  # (done, total, message)
 # Articles per scoring batch: each batch is one short write transaction.
 BATCH_SIZE = int(os.environ.get("NARRATIVE_BATCH_SIZE", "200"))
 # Articles per ingest transaction: a killed ingest loses at most the batch in flight, never half a row.
+# Scores written per transaction (a few batches): fewer, larger writes than one per batch.
+WRITE_EVERY = int(os.environ.get("NARRATIVE_WRITE_EVERY", "1000"))
 INGEST_BATCH_SIZE = int(os.environ.get("NARRATIVE_INGEST_BATCH", "500"))
 
 
@@ -189,6 +191,35 @@ def _score_batch(rows: list[tuple[str, str, str, str]]) -> list[ArticleScore]:
     ]
 
 
+def _scored_batches(
+    store: Store, scorer, batches: list[list[str]], n_workers: int, use_snownlp: bool, data_dir: Path | None
+) -> Iterator[list[ArticleScore]]:
+    """Score batches in order, in this process or a pool; texts are read batch by batch."""
+    if n_workers <= 1 or len(batches) <= 1:
+        for batch in batches:
+            yield [scorer.score_article(*row) for row in store.article_texts(batch)]
+        return
+    # forkserver: the dashboard is multi-threaded, and fork() under threads can deadlock.
+    ctx = multiprocessing.get_context("forkserver" if os.name != "nt" else "spawn")
+    init = (scorer.ticker, use_snownlp, str(data_dir) if data_dir else None)
+    with ctx.Pool(n_workers, initializer=_init_worker, initargs=init) as pool:
+        # At most two batches per worker in flight: the corpus is never held in memory at once.
+        queue: deque = deque()
+        pending = iter(batches)
+
+        def submit() -> None:
+            batch = next(pending, None)
+            if batch is not None:
+                queue.append(pool.apply_async(_score_batch, (store.article_texts(batch),)))
+
+        for _ in range(2 * n_workers):
+            submit()
+        while queue:
+            scores = queue.popleft().get()
+            submit()
+            yield scores
+
+
 def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
@@ -219,38 +250,18 @@ def score_store(
         if progress:
             progress(0, len(ids), f"run {run_id}: {len(ids)} of {total_articles} articles to score")
         batches = [ids[i : i + batch_size] for i in range(0, len(ids), batch_size)]
-        n_workers = workers or default_workers()
-        done = 0
-        if n_workers > 1 and len(ids) > batch_size:
-            # forkserver: the dashboard is multi-threaded, and fork() under threads can deadlock.
-            ctx = multiprocessing.get_context("forkserver" if os.name != "nt" else "spawn")
-            init = (ticker, use_snownlp, str(data_dir) if data_dir else None)
-            with ctx.Pool(n_workers, initializer=_init_worker, initargs=init) as pool:
-                # At most two batches per worker in flight: the corpus is never held in memory at once.
-                queue: deque = deque()
-                pending = iter(batches)
-
-                def submit() -> None:
-                    batch = next(pending, None)
-                    if batch is not None:
-                        queue.append(pool.apply_async(_score_batch, (store.article_texts(batch),)))
-
-                for _ in range(2 * n_workers):
-                    submit()
-                while queue:
-                    scores = queue.popleft().get()
-                    submit()
-                    store.write_scores(run_id, scores)
-                    done += len(scores)
-                    if progress:
-                        progress(done, len(ids), f"run {run_id}: scored {done}/{len(ids)}")
-        else:
-            for batch in batches:
-                scores = [scorer.score_article(*row) for row in store.article_texts(batch)]
-                store.write_scores(run_id, scores)
-                done += len(scores)
-                if progress:
-                    progress(done, len(ids), f"run {run_id}: scored {done}/{len(ids)}")
+        done, buffer = 0, []
+        for scores in _scored_batches(
+            store, scorer, batches, workers or default_workers(), use_snownlp, data_dir
+        ):
+            buffer.extend(scores)
+            done += len(scores)
+            # One write transaction per ~WRITE_EVERY articles: each short connection costs a checkpoint.
+            if len(buffer) >= WRITE_EVERY or done == len(ids):
+                store.write_scores(run_id, buffer)
+                buffer = []
+            if progress:
+                progress(done, len(ids), f"run {run_id}: scored {done}/{len(ids)}")
         run = store.finish_run(run_id, n_articles=total_articles)
     except BaseException as exc:
         store.fail_run(run_id, f"{type(exc).__name__}: {exc}")

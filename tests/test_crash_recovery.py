@@ -45,6 +45,7 @@ def _cli(db: Path, *args: str, batch: int = 200) -> subprocess.Popen:
         "NARRATIVE_DB": str(db),
         "NARRATIVE_BATCH_SIZE": str(batch),
         "NARRATIVE_INGEST_BATCH": str(batch),
+        "NARRATIVE_WRITE_EVERY": str(batch),
         "PYTHONPATH": str(PROJECT_ROOT),
     }
     return subprocess.Popen(

@@ -73,7 +73,7 @@ def draw_analysis(controls: sidebar.Controls) -> pd.DataFrame:
         overview.main_chart(controls, articles, series, prices)
     if not articles.empty:
         with section():
-            explorer.render(controls, articles, series["mentions"])
+            explorer.render(controls, articles)
     st.divider()
     with section():
         overview.panels(controls, articles, series)

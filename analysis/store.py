@@ -170,11 +170,25 @@ class Store:
         self.path = Path(path)
         self.lock_timeout = lock_timeout
         self._migrated = False
+        self._session: duckdb.DuckDBPyConnection | None = None
 
     # -- connections ----------------------------------------------------------------------------
     @contextmanager
+    def reading(self) -> Iterator[Store]:
+        """Share one connection across several queries (one view of the dashboard), then close it."""
+        with self.connect() as con:
+            self._session = con
+            try:
+                yield self
+            finally:
+                self._session = None
+
+    @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A short-lived connection, retried with backoff while another process holds the lock."""
+        if self._session is not None:
+            yield self._session
+            return
         with _process_lock:
             con = self._open_with_retry()
             try:
@@ -521,6 +535,23 @@ class Store:
         with self.connect() as con:
             return con.execute(sql, params).df()
 
+    def frame_counts(self, filters: ArticleFilter | None = None) -> pd.DataFrame:
+        """Non-negated frame hits per article and frame, aggregated in DuckDB (what series need)."""
+        f = filters or ArticleFilter()
+        sql = f"""
+            SELECT e.article_id, e.frame, any_value(e.polarity) AS polarity, count(*) AS hits
+            FROM current_scores c
+            JOIN frame_evidence e ON e.run_id = c.run_id AND e.article_id = c.article_id
+            JOIN articles a ON a.id = c.article_id
+            JOIN article_scores s ON s.run_id = c.run_id AND s.article_id = c.article_id
+            JOIN article_dates d ON d.article_id = a.id
+            WHERE c.ticker = $ticker AND NOT e.negated {_filter_sql()}
+            GROUP BY e.article_id, e.frame
+            ORDER BY e.article_id, e.frame
+        """
+        with self.connect() as con:
+            return con.execute(sql, _filter_params(f)).df()
+
     def sentences(self, article_id: str, *, ticker: str = "1810.HK") -> pd.DataFrame:
         """The current sentence scores of one article, in order."""
         with self.connect() as con:
@@ -532,8 +563,10 @@ class Store:
                 [ticker, article_id],
             ).df()
 
-    def article_texts_frame(self, filters: ArticleFilter | None = None) -> pd.DataFrame:
-        """article_id, date, date_inferred, text: what price-mention checks read."""
+    def article_texts_frame(
+        self, filters: ArticleFilter | None = None, *, article_id: str | None = None
+    ) -> pd.DataFrame:
+        """article_id, date, date_inferred, text: what price-mention checks read (all filtered, or one)."""
         f = filters or ArticleFilter()
         sql = f"""
             SELECT a.id AS article_id, d.date, d.date_inferred, a.text
@@ -541,11 +574,12 @@ class Store:
             JOIN article_scores s ON s.run_id = c.run_id AND s.article_id = c.article_id
             JOIN articles a ON a.id = c.article_id
             JOIN article_dates d ON d.article_id = a.id
-            WHERE c.ticker = $ticker AND d.date IS NOT NULL {_filter_sql()}
+            WHERE c.ticker = $ticker AND d.date IS NOT NULL AND ($article_id IS NULL OR a.id = $article_id)
+            {_filter_sql()}
             ORDER BY d.date
         """
         with self.connect() as con:
-            frame = con.execute(sql, _filter_params(f)).df()
+            frame = con.execute(sql, _filter_params(f) | {"article_id": article_id}).df()
         frame["date"] = pd.to_datetime(frame["date"])
         return frame
 

@@ -26,7 +26,7 @@ MAX_PICKER = 1000
 TABLE_KEY = "articles_table"
 
 
-def render(controls: Controls, articles: pd.DataFrame, mentions: pd.DataFrame) -> None:
+def render(controls: Controls, articles: pd.DataFrame) -> None:
     lang = controls.lang
     st.subheader(t("explorer", lang))
     table = explorer_table(articles, lang)
@@ -60,7 +60,7 @@ def render(controls: Controls, articles: pd.DataFrame, mentions: pd.DataFrame) -
     article_id = st.selectbox(t("pick_article", lang), ids, key=state.ARTICLE_KEY,
                               format_func=lambda i: titles.get(i, i))  # fmt: skip
     if article_id:
-        detail(controls, article_id, mentions)
+        detail(controls, article_id)
 
 
 def _titles(articles: pd.DataFrame, ids: list[str]) -> dict[str, str]:
@@ -75,7 +75,7 @@ def _titles(articles: pd.DataFrame, ids: list[str]) -> dict[str, str]:
     return labels
 
 
-def detail(controls: Controls, article_id: str, mentions: pd.DataFrame) -> None:
+def detail(controls: Controls, article_id: str) -> None:
     """Cleaned text with evidence marked, the sentence strip, both tones, and the stated prices checked."""
     lang = controls.lang
     data = state.article_detail(controls.db, controls.ticker, controls.view.run_id, article_id)
@@ -104,7 +104,7 @@ def detail(controls: Controls, article_id: str, mentions: pd.DataFrame) -> None:
         if frames:
             st.caption(escape_markdown(", ".join(frames)))
         st.markdown(f"**{t('price_mentions', lang)}**")
-        own = mentions[mentions["article_id"] == article_id] if len(mentions) else mentions
+        own = data["mentions"]
         if own is None or own.empty:
             st.caption(t("no_mentions", lang))
         else:

@@ -74,12 +74,11 @@ def prices(db: str, version: tuple) -> pd.DataFrame:
 @st.cache_data(**CACHE)
 def _view_frames(key: tuple) -> dict[str, pd.DataFrame]:
     view = View(*key)
-    store = Store(view.db)
-    return {
-        "articles": store.scored_articles(view.filters),
-        "evidence": store.evidence(view.filters),
-        "texts": store.article_texts_frame(view.filters),
-    }
+    with Store(view.db).reading() as store:  # one connection for the whole view
+        return {
+            "articles": store.scored_articles(view.filters),
+            "evidence": store.frame_counts(view.filters),
+        }
 
 
 def view_frames(view: View) -> dict[str, pd.DataFrame]:
@@ -103,7 +102,6 @@ def _series(key: tuple, price_key: tuple, tone_field: str, freq: str, benchmark:
         "source_tone": narrative.source_tone(plotted, freq=freq),
         "lead_lag": narrative.lead_lag(plotted, all_prices, ticker=view.ticker),
         "event_study": narrative.event_study(articles, all_prices, ticker=view.ticker, benchmark=benchmark),
-        "mentions": check_price_mentions(frames["texts"], all_prices, ticker=view.ticker),
     }
 
 
@@ -114,12 +112,19 @@ def series(view: View, price_key: tuple, *, tone_field: str, freq: str, benchmar
 
 @st.cache_data(**CACHE)
 def article_detail(db: str, ticker: str, run_id: int | None, article_id: str) -> dict:
-    store = Store(db)
-    return {
-        "article": store.article(article_id),
-        "sentences": store.sentences(article_id, ticker=ticker),
-        "evidence": store.evidence(ArticleFilter(ticker=ticker), article_id=article_id),
-    }
+    with Store(db).reading() as store:
+        article = store.article(article_id)
+        detail = {
+            "article": article,
+            "sentences": store.sentences(article_id, ticker=ticker),
+            "evidence": store.evidence(ArticleFilter(ticker=ticker), article_id=article_id),
+            "mentions": pd.DataFrame(),
+        }
+        if article is not None:
+            # Price statements are checked for the opened article only, not the whole corpus per view.
+            texts = store.article_texts_frame(ArticleFilter(ticker=ticker), article_id=article_id)
+            detail["mentions"] = check_price_mentions(texts, store.prices(), ticker=ticker)
+    return detail
 
 
 def clear_caches() -> None:

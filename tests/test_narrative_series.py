@@ -201,3 +201,34 @@ def test_source_tone_groups_by_outlet_and_names_missing_outlets():
     assert result.loc["A", "tone"] == pytest.approx(0.2)
     assert result.loc["A", "n"] == 2
     assert result.loc["(unknown)", "tone"] == pytest.approx(-0.7)
+
+
+def test_frame_shares_from_counted_evidence_equal_those_from_raw_rows():
+    import pandas as pd
+
+    from analysis import narrative
+
+    articles = pd.DataFrame(
+        {
+            "article_id": ["a", "b"],
+            "date": pd.to_datetime(["2025-02-03", "2025-02-04"]),
+            "duplicate_of": [None, None],
+            "tone": [0.5, -0.5],
+            "confidence": [1.0, 1.0],
+            "relevance": [1.0, 1.0],
+        }
+    )
+    raw = pd.DataFrame(
+        {
+            "article_id": ["a", "a", "b"],
+            "frame": ["x", "x", "y"],
+            "polarity": ["bullish", "bullish", "bearish"],
+            "negated": [False, False, False],
+        }
+    )
+    counted = pd.DataFrame(
+        {"article_id": ["a", "b"], "frame": ["x", "y"], "polarity": ["bullish", "bearish"], "hits": [2, 1]}
+    )
+    pd.testing.assert_frame_equal(
+        narrative.frame_shares(articles, raw, freq="W"), narrative.frame_shares(articles, counted, freq="W")
+    )

@@ -148,3 +148,31 @@ def test_a_database_from_a_newer_version_is_refused(tmp_path):
     con.close()
     with pytest.raises(SchemaVersionError, match="newer"):
         Store(path).article_count()
+
+
+def test_frame_counts_aggregate_non_negated_hits_per_article_and_frame(store):
+    from analysis.models import FrameHit
+
+    a = make_article("小米市值突破万亿港元，股价并未暴跌")
+    store.add_articles([a])
+    score = make_score(a, frames=("market_cap_milestone",))
+    extra = (
+        FrameHit("market_cap_milestone", "bullish", "市值突破", 0, 2, 6),
+        FrameHit("valuation_reset", "bearish", "暴跌", 0, 14, 16, negated=True),
+    )
+    from dataclasses import replace
+
+    _run(store, [replace(score, evidence=score.evidence + extra)])
+    counts = store.frame_counts()
+    assert counts.to_dict("records") == [
+        {"article_id": a.id, "frame": "market_cap_milestone", "polarity": "bullish", "hits": 2}
+    ]
+
+
+def test_a_reading_session_shares_one_connection_and_closes_it(store):
+    store.add_articles([make_article("小米")])
+    with store.reading() as session:
+        with session.connect() as first, session.connect() as second:
+            assert first is second
+        assert session.article_count() == 1
+    assert store._session is None

@@ -106,8 +106,10 @@ def frame_shares(articles: pd.DataFrame, evidence: pd.DataFrame, *, freq: str = 
     if hits.empty:
         return _empty(FRAME_SHARE_COLUMNS, date_columns=("period",))
     hits = hits.assign(period=hits["article_id"].map(periods))
+    # Evidence may come row by row, or already counted per article and frame (a `hits` column).
+    hits = hits.assign(weight=hits["hits"] if "hits" in hits.columns else 1)
     grouped = hits.groupby(["period", "frame", "polarity"]).agg(
-        intensity=("article_id", "size"), n_articles=("article_id", "nunique")
+        intensity=("weight", "sum"), n_articles=("article_id", "nunique")
     )
     grouped = grouped.reset_index()
     grouped["share"] = grouped["intensity"] / grouped.groupby("period")["intensity"].transform("sum")

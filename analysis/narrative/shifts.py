@@ -137,7 +137,9 @@ def _frame_shares_between(
     hits = evidence[evidence["article_id"].isin(ids)] if not evidence.empty else evidence
     if not hits.empty and "negated" in hits.columns:
         hits = hits[~hits["negated"].astype(bool)]
-    if not hits.empty:
+    if not hits.empty and "hits" in hits.columns:  # already counted per article and frame
+        counts = hits.groupby("frame")["hits"].sum()
+    elif not hits.empty:
         counts = hits["frame"].value_counts()
     elif "frames" in window.columns:
         # No evidence rows (e.g. an older run): each article's listed frames count once.

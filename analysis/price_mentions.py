@@ -13,6 +13,7 @@ Each mention gets a kind: 'close' (收于, 收报, 收涨…至, closing at, con
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -25,6 +26,12 @@ MENTION_COLUMNS = (
 )  # fmt: skip
 # A quote is checked against the last trading day on or before its date, if that day is at most this far back.
 MAX_CALENDAR_GAP_DAYS = 7
+# Bounds that keep a long sentence linear: a clause longer than this is not one clause, and a longer sentence
+# is shown as a window around the price.
+MAX_CLAUSE = 300
+MAX_SHOWN_SENTENCE = 600
+_LOOK_BEFORE = 32  # '40 - ' / '40至': what makes a price the upper end of a range
+_LOOK_AFTER = 64  # '万', '-45', '大关', 'per share' right after the price
 
 
 @dataclass(frozen=True)
@@ -78,7 +85,8 @@ _CLOSE = re.compile(
     r"\bclos(?:e|ed|ing)\b|\bend(?:ed|ing)?\b|finish|settl|conclud",
     re.IGNORECASE,
 )
-_CLAUSE_BREAK = re.compile(r"[,，;；:：、](?!\d)|\s-\s")
+_BREAK_CHARS = ",，;；:：、"
+_CLAUSE_BREAK = re.compile(rf"[{_BREAK_CHARS}](?!\d)|\s-\s")
 _SENTENCE_END = re.compile(r"[。！？!?\n]+|(?<=[.!?])\s+(?=[A-Z\"“‘(])")
 _PERCENT = re.compile(r"([+-]?\d+(?:\.\d+)?)\s*(?:%|％|percent\b|per cent\b)", re.IGNORECASE)
 _NOT_DAILY_PCT = re.compile(
@@ -143,9 +151,9 @@ def extract_price_mentions(text: str, *, reference: date | None = None) -> list[
         sentence = text[sentence_start:sentence_end]
         if not _PRICE.search(sentence):
             continue
-        dates = _dates_in(sentence)
+        context = _context(sentence)
         for match in _PRICE.finditer(sentence):
-            mention = _mention(sentence, match, dates, reference, offset=sentence_start)
+            mention = _mention(context, match, reference, offset=sentence_start)
             if mention is not None:
                 mentions.append(mention)
     return mentions
@@ -212,42 +220,79 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+@dataclass(frozen=True)
+class _Context:
+    """What each price in one sentence is judged by, found once per sentence: a sentence with thousands of
+    prices (a 5 MB line of quotes) stays linear instead of rescanning the sentence for every price."""
+
+    sentence: str
+    shown: str  # the sentence as displayed beside a mention
+    breaks: list[int]  # where clauses start (ends of clause breaks), ascending
+    first_stock_end: int | None  # end of the first stock word
+    percents: list[re.Match]  # percentages, in order (non-overlapping: starts and ends both ascend)
+    percent_starts: list[int]
+    percent_ends: list[int]
+    dates: list[tuple[int, int, str, str]]
+    date_starts: list[int]
+    date_ends: list[int]
+
+
+def _context(sentence: str) -> _Context:
+    percents = list(_PERCENT.finditer(sentence))
+    dates = _dates_in(sentence)
+    stock = _STOCK.search(sentence)
+    return _Context(
+        sentence=sentence,
+        shown=sentence.strip() if len(sentence) <= MAX_SHOWN_SENTENCE else "",
+        breaks=[m.end() for m in _CLAUSE_BREAK.finditer(sentence)],
+        first_stock_end=stock.end() if stock else None,
+        percents=percents,
+        percent_starts=[m.start() for m in percents],
+        percent_ends=[m.end() for m in percents],
+        dates=dates,
+        date_starts=[d[0] for d in dates],
+        date_ends=[d[1] for d in dates],
+    )
+
+
 def _mention(
-    sentence: str,
-    match: re.Match,
-    dates: list[tuple[int, int, str, str]],
-    reference: date | None,
-    *,
-    offset: int,
+    context: _Context, match: re.Match, reference: date | None, *, offset: int
 ) -> PriceMention | None:
+    sentence = context.sentence
     start, end = match.span()
-    after, before = sentence[end:], sentence[:start]
-    if _MULTIPLE_AFTER.match(after) or _RANGE_AFTER.match(after) or _RANGE_BEFORE.search(before):
+    after = sentence[end : end + _LOOK_AFTER]
+    near_before = sentence[max(0, start - _LOOK_BEFORE) : start]
+    if _MULTIPLE_AFTER.match(after) or _RANGE_AFTER.match(after) or _RANGE_BEFORE.search(near_before):
         return None
     if _THRESHOLD_AFTER.match(after):
         return None
     if _PER_SHARE_AFTER.match(after):
         return None  # 'at HK$53.25 per share': the price of a deal, not a market quote
-    clause = before[_last_clause_break(before) :]
+    clause = sentence[max(_clause_start(context, start), start - MAX_CLAUSE) : start]
     deal = list(_DEAL.finditer(clause))
     if deal:
         cue = max((m.start() for m in (*_CLOSE.finditer(clause), *_INTRADAY.finditer(clause))), default=-1)
         if cue < deal[-1].end():
             return None  # a deal word after the last quote word: 'the target price was raised to HK$60'
-    if not _STOCK.search(before) and not _STOCK.search(after[:12]):
+    stock_before = context.first_stock_end is not None and context.first_stock_end <= start
+    if not stock_before and not _STOCK.search(after[:12]):
         return None
     number = float((match.group(1) or match.group(2)).replace(",", ""))
     if number <= 0:
         return None
     kind = "intraday" if _INTRADAY.search(clause) else "close" if _CLOSE.search(clause) else "unknown"
-    day, day_text, day_kind = _pick_day(dates, start, reference)
+    day, day_text, day_kind = _pick_day(context, start, reference)
+    shown = (
+        context.shown
+        or sentence[max(0, start - MAX_SHOWN_SENTENCE // 2) : end + MAX_SHOWN_SENTENCE // 2].strip()
+    )
     return PriceMention(
         price=number,
         currency="HKD",
         kind=kind,
-        change_pct=_change_pct(sentence, start, end),
+        change_pct=_change_pct(context, start, end),
         day=day,
-        sentence=sentence.strip(),
+        sentence=shown,
         start=offset + start,
         end=offset + end,
         day_text=day_text,
@@ -255,15 +300,21 @@ def _mention(
     )
 
 
-def _last_clause_break(before: str) -> int:
-    breaks = list(_CLAUSE_BREAK.finditer(before))
-    return breaks[-1].end() if breaks else 0
+def _clause_start(context: _Context, start: int) -> int:
+    """Where the clause holding position `start` begins: after the last clause break before it."""
+    if start and context.sentence[start - 1] in _BREAK_CHARS:
+        return start  # a break char just before the price ends the clause, whatever digit follows
+    index = bisect.bisect_right(context.breaks, start)
+    return context.breaks[index - 1] if index else 0
 
 
-def _change_pct(sentence: str, start: int, end: int) -> float | None:
+def _change_pct(context: _Context, start: int, end: int) -> float | None:
     """The daily move stated nearest the price (within 40 characters), signed by its verb."""
+    sentence = context.sentence
     best: tuple[int, float] | None = None
-    for match in _PERCENT.finditer(sentence):
+    first = bisect.bisect_left(context.percent_ends, start - 40)
+    last = bisect.bisect_right(context.percent_starts, end + 40)
+    for match in context.percents[first:last]:
         distance = start - match.end() if match.end() <= start else match.start() - end
         if distance < 0 or distance > 40:
             continue
@@ -286,26 +337,33 @@ def _change_pct(sentence: str, start: int, end: int) -> float | None:
 def _dates_in(sentence: str) -> list[tuple[int, int, str, str]]:
     """Every date expression in a sentence as (start, end, resolved-or-raw text key, kind), overlaps removed."""
     found: list[tuple[int, int, str, str]] = []
+    starts: list[int] = []  # taken spans, sorted and disjoint: overlaps found by bisection
+    ends: list[int] = []
     for pattern, shape, kind in _DATE_PATTERNS:
         for match in pattern.finditer(sentence):
-            if any(match.start() < end and start < match.end() for start, end, _, _ in found):
+            s, e = match.span()
+            i = bisect.bisect_right(starts, s)
+            if (i and ends[i - 1] > s) or (i < len(starts) and starts[i] < e):
                 continue
-            found.append((match.start(), match.end(), f"{shape}|{match.group(0)}", kind))
+            starts.insert(i, s)
+            ends.insert(i, e)
+            found.append((s, e, f"{shape}|{match.group(0)}", kind))
     return sorted(found)
 
 
 def _pick_day(
-    dates: list[tuple[int, int, str, str]], price_start: int, reference: date | None
+    context: _Context, price_start: int, reference: date | None
 ) -> tuple[date | None, str | None, str | None]:
     """The date the quote refers to: the nearest stated date before it, else a period or relative word, else after."""
-    before = [d for d in dates if d[1] <= price_start]
-    after = [d for d in dates if d[0] >= price_start]
+    dates = context.dates
+    n_before = bisect.bisect_right(context.date_ends, price_start)  # dates are disjoint: ends ascend too
     for kind in ("stated", "period", "relative"):
-        candidates = [d for d in reversed(before) if d[3] == kind]
-        if candidates:
-            return _resolve(candidates[0], reference)
-    if after:
-        return _resolve(after[0], reference)
+        nearest = next((d for d in reversed(dates[:n_before]) if d[3] == kind), None)
+        if nearest is not None:
+            return _resolve(nearest, reference)
+    first_after = bisect.bisect_left(context.date_starts, price_start)
+    if first_after < len(dates):
+        return _resolve(dates[first_after], reference)
     return None, None, None
 
 

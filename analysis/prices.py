@@ -6,7 +6,7 @@ import csv
 import io
 import math
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +17,9 @@ PRICE_COLUMNS = ("date", "open", "high", "low", "close", "volume")
 MAX_LISTED_PROBLEMS = 20
 # A new file whose closes sit this far from the stored ones on the same days is probably another ticker.
 LEVEL_RATIO_RANGE = (0.8, 1.25)
+# Across a gap of more than SEAM_DAYS a price may have moved a lot, so only a wider jump is suspicious.
+SEAM_DAYS = 31
+FAR_LEVEL_RATIO_RANGE = (1 / 3, 3.0)
 
 # Header names (lower-cased, stripped) understood for each column, across Yahoo, yfinance, akshare and plain files.
 _ALIASES = {
@@ -130,10 +133,22 @@ def check_against_existing(new: pd.DataFrame, existing: pd.DataFrame) -> list[st
     if len(after):
         pairs.append((after.index[0], after.iloc[0], last_new, new_close[last_new]))
     for old_day, old_value, new_day, new_value in pairs:
-        if abs((new_day - old_day).days) <= 31 and not low <= new_value / old_value <= high:
+        if abs((new_day - old_day).days) <= SEAM_DAYS and not low <= new_value / old_value <= high:
             warnings.append(
                 f"the new close {new_value:g} on {new_day.date()} is {new_value / old_value:.3g}× the stored close "
                 f"{old_value:g} on {old_day.date()}: this looks like a different ticker or currency"
+            )
+    if pairs and not warnings:
+        # Dates far from the stored series: warn only when the level is far off too.
+        old_day, old_value, new_day, new_value = min(pairs, key=lambda pair: abs((pair[2] - pair[0]).days))
+        far_low, far_high = FAR_LEVEL_RATIO_RANGE
+        gap = abs((new_day - old_day).days)
+        if gap > SEAM_DAYS and not far_low <= new_value / old_value <= far_high:
+            warnings.append(
+                f"the new file ({first_new.date()}..{last_new.date()}) is {gap} days away from the stored series "
+                f"({old_close.index.min().date()}..{old_close.index.max().date()}) and its close {new_value:g} on "
+                f"{new_day.date()} is {new_value / old_value:.3g}× the stored close {old_value:g} on "
+                f"{old_day.date()}: this looks like a different ticker"
             )
     return warnings
 
@@ -280,6 +295,8 @@ def _parse_row(cells: list[str], mapping: dict[str, int]) -> tuple[dict | None, 
     day = _parse_date(cell("date"))
     if day is None:
         reasons.append(f"unparsable date {cell('date')!r}")
+    elif day > today() + timedelta(days=1):  # one day of slack: the exchange's date runs ahead of ours
+        reasons.append(f"date {day.isoformat()} is in the future")
     values["date"] = day
     for column in PRICE_COLUMNS[1:]:
         raw = cell(column)
@@ -316,6 +333,11 @@ def _bar_problems(values: dict) -> list[str]:
         if not math.isnan(value) and not low - slack <= value <= high + slack:
             problems.append(f"{column} {value:g} outside [low {low:g}, high {high:g}]")
     return problems
+
+
+def today() -> date:
+    """The reference 'today' for rejecting future-dated bars (a function so tests can pin it)."""
+    return date.today()
 
 
 def _parse_date(raw: str) -> date | None:

@@ -196,6 +196,11 @@ class Store:
                     self._migrate(con)
                     self._migrated = True
                 yield con
+            except (duckdb.IOException, duckdb.SerializationException) as exc:
+                raise StoreError(
+                    f"{self.path}: the database file cannot be read ({str(exc).splitlines()[0]}); it may be "
+                    "damaged: restore a backup or use another --db"
+                ) from exc
             finally:
                 con.close()
 
@@ -252,8 +257,13 @@ class Store:
                 for statement in _MIGRATIONS[version]:
                     con.execute(statement)
                 con.execute("INSERT INTO schema_version VALUES (?, now())", [version])
-            except BaseException:
+            except BaseException as exc:
                 con.execute("ROLLBACK")
+                if isinstance(exc, duckdb.Error):
+                    raise StoreError(
+                        f"{self.path}: cannot migrate the database from schema {current} to {version} ({exc}); "
+                        "the file is unchanged"
+                    ) from exc
                 raise
             con.execute("COMMIT")
 

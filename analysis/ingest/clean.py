@@ -7,10 +7,14 @@ from dataclasses import dataclass
 
 from analysis.ingest.patterns import load_patterns
 
-_MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*?)[ \t]*#*[ \t]*$", re.M)
-_MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
-_MD_EMPTY_LINK = re.compile(r"\[\s*\]\([^)\n]*\)")
-_MD_LINK = re.compile(r"\[([^\]\n]+)\]\((?:https?:|/|#|mailto:)[^)\n]*\)")
+# Every pattern here must run in linear time on a 5 MB line: a bracket or parenthesis class stops at the
+# next opening one, so failed attempts from successive '[' or '(' never rescan the same characters, and the
+# heading's closing '#'s are stripped in Python (a regex for them backtracks cubically on runs of spaces).
+_MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+([^\n]*)$", re.M)
+_TARGET = r"\((?:[^()\n]|\([^()\n]*\))*\)"  # '(url)', '(url "title")', one level of nested parentheses
+_MD_IMAGE = re.compile(r"!\[[^\[\]\n]*\]" + _TARGET)
+_MD_EMPTY_LINK = re.compile(r"\[[ \t]*\]" + _TARGET)
+_MD_LINK = re.compile(r"\[([^\[\]\n]+)\]\((?=https?:|/|#|mailto:)(?:[^()\n]|\([^()\n]*\))*\)")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
 _MD_EMPHASIS = re.compile(r"\*{2,}|(?<![\w*])\*(?=[^\s*])|(?<=[^\s*])\*(?![\w*])|(?<!\w)_{2,}|_{2,}(?!\w)")
 _MD_QUOTE = re.compile(r"^[ \t]{0,3}>[ \t]?", re.M)
@@ -23,8 +27,8 @@ def strip_markdown(text: str) -> tuple[str, list[str]]:
     """Markdown to plain text: drop images and link targets, emphasis, quotes; return the headings too."""
     if not any(mark in text for mark in "#*[]_>\\<"):
         return text, []
-    headings = [h.strip() for h in _MD_HEADING.findall(text)]
-    text = _MD_HEADING.sub(r"\1", text)
+    headings = [_heading_text(h).strip() for h in _MD_HEADING.findall(text)]
+    text = _MD_HEADING.sub(lambda match: _heading_text(match.group(1)), text)
     text = _MD_IMAGE.sub("", text)
     text = _MD_LINK.sub(r"\1", text)
     text = _MD_EMPTY_LINK.sub("", text)
@@ -37,6 +41,11 @@ def strip_markdown(text: str) -> tuple[str, list[str]]:
     )
     headings = [_MD_EMPHASIS.sub("", _MD_ESCAPE.sub(r"\1", _MD_LINK.sub(r"\1", h))).strip() for h in headings]
     return text, [h for h in headings if h]
+
+
+def _heading_text(line: str) -> str:
+    """A heading's text without the optional closing '#'s and the blanks around them."""
+    return line.rstrip(" \t").rstrip("#").rstrip(" \t")
 
 
 def chrome_flags(simp_lines: list[str]) -> list[bool]:

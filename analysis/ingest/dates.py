@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -68,6 +69,9 @@ _URL_DATES = [
     re.compile(r"/t(?P<y>20\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?:[_./]|$)"),  # /202503/t20250319_123.html
 ]
 _FOUR_DIGITS = re.compile(r"\d{4}")
+# What a date alone on a line may carry around it.
+_NOT_BARE = re.compile(r"[\s\-–|｜/,，.:：()（）星期周一二三四五六日天]")
+_LABEL_WINDOW = 80  # characters before a date searched for its label (the longest label is ~35)
 
 
 @dataclass(frozen=True)
@@ -155,14 +159,17 @@ def full_dates(text: str) -> tuple[Mention, ...]:
         return ()
     cjk = any("\u4e00" <= ch <= "\u9fff" for ch in text[:200])
     found: list[Mention] = []
-    taken: list[tuple[int, int]] = []
+    starts: list[int] = []  # taken spans, kept sorted and disjoint: overlap checks by bisection, not a scan
+    ends: list[int] = []
     for regex in _FULL:
         for match in regex.finditer(text):
             s, e = match.span()
-            if any(s < te and ts < e for ts, te in taken):
+            i = bisect.bisect_right(starts, s)
+            if (i and ends[i - 1] > s) or (i < len(starts) and starts[i] < e):
                 continue
             year, month, day = _full_from_match(match, cjk=cjk)
-            taken.append((s, e))
+            starts.insert(i, s)
+            ends.insert(i, e)
             found.append(Mention(s, e, year, month, day))
     return tuple(sorted(found, key=lambda m: m.start))
 
@@ -202,7 +209,10 @@ def url_date(url: str | None, *, today: date) -> tuple[date | None, str | None]:
     """A date from the URL's path (/2025/1118/, 20250523, 2024-04-12, 202405/27) with its evidence."""
     if not url:
         return None, None
-    path = urlparse(url).path
+    try:
+        path = urlparse(url).path
+    except ValueError:  # 'http://[x': not a URL we can split, so no date in it
+        return None, None
     for regex in _URL_DATES:
         for match in regex.finditer(path):
             value = make_date(int(match["y"]), int(match["m"]), int(match["d"]))
@@ -215,13 +225,16 @@ def url_date(url: str | None, *, today: date) -> tuple[date | None, str | None]:
 def _dateline_mention(line: str) -> Mention | None:
     """The full date that makes this line a dateline: labelled, followed by a time, or alone on the line."""
     label = load_patterns().header_label.pattern
-    for mention in full_dates(line):
+    mentions = full_dates(line)
+    for mention in mentions:
         before = line[: mention.start]
         after = line[mention.end :]
-        labelled = bool(re.search(rf"(?:{label})\s*[:：]?\s*$", before, re.I))
-        timed = bool(re.match(_TIME, after)) and len(line) <= 80
-        bare = len(re.sub(r"[\s\-–|｜/,，.:：()（）星期周一二三四五六日天]", "", before + after)) <= 4
-        leading = len(before.strip()) <= 2 and len(line) <= 60 and bool(_AFTER_DATE_LABEL.match(after))
+        # Each test looks at a bounded window: a long line full of dates stays linear, not quadratic.
+        labelled = bool(re.search(rf"(?:{label})\s*[:：]?\s*$", before[-_LABEL_WINDOW:], re.I))
+        timed = len(line) <= 80 and bool(re.match(_TIME, after))
+        # another full date in the line is more than four other characters, so only a lone date can be bare
+        bare = len(mentions) == 1 and len(_NOT_BARE.sub("", before + after)) <= 4
+        leading = len(line) <= 60 and len(before.strip()) <= 2 and bool(_AFTER_DATE_LABEL.match(after))
         if labelled or timed or bare or leading:
             return mention
     return None

@@ -126,7 +126,10 @@ def url_domain(url: str | None) -> str | None:
     """The site's host name without 'www.'/'m.', e.g. 'chinaz.com'."""
     if not url:
         return None
-    host = (urlparse(url if "//" in url else f"//{url}").hostname or "").lower()
+    try:
+        host = (urlparse(url if "//" in url else f"//{url}").hostname or "").lower()
+    except ValueError:  # 'http://[x', an invalid IPv6 literal or port: no domain to read
+        return None
     for prefix in ("www.", "m.", "mobile.", "wap."):
         if host.startswith(prefix):
             host = host[len(prefix) :]

@@ -53,8 +53,23 @@ FIELD_NAMES = {
 }
 _FRONT_MATTER = re.compile(r"\A\s*---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.I)
+_NOT_TEXT_ELEMENTS = (
+    "script", "style", "iframe", "frame", "frameset", "noscript", "template", "object", "embed", "applet",
+    "svg", "canvas", "math",
+)  # fmt: skip
 _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs", "iso-8859-1": "cp1252"}
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # whole articles live in one CSV cell
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as strings: PyYAML's own date constructor raises a bare ValueError
+    on an impossible date (2025-02-30), and our date parser validates and warns instead."""
+
+
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, regex) for tag, regex in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 @dataclass
@@ -99,11 +114,13 @@ def split_front_matter(text: str) -> tuple[dict[str, object], str, list[str]]:
         return {}, text, []
     body = text[match.end() :]
     try:
-        data = yaml.safe_load(match.group(1))
+        data = yaml.load(match.group(1), Loader=_FrontMatterLoader)  # a SafeLoader: no arbitrary objects
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark is not None else ""
         return {}, body, [f"malformed front matter{where}: {getattr(exc, 'problem', None) or exc}; ignored"]
+    except (ValueError, TypeError, RecursionError) as exc:  # constructors past the parser (deep nesting, ...)
+        return {}, body, [f"malformed front matter: {exc}; ignored"]
     if data is None:
         return {}, body, []
     if not isinstance(data, dict):
@@ -134,16 +151,25 @@ def read_html(data: bytes, *, name: str) -> Record:
     if text is None:
         text, encoding = decode_bytes(data, name=name)
     import trafilatura  # imported here: only HTML needs it, and it is slow to import
+    from lxml import etree
 
     try:
         with _quiet("trafilatura", "htmldate", "courlan"):  # its own logging would repeat our problem
+            tree = trafilatura.load_html(text)
+            if tree is None:
+                raise EmptyInputError("no article text found in the HTML", path=name)
+            # trafilatura's fallback extractors read short pages whole, iframe fallback text included:
+            # what a browser never shows as text is removed before extraction.
+            etree.strip_elements(tree, *_NOT_TEXT_ELEMENTS, with_tail=False)
             doc = trafilatura.bare_extraction(
-                text,
+                tree,
                 with_metadata=True,
                 include_comments=False,
                 include_tables=True,
                 date_extraction_params={"extensive_search": False, "original_date": True},
             )
+    except InputError:
+        raise
     except Exception as exc:  # lxml/trafilatura raise many types on broken markup; report it as input
         raise InputError(f"cannot parse the HTML: {exc}", path=name) from exc
     body = (getattr(doc, "text", None) or "") if doc is not None else ""
@@ -191,7 +217,10 @@ def read_jsonl(data: bytes, *, name: str) -> tuple[list[Record], list[Problem]]:
     else:
         numbered = []
         problems: list[Problem] = []
-        for number, line in enumerate(text.splitlines(), start=1):
+        # Only \n ends a JSON line: str.splitlines() also splits at U+2028, U+0085 and form feeds,
+        # which JSON strings may hold raw (scraped Chinese pages often do).
+        for number, line in enumerate(text.split("\n"), start=1):
+            line = line.removesuffix("\r")
             if not line.strip():
                 continue
             try:
@@ -216,7 +245,9 @@ def read_csv(data: bytes, *, name: str) -> tuple[list[Record], list[Problem]]:
     text, encoding = decode_bytes(data, name=name)
     first = text.split("\n", 1)[0]
     delimiter = max([",", ";", "\t"], key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # Strict quoting: a lenient reader runs a stray or unclosed quote on to the next closing one, silently
+    # merging the rows between into one article. Strict, each such row is an error the reader resumes after.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = next(reader)
     except StopIteration:
@@ -232,15 +263,30 @@ def read_csv(data: bytes, *, name: str) -> tuple[list[Record], list[Problem]]:
     rows: list[tuple[int, object]] = []
     problems: list[Problem] = []
     number = 1
-    try:
-        for number, values in enumerate(reader, start=2):
-            if not any(v.strip() for v in values):
-                continue
-            rows.append((number, dict(zip(columns, values, strict=False))))
-    except csv.Error as exc:
-        problems.append(
-            Problem(name, f"row {number + 1}: cannot read CSV ({exc}); rest of file skipped", row=number + 1)
-        )
+    while True:
+        number += 1
+        first_line = reader.line_num + 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            lines = (
+                f"line {first_line}"
+                if reader.line_num <= first_line
+                else f"lines {first_line}-{reader.line_num}"
+            )
+            if "unexpected end of data" in str(exc):
+                reason = "a quoted field is never closed; skipped to the end of the file"
+            elif '"' in str(exc):
+                reason = f"malformed quoting ({exc}); skipped"
+            else:
+                reason = f"cannot read the row ({exc}); skipped"
+            problems.append(Problem(name, f"row {number} ({lines}): {reason}", row=number))
+            continue
+        if not any(v.strip() for v in values):
+            continue
+        rows.append((number, dict(zip(columns, values, strict=False))))
     records, more = _records_from_rows(rows, name=name, fmt="csv", encoding=encoding, what="row")
     return records, problems + more
 

@@ -70,3 +70,56 @@ def test_the_cli_reports_a_locked_database_in_one_line(tmp_path):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_a_dashboard_reading_while_the_cli_ingests_and_scores_both_succeed(tmp_path):
+    """The dashboard's reads (short connections, in a loop) and a CLI writer interleave; neither fails."""
+    import threading
+
+    from analysis import DATA_DIR, PROJECT_ROOT
+    from analysis.pipeline import setup
+
+    path = tmp_path / "shared.duckdb"
+    reader = Store(path)
+    setup(reader, use_snownlp=False)
+    folder = tmp_path / "more"
+    folder.mkdir()
+    for i in range(40):
+        (folder / f"{i}.txt").write_text(f"小米股价第{i}天大涨，市值再创历史新高。\n" * 20, encoding="utf-8")
+    errors: list[Exception] = []
+    reads = [0]
+    stop = threading.Event()
+
+    def read_loop() -> None:
+        while not stop.is_set():
+            try:
+                reader.scored_articles()
+                reader.frame_counts()
+                reads[0] += 1
+            except Exception as exc:  # any failure of the reader fails the test
+                errors.append(exc)
+                return
+
+    thread = threading.Thread(target=read_loop)
+    thread.start()
+    try:
+        env = os.environ | {
+            "NARRATIVE_DB": str(path),
+            "PYTHONPATH": str(PROJECT_ROOT),
+            "NARRATIVE_INGEST_BATCH": "5",
+        }
+        for args in (["ingest", str(folder)], ["score", "--workers", "1", "--no-snownlp"]):
+            result = subprocess.run(
+                [sys.executable, "-m", "analysis", *args],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=300,
+                cwd=DATA_DIR.parent,
+            )
+            assert result.returncode == 0, result.stderr
+    finally:
+        stop.set()
+        thread.join()
+    assert errors == [] and reads[0] > 0
+    assert reader.article_count() == 45 and reader.current_run().n_scored == 40  # the 40 new ones

@@ -86,8 +86,14 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
     """(text, 'utf-16-le'/'be') when bytes with NULs read as plausible UTF-16; ASCII in UTF-16 is half NULs."""
     if len(data) % 2 or b"\x00" not in data:
         return None
+    best = _best_decoding(data, ("utf-16-le", "utf-16-be"))
+    return (best[1], best[2]) if best and best[0] >= _MIN_PLAUSIBLE else None
+
+
+def _best_decoding(data: bytes, encodings: tuple[str, ...]) -> tuple[float, str, str] | None:
+    """(plausibility, text, encoding) of the strict decoding that reads most like text."""
     best: tuple[float, str, str] | None = None
-    for encoding in ("utf-16-le", "utf-16-be"):
+    for encoding in encodings:
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
@@ -95,9 +101,7 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
         score = plausibility(text[:20000])
         if best is None or score > best[0]:
             best = (score, text, encoding)
-    if best and best[0] >= _MIN_PLAUSIBLE:
-        return best[1], best[2]
-    return None
+    return best
 
 
 def decode_bytes(data: bytes, *, name: str = "<bytes>") -> tuple[str, str]:
@@ -120,16 +124,8 @@ def decode_bytes(data: bytes, *, name: str = "<bytes>") -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    best: tuple[float, str, str] | None = None
-    candidates = ["gb18030", "big5"] + (["utf-16-le", "utf-16-be"] if len(data) % 2 == 0 else [])
-    for encoding in candidates:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        score = plausibility(text[:20000])
-        if best is None or score > best[0]:
-            best = (score, text, encoding)
+    candidates = ("gb18030", "big5") + (("utf-16-le", "utf-16-be") if len(data) % 2 == 0 else ())
+    best = _best_decoding(data, candidates)
     if best and best[0] >= _MIN_PLAUSIBLE:
         return best[1], best[2]
     try:

@@ -330,7 +330,8 @@ class Store:
         """(id, text, text_simplified, language) for the given ids, in that order."""
         with self.connect() as con:
             rows = con.execute(
-                "SELECT id, text, text_simplified, language FROM articles WHERE list_contains(?, id)",
+                "SELECT a.id, a.text, a.text_simplified, a.language FROM (SELECT unnest(?) AS id) k "
+                "JOIN articles a USING (id)",
                 [list(ids)],
             ).fetchall()
         by_id = {r[0]: r for r in rows}

@@ -88,6 +88,16 @@ def _snownlp_for(scorer) -> SnowNLPSignal:
     return scorer.snownlp if getattr(scorer, "snownlp", None) is not None else SnowNLPSignal()
 
 
+def _allowed(row: dict, column: str, allowed: tuple[str, ...], path: Path, number: int) -> str:
+    """A row's label, lower-cased, or an InputError naming the file, row and field."""
+    value = row[column].strip().lower()
+    if value not in allowed:
+        raise InputError(
+            f"{column} {row[column]!r} is not one of {allowed}", path=str(path), row=number, field=column
+        )
+    return value
+
+
 def evaluate_sentences(sentences_csv: Path, scorer) -> dict:
     """Sentence-level metrics for the finance scorer and snownlp, plus frame precision/recall."""
     rows = _read_csv(sentences_csv, ("id", "text", "label", "frame"))
@@ -95,14 +105,7 @@ def evaluate_sentences(sentences_csv: Path, scorer) -> dict:
     gold, finance, snow_pred, details = [], [], [], []
     framed = correct = correct_any = predicted_framed = none_rows = false_alarms = 0
     for number, row in enumerate(rows, start=2):
-        label = row["label"].strip().lower()
-        if label not in SENTENCE_LABELS:
-            raise InputError(
-                f"label {row['label']!r} is not one of {SENTENCE_LABELS}",
-                path=str(sentences_csv),
-                row=number,
-                field="label",
-            )
+        label = _allowed(row, "label", SENTENCE_LABELS, sentences_csv, number)
         result = scorer.score_text(row["text"])
         predicted = sentence_label(result.tone)
         snow_value = snow(to_simplified(row["text"]))
@@ -171,14 +174,7 @@ def evaluate_articles(
     snow = _snownlp_for(scorer)
     gold, finance, snow_pred, details = [], [], [], []
     for number, row in enumerate(rows, start=2):
-        stance = row["stance"].strip().lower()
-        if stance not in STANCES:
-            raise InputError(
-                f"stance {row['stance']!r} is not one of {STANCES}",
-                path=str(articles_csv),
-                row=number,
-                field="stance",
-            )
+        stance = _allowed(row, "stance", STANCES, articles_csv, number)
         path = _article_path(Path(articles_dir), row["file"], Path(articles_csv), number)
         try:
             raw = path.read_bytes().decode("utf-8-sig")

@@ -18,6 +18,7 @@ from analysis.narrative import (
     tone_index,
 )
 from analysis.narrative.market import closes
+from analysis.narrative.series import within_dates
 
 LABELS = ("bullish", "bearish", "mixed", "neutral")
 
@@ -194,12 +195,7 @@ _FREQ_NAMES = {"D": "daily", "W": "weekly", "M": "monthly"}
 def _filter_articles(articles: pd.DataFrame, date_from, date_to, sources) -> pd.DataFrame:
     if articles.empty:
         return articles
-    dates = pd.to_datetime(articles["date"])
-    mask = pd.Series(True, index=articles.index)
-    if date_from is not None:
-        mask &= dates >= pd.Timestamp(date_from)
-    if date_to is not None:
-        mask &= dates <= pd.Timestamp(date_to)
+    mask = within_dates(articles, date_from, date_to)
     if sources:
         mask &= articles["source"].isin(list(sources))
     return articles[mask]

@@ -10,6 +10,7 @@ from datetime import date
 import pandas as pd
 
 from analysis.dashboard.labels import basis_name, label_name, t
+from analysis.narrative.series import within_dates
 
 EXPLORER_COLUMNS = ("date", "date_basis", "outlet", "title", "tone", "label", "frames", "article_id")
 
@@ -114,13 +115,7 @@ def prices_in_range(prices: pd.DataFrame, date_from: date | None, date_to: date 
     """The price rows inside the chosen dates (the main chart shows the range, not the whole history)."""
     if prices.empty:
         return prices
-    days = pd.to_datetime(prices["date"])
-    keep = pd.Series(True, index=prices.index)
-    if date_from is not None:
-        keep &= days >= pd.Timestamp(date_from)
-    if date_to is not None:
-        keep &= days <= pd.Timestamp(date_to)
-    return prices[keep]
+    return prices[within_dates(prices, date_from, date_to)]
 
 
 def chart_window(

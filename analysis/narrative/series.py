@@ -94,6 +94,17 @@ def tone_index(
     return result[list(TONE_INDEX_COLUMNS)]
 
 
+def within_dates(frame: pd.DataFrame, date_from=None, date_to=None, *, column: str = "date") -> pd.Series:
+    """A mask of the rows whose date lies in [date_from, date_to]; None leaves that side open."""
+    days = pd.to_datetime(frame[column])
+    mask = pd.Series(True, index=frame.index)
+    if date_from is not None:
+        mask &= days >= pd.Timestamp(date_from)
+    if date_to is not None:
+        mask &= days <= pd.Timestamp(date_to)
+    return mask
+
+
 def frame_shares(articles: pd.DataFrame, evidence: pd.DataFrame, *, freq: str = "W") -> pd.DataFrame:
     """Each frame's evidence count ('intensity') and share of all frame evidence per period (negated hits left out)."""
     if articles.empty or evidence.empty:

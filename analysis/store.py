@@ -563,6 +563,27 @@ class Store:
         with self.connect() as con:
             return con.execute(sql, _filter_params(f)).df()
 
+    def frame_counts_by_day(self, filters: ArticleFilter | None = None) -> pd.DataFrame:
+        """Non-negated frame hits per day and frame, near-duplicates counted once: series get days, not articles."""
+        f = filters or ArticleFilter()
+        sql = f"""
+            SELECT d.date, e.frame, any_value(e.polarity) AS polarity, count(*) AS hits,
+                   count(DISTINCT e.article_id) AS n_articles
+            FROM current_scores c
+            JOIN frame_evidence e ON e.run_id = c.run_id AND e.article_id = c.article_id
+            JOIN articles a ON a.id = c.article_id
+            JOIN article_scores s ON s.run_id = c.run_id AND s.article_id = c.article_id
+            JOIN article_dates d ON d.article_id = a.id
+            WHERE c.ticker = $ticker AND NOT e.negated AND d.date IS NOT NULL AND a.duplicate_of IS NULL
+            {_filter_sql()}
+            GROUP BY d.date, e.frame
+            ORDER BY d.date, e.frame
+        """
+        with self.connect() as con:
+            frame = con.execute(sql, _filter_params(f)).df()
+        frame["date"] = pd.to_datetime(frame["date"])
+        return frame
+
     def sentences(self, article_id: str, *, ticker: str = "1810.HK") -> pd.DataFrame:
         """The current sentence scores of one article, in order."""
         with self.connect() as con:

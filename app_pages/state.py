@@ -77,7 +77,7 @@ def _view_frames(key: tuple) -> dict[str, pd.DataFrame]:
     with Store(view.db).reading() as store:  # one connection for the whole view
         return {
             "articles": store.scored_articles(view.filters),
-            "evidence": store.frame_counts(view.filters),
+            "evidence": store.frame_counts_by_day(view.filters),
         }
 
 

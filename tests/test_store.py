@@ -176,3 +176,35 @@ def test_a_reading_session_shares_one_connection_and_closes_it(store):
             assert first is second
         assert session.article_count() == 1
     assert store._session is None
+
+
+def test_frame_shares_from_daily_counts_equal_those_from_articles(store):
+    """The dashboard's per-day aggregate gives the same series and shifts as the per-article evidence."""
+    from analysis import narrative
+    from analysis.models import FrameHit
+
+    days = [date(2025, 2, 3), date(2025, 2, 4), date(2025, 2, 11), date(2025, 9, 22), date(2025, 9, 23)]
+    articles = [make_article(f"小米新闻{i}", published=d) for i, d in enumerate(days)]
+    dup = make_article("小米新闻0 转载", published=days[0], duplicate_of=articles[0].id)
+    store.add_articles(articles + [dup])
+    scores = []
+    for i, a in enumerate(articles + [dup]):
+        frame, polarity = ("market_cap_milestone", "bullish") if i < 3 else ("trust_crisis", "bearish")
+        hits = tuple(FrameHit(frame, polarity, "x", 0, 0, 1) for _ in range(i + 1))
+        hits += (FrameHit("founder_ip", "context", "雷军", 0, 1, 2),)
+        base = make_score(a, frames=(frame,), tone=0.6 if i < 3 or i == 5 else -0.6)
+        from dataclasses import replace
+
+        scores.append(replace(base, evidence=hits))
+    _run(store, scores)
+    scored = store.scored_articles()
+    per_article = narrative.frame_shares(scored, store.frame_counts(), freq="W")
+    per_day = narrative.frame_shares(scored, store.frame_counts_by_day(), freq="W")
+    pd.testing.assert_frame_equal(per_article, per_day, check_dtype=False)
+    index = narrative.tone_index(scored, freq="D")
+    shifts_a = narrative.detect_shifts(index, scored, store.frame_counts())
+    shifts_d = narrative.detect_shifts(index, scored, store.frame_counts_by_day())
+    assert shifts_a and shifts_a[0]["frames_up"]
+    assert [(s["frames_up"], s["frames_down"]) for s in shifts_a] == [
+        (s["frames_up"], s["frames_down"]) for s in shifts_d
+    ]

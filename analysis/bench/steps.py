@@ -298,7 +298,7 @@ def _core_change(timer: _Timer, store, f) -> int:
 
     with store.reading():  # one connection per filter change, as the dashboard does
         articles = timer.call("scored_articles", store.scored_articles, f)
-        evidence = timer.call("frame_counts", store.frame_counts, f)
+        evidence = timer.call("frame_counts_by_day", store.frame_counts_by_day, f)
     timer.call("tone_index", narrative.tone_index, articles, freq="D")
     timer.call("frame_shares", narrative.frame_shares, articles, evidence, freq="W")
     timer.call("source_tone", narrative.source_tone, articles, freq="M")
@@ -313,7 +313,7 @@ def _dashboard_change(timer: _Timer, store, f, all_prices) -> None:
 
     with store.reading():  # app_pages/state.py reads a view through one connection
         articles = timer.call("scored_articles", store.scored_articles, f)
-        evidence = timer.call("frame_counts", store.frame_counts, f)
+        evidence = timer.call("frame_counts_by_day", store.frame_counts_by_day, f)
     index = timer.call("tone_index", narrative.tone_index, articles, freq="D")
     timer.call("detect_shifts", narrative.detect_shifts, index, articles, evidence)
     timer.call("frame_shares", narrative.frame_shares, articles, evidence, freq="W")

@@ -109,6 +109,8 @@ def frame_shares(articles: pd.DataFrame, evidence: pd.DataFrame, *, freq: str = 
     """Each frame's evidence count ('intensity') and share of all frame evidence per period (negated hits left out)."""
     if articles.empty or evidence.empty:
         return _empty(FRAME_SHARE_COLUMNS, date_columns=("period",))
+    if "article_id" not in evidence.columns:
+        return _frame_shares_by_day(evidence, freq=freq)
     unique = unique_articles(articles)
     periods = pd.Series(period_start(unique["date"], freq).to_numpy(), index=unique["article_id"].to_numpy())
     hits = evidence[evidence["article_id"].isin(periods.index.to_numpy())]
@@ -125,6 +127,23 @@ def frame_shares(articles: pd.DataFrame, evidence: pd.DataFrame, *, freq: str = 
     grouped = grouped.reset_index()
     grouped["share"] = grouped["intensity"] / grouped.groupby("period")["intensity"].transform("sum")
     grouped["intensity"] = grouped["intensity"].astype(float)
+    grouped = grouped.sort_values(["period", "share"], ascending=[True, False], ignore_index=True)
+    return grouped[list(FRAME_SHARE_COLUMNS)]
+
+
+def _frame_shares_by_day(daily: pd.DataFrame, *, freq: str) -> pd.DataFrame:
+    """frame_shares from hits already counted per day and frame (Store.frame_counts_by_day).
+
+    Each article has one date, so summing the per-day article counts gives the per-period count exactly.
+    """
+    daily = daily.assign(period=period_start(daily["date"], freq))
+    grouped = daily.groupby(["period", "frame", "polarity"]).agg(
+        intensity=("hits", "sum"), n_articles=("n_articles", "sum")
+    )
+    grouped = grouped.reset_index()
+    grouped["share"] = grouped["intensity"] / grouped.groupby("period")["intensity"].transform("sum")
+    grouped["intensity"] = grouped["intensity"].astype(float)
+    grouped["n_articles"] = grouped["n_articles"].astype(int)
     grouped = grouped.sort_values(["period", "share"], ascending=[True, False], ignore_index=True)
     return grouped[list(FRAME_SHARE_COLUMNS)]
 

@@ -133,8 +133,13 @@ def _frame_shares_between(
     if articles.empty:
         return pd.Series(dtype=float)
     window = _in_window(articles, start, end)
-    ids = window["article_id"].to_numpy()
-    hits = evidence[evidence["article_id"].isin(ids)] if not evidence.empty else evidence
+    if (
+        not evidence.empty and "article_id" not in evidence.columns
+    ):  # counted per day (Store.frame_counts_by_day)
+        hits = _in_window(evidence, start, end)
+    else:
+        ids = window["article_id"].to_numpy()
+        hits = evidence[evidence["article_id"].isin(ids)] if not evidence.empty else evidence
     if not hits.empty and "negated" in hits.columns:
         hits = hits[~hits["negated"].astype(bool)]
     if not hits.empty and "hits" in hits.columns:  # already counted per article and frame

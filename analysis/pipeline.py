@@ -30,6 +30,8 @@ BATCH_SIZE = int(os.environ.get("NARRATIVE_BATCH_SIZE", "200"))
 # process loses at most the transaction in flight, never half a row.
 WRITE_EVERY = int(os.environ.get("NARRATIVE_WRITE_EVERY", "2000"))
 INGEST_BATCH_SIZE = int(os.environ.get("NARRATIVE_INGEST_BATCH", "2000"))
+# Scoring batches whose texts the parent reads in one query when feeding the pool.
+PREFETCH_BATCHES = 10
 
 
 @dataclass
@@ -208,11 +210,16 @@ def _scored_batches(
         # At most two batches per worker in flight: the corpus is never held in memory at once.
         queue: deque = deque()
         pending = iter(batches)
+        prefetched: deque = deque()
 
         def submit() -> None:
-            batch = next(pending, None)
-            if batch is not None:
-                queue.append(pool.apply_async(_score_batch, (store.article_texts(batch),)))
+            # Texts are read for several batches per query: each read opens a connection and scans the table.
+            if not prefetched:
+                group = [b for b in (next(pending, None) for _ in range(PREFETCH_BATCHES)) if b is not None]
+                by_id = {row[0]: row for row in store.article_texts([i for b in group for i in b])}
+                prefetched.extend([by_id[i] for i in b if i in by_id] for b in group)
+            if prefetched:
+                queue.append(pool.apply_async(_score_batch, (prefetched.popleft(),)))
 
         for _ in range(2 * n_workers):
             submit()

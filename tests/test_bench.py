@@ -191,6 +191,19 @@ def test_benchmarks_md_keeps_hand_written_text_and_one_column_per_corpus_size(tm
     assert "old" not in text
 
 
+def test_a_stale_column_can_be_dropped_keeping_the_others(tmp_path):
+    from analysis.bench.report import drop_column
+
+    path = tmp_path / "BENCHMARKS.md"
+    path.write_text("# Benchmarks\n\n<!-- bench:results:begin -->\n<!-- bench:results:end -->\nNotes.\n")
+    update_benchmarks_md(path, _fake_results(2_000, True))
+    update_benchmarks_md(path, _fake_results(100_000, False))
+    drop_column(path, "N=2,000 (quick)")
+    header = next(line for line in path.read_text().splitlines() if line.startswith("| figure |"))
+    assert "N=2,000" not in header and "N=100,000" in header
+    assert path.read_text().endswith("Notes.\n")
+
+
 def test_time_target_is_projected_to_100k_articles():
     verdict = _fake_results(2_000, True)["targets"]["ingest_score_store_s"]
     assert verdict["projected_to_100k"] == 500.0 and verdict["met"] is False

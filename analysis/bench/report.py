@@ -48,6 +48,7 @@ ROWS = (
     ("peak_score_rss_mb", "peak memory while scoring, MB", "{:,.0f}"),
     ("peak_rss_mb", "peak memory of any step, MB", "{:,.0f}"),
     ("snownlp_share_of_total", "snownlp share of scoring time", "{:.0%}"),
+    ("load_max", "1-min load average before a step, worst (the bench adds up to ~2)", "{:.1f}"),
 )
 
 
@@ -120,6 +121,8 @@ def _render(columns: dict[str, dict]) -> str:
 def _summary(results: dict) -> dict:
     machine = results["machine"]
     keep = {key: results.get(key) for key, _, _ in ROWS}
+    loads = [v for v in (results.get("load_average_by_step") or {}).values() if v is not None]
+    keep["load_max"] = max(loads) if loads else None
     rep = results.get("repeats", {})
     return keep | {
         "quick": results.get("quick"),
@@ -134,20 +137,36 @@ def _summary(results: dict) -> dict:
     }
 
 
+def _read_columns(text: str) -> dict[str, dict]:
+    if BEGIN not in text or END not in text:
+        return {}
+    found = _DATA.search(text.split(BEGIN, 1)[1].split(END, 1)[0])
+    try:
+        return json.loads(found.group("json")) if found else {}
+    except json.JSONDecodeError:
+        return {}
+
+
+def drop_column(path: Path, key: str) -> None:
+    """Remove one column (a stale or broken run) from the generated table."""
+    text = Path(path).read_text(encoding="utf-8")
+    columns = _read_columns(text)
+    columns.pop(key, None)
+    head, rest = text.split(BEGIN, 1)
+    tail = rest.split(END, 1)[1]
+    Path(path).write_text(
+        head + (_render(columns) if columns else f"{BEGIN}\n{END}") + tail, encoding="utf-8"
+    )
+
+
 def update_benchmarks_md(path: Path, results: dict) -> None:
     """Replace this run's column of the generated table in BENCHMARKS.md, keeping the hand-written text."""
     path = Path(path)
     text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    columns: dict[str, dict] = {}
+    columns = _read_columns(text)
     if BEGIN in text and END in text:
         head, rest = text.split(BEGIN, 1)
-        section, tail = rest.split(END, 1)
-        found = _DATA.search(section)
-        if found:
-            try:
-                columns = json.loads(found.group("json"))
-            except json.JSONDecodeError:
-                columns = {}
+        tail = rest.split(END, 1)[1]
     else:
         head, tail = text.rstrip("\n") + "\n\n## Results\n\n", "\n"
     columns[_column_key(results)] = _summary(results)

@@ -85,7 +85,10 @@ def run_benchmark(
         if use_snownlp:
             _say("full score, finance only")
             steps["finance_score"] = run_in_child(STEPS, "score", db=db, use_snownlp=False)
-            _say("full score with snownlp")
+            _say(
+                f"full score with snownlp (at least {_snownlp_minutes(steps['scorer'], n_articles, workers):.0f} min; "
+                "--no-snownlp leaves it out)"
+            )
             steps["full_score"] = run_in_child(STEPS, "score", db=db, use_snownlp=True, force=True)
         else:
             _say("full score")
@@ -125,6 +128,13 @@ def run_benchmark(
     update_benchmarks_md(benchmarks_md, results)
     _say(f"done in {results['total_s']}s: {out_dir / 'results.json'}")
     return results
+
+
+def _snownlp_minutes(scorer: dict, n_articles: int, workers: int) -> float:
+    """The sample's extra seconds per article with snownlp on, times N, over the workers: a rough forecast."""
+    sample = scorer.get("snownlp_share_articles") or 0
+    extra = (scorer.get("scoring_with_snownlp_s") or 0) - (scorer.get("scoring_without_snownlp_s") or 0)
+    return extra / sample * n_articles / max(1, workers) / 60 if sample else float("nan")
 
 
 def _summarise(steps: dict, corpus, *, n_articles: int, quick: bool, use_snownlp: bool) -> dict:

@@ -9,10 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import pandas as pd
 import streamlit as st
 
-from analysis.dashboard import escape_markdown, t
+from analysis.dashboard import ViewData, escape_markdown, t
 from analysis.errors import NarrativeError, ScoringRunError
 from analysis.store import resolve_db_path
 from app_pages import data, explorer, overview, sidebar, state
@@ -42,42 +41,42 @@ def main() -> None:
     st.title(t("title", lang))
     st.caption(t("subtitle", lang, ticker=controls.ticker))
 
-    articles = pd.DataFrame()
+    view = None
     if controls.n_articles == 0:
         st.info(t("empty_db", lang))
     elif controls.run is None:
         st.info(t("no_run", lang, ticker=controls.ticker))
     else:
         with section():
-            articles = draw_analysis(controls)
+            view = draw_analysis(controls)
     st.divider()
     with section():
-        data.render(controls, articles)
+        data.render(controls, view)
     state.follow_job(controls.run_box, lang)
 
 
-def draw_analysis(controls: sidebar.Controls) -> pd.DataFrame:
-    """KPIs, main chart, explorer and panels for the filtered articles; returns those articles."""
+def draw_analysis(controls: sidebar.Controls) -> ViewData:
+    """KPIs, main chart, explorer and panels for the filtered articles; returns the view's data."""
     lang = controls.lang
-    frames = state.view_frames(controls.view)
-    articles = frames["articles"]
+    view = state.view_data(controls.view, freq=controls.freq, tone_field=controls.tone_field,
+                           page=explorer.requested_page())  # fmt: skip
     prices = state.prices(controls.db, controls.price_key)
-    series = state.series(controls.view, controls.price_key, tone_field=controls.tone_field, freq=controls.freq,
-                          benchmark=controls.benchmark)  # fmt: skip
-    overview.kpi_row(controls, articles, series["plotted"], prices)
-    if articles.empty:
+    series = state.series(controls.view, controls.price_key, view, tone_field=controls.tone_field,
+                          freq=controls.freq, benchmark=controls.benchmark)  # fmt: skip
+    overview.kpi_row(controls, series["kpis"])
+    if view.n_articles == 0:
         st.info(t("empty_filter", lang))
     if prices[prices["ticker"] == controls.ticker].empty if len(prices) else True:
         st.warning(t("no_prices", lang, ticker=controls.ticker))
     with section():
-        overview.main_chart(controls, articles, series, prices)
-    if not articles.empty:
+        overview.main_chart(controls, view, series, prices)
+    if view.n_articles:
         with section():
-            explorer.render(controls, articles)
+            explorer.render(controls, view)
     st.divider()
     with section():
-        overview.panels(controls, articles, series)
-    return articles
+        overview.panels(controls, view, series)
+    return view
 
 
 # Streamlit runs this file as __main__; a scoring worker process (forkserver/spawn) re-imports the parent's main

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-import pandas as pd
+from functools import partial
+
 import streamlit as st
 
-from analysis.dashboard import articles_csv, escape_markdown, import_price_upload, t, upload_rows
+from analysis.dashboard import (
+    ViewData,
+    escape_markdown,
+    filtered_articles_csv,
+    import_price_upload,
+    t,
+    upload_rows,
+)
 from analysis.errors import NarrativeError
 from analysis.store import Store
 from app_pages import state
@@ -15,7 +23,7 @@ ARTICLE_TYPES = ["txt", "md", "html", "htm", "jsonl", "csv"]
 PRICE_REPORT_KEY = "price_report"
 
 
-def render(controls: Controls, articles: pd.DataFrame) -> None:
+def render(controls: Controls, data: ViewData | None) -> None:
     lang = controls.lang
     st.subheader(t("data", lang))
     uploads, prices, download = st.columns(3)
@@ -26,11 +34,14 @@ def render(controls: Controls, articles: pd.DataFrame) -> None:
     with download:
         view = controls.view
         span = f"{view.date_from or 'start'}_{view.date_to or 'end'}"
+        total = data.n_articles if data is not None else 0
+        # A callable: the CSV of every filtered article is read and written only when the button is clicked.
         st.download_button(
-            t("download", lang), data=articles_csv(articles), file_name=f"narrative_{controls.ticker}_{span}.csv",
-            mime="text/csv", key="download", disabled=articles.empty, width="stretch",
+            t("download", lang), data=partial(filtered_articles_csv, Store(controls.db), view.filters),
+            file_name=f"narrative_{controls.ticker}_{span}.csv", mime="text/csv", key="download",
+            disabled=total == 0, width="stretch",
         )  # fmt: skip
-        st.caption(t("n_articles", lang, n=len(articles)))
+        st.caption(t("n_articles", lang, n=total))
 
 
 def _article_uploads(controls: Controls) -> None:

@@ -7,6 +7,7 @@ import streamlit as st
 
 from analysis import charts
 from analysis.dashboard import (
+    ViewData,
     basis_name,
     escape_markdown,
     explorer_table,
@@ -22,14 +23,21 @@ from app_pages import state
 from app_pages.render import show_chart
 from app_pages.sidebar import Controls
 
-MAX_PICKER = 1000
 TABLE_KEY = "articles_table"
+PAGE_KEY = "explorer_page"
 
 
-def render(controls: Controls, articles: pd.DataFrame) -> None:
+def requested_page() -> int:
+    """The explorer page the user asked for (from 0): read before the view, which reads that page only."""
+    value = st.session_state.get(PAGE_KEY, 1)
+    return max(0, int(value) - 1) if isinstance(value, int | float) else 0
+
+
+def render(controls: Controls, data: ViewData) -> None:
     lang = controls.lang
     st.subheader(t("explorer", lang))
-    table = explorer_table(articles, lang)
+    table = explorer_table(data.page, lang)
+    total = data.n_articles
     event = st.dataframe(
         table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 320),
         on_select="rerun", selection_mode="single-row", key=TABLE_KEY,
@@ -44,6 +52,8 @@ def render(controls: Controls, articles: pd.DataFrame) -> None:
             "article_id": st.column_config.TextColumn("id", width="small"),
         },
     )  # fmt: skip
+    if total > len(table):
+        _pager(data, lang)
     rows = list(event.selection.rows) if event is not None and hasattr(event, "selection") else []
     # Like the chart, a table row selection persists: only a newly clicked row moves the picker.
     if rows and rows != st.session_state.get("_table_rows_seen") and rows[0] < len(table):
@@ -51,20 +61,44 @@ def render(controls: Controls, articles: pd.DataFrame) -> None:
     st.session_state["_table_rows_seen"] = rows
 
     current = st.session_state.get(state.ARTICLE_KEY)
-    ids = picker_ids(articles, limit=MAX_PICKER, keep=current)
+    choices = _picker_rows(controls, data, current)
+    ids = picker_ids(choices, limit=data.picker_rows, keep=current)
     if current not in ids:
         st.session_state.pop(state.ARTICLE_KEY, None)
-    if len(articles) > MAX_PICKER:
-        st.caption(t("too_many", lang, shown=MAX_PICKER, total=len(articles)))
-    titles = _titles(articles, ids)
+    if total > data.picker_rows:
+        st.caption(t("too_many", lang, shown=data.picker_rows, total=total))
+    titles = _titles(choices, ids)
     article_id = st.selectbox(t("pick_article", lang), ids, key=state.ARTICLE_KEY,
                               format_func=lambda i: titles.get(i, i))  # fmt: skip
     if article_id:
         detail(controls, article_id)
 
 
+def _pager(data: ViewData, lang: str) -> None:
+    """Rows a–b of n, and the page number (the table holds one page; the filters narrow it)."""
+    first = data.page_number * data.page_rows + 1
+    last = first + len(data.page) - 1
+    if st.session_state.get(PAGE_KEY) != data.page_number + 1:
+        st.session_state[PAGE_KEY] = data.page_number + 1  # clamped by the view: the filters shrank the table
+    left, right = st.columns([3, 1])
+    left.caption(t("table_page", lang, first=f"{first:,}", last=f"{last:,}", total=f"{data.n_articles:,}"))
+    right.number_input(t("page", lang), min_value=1, max_value=data.n_pages, step=1, key=PAGE_KEY)
+
+
+def _picker_rows(controls: Controls, data: ViewData, current: str | None) -> pd.DataFrame:
+    """The newest articles, plus the open article's row when it is under the filters but not among them."""
+    rows = data.picker
+    if not current or current in set(rows["article_id"]):
+        return rows
+    known = pd.concat([data.page, data.points], ignore_index=True)
+    found = known[known["article_id"] == current].head(1)
+    if found.empty:
+        found = state.article_row(controls.view, current)
+    return pd.concat([rows, found], ignore_index=True) if len(found) else rows
+
+
 def _titles(articles: pd.DataFrame, ids: list[str]) -> dict[str, str]:
-    """'date · outlet · title' for the picker's options only (the table may hold far more articles)."""
+    """'date · outlet · title' for the picker's options only."""
     rows = articles[articles["article_id"].isin(set(ids))]
     labels = {}
     for row in rows.itertuples(index=False):
@@ -93,7 +127,7 @@ def detail(controls: Controls, article_id: str) -> None:
             # The only unsafe_allow_html in the app: markup built from html.escape'd text pieces only.
             st.markdown(highlight_evidence(article["text"], data["evidence"]), unsafe_allow_html=True)
     with side:
-        tone, snownlp = _article_tones(controls, article_id)
+        tone, snownlp = _article_tones(data.get("score"))
         left, right = st.columns(2)
         left.metric(t("finance_tone", lang), "—" if tone is None else f"{tone:+.2f}", border=True)
         right.metric(t("snownlp_tone", lang), "—" if snownlp is None else f"{snownlp:+.2f}", border=True,
@@ -137,12 +171,10 @@ def _meta(article: dict, lang: str) -> list[str]:
     return parts
 
 
-def _article_tones(controls: Controls, article_id: str) -> tuple[float | None, float | None]:
-    frames = state.view_frames(controls.view)["articles"]
-    row = frames[frames["article_id"] == article_id]
-    if row.empty:
+def _article_tones(score: pd.DataFrame) -> tuple[float | None, float | None]:
+    if score is None or score.empty:
         return None, None
-    return finance_vs_snownlp(row["tone"].iloc[0], row["snownlp"].iloc[0])
+    return finance_vs_snownlp(score["tone"].iloc[0], score["snownlp"].iloc[0])
 
 
 def _frames_of(evidence: pd.DataFrame, lang: str) -> list[str]:

@@ -6,21 +6,23 @@ import pandas as pd
 import streamlit as st
 
 from analysis import charts
-from analysis.dashboard import chart_window, compute_kpis, label_name, picked_article_ids, prices_in_range, t
+from analysis.dashboard import (
+    Kpis,
+    ViewData,
+    chart_window,
+    label_name,
+    picked_article_ids,
+    prices_in_range,
+    t,
+)
 from app_pages.render import show_chart
 from app_pages.sidebar import Controls
 from app_pages.state import ARTICLE_KEY, PICK_SEEN_KEY
 
 
-def kpi_row(controls: Controls, articles: pd.DataFrame, plotted: pd.DataFrame, prices: pd.DataFrame) -> None:
+def kpi_row(controls: Controls, kpis: Kpis) -> None:
     """Articles in range, mean tone, bullish : bearish, price change over the range, current run."""
     lang, view = controls.lang, controls.view
-    kpis = compute_kpis(
-        plotted, prices, ticker=controls.ticker, date_from=view.date_from, date_to=view.date_to
-    )
-    labels = compute_kpis(
-        articles, prices.iloc[0:0], ticker=controls.ticker
-    )  # labels are always the finance ones
     columns = st.columns(5)
     span = (view.date_to - view.date_from).days + 1 if view.date_from and view.date_to else None
     dates = t("kpi_days", lang, days=f"{span:,}") if span else None
@@ -29,8 +31,9 @@ def kpi_row(controls: Controls, articles: pd.DataFrame, plotted: pd.DataFrame, p
     _card(columns[1], t("kpi_tone", lang), "—" if kpis.mean_tone is None else f"{kpis.mean_tone:+.2f}",
           t("kpi_snownlp" if snownlp else "kpi_finance", lang),
           help=t("tone_snownlp" if snownlp else "tone_finance", lang))  # fmt: skip
-    _card(columns[2], t("kpi_balance", lang), labels.balance,
-          t("kpi_others", lang, mixed=labels.n_mixed, neutral=labels.n_neutral))  # fmt: skip
+    # The label counts are always the finance scorer's, over every filtered article.
+    _card(columns[2], t("kpi_balance", lang), kpis.balance,
+          t("kpi_others", lang, mixed=kpis.n_mixed, neutral=kpis.n_neutral))  # fmt: skip
     price_label = t("kpi_price", lang, ticker=controls.ticker)
     if kpis.price_change is None:
         _card(columns[3], price_label, "—", t("kpi_no_prices", lang))
@@ -55,17 +58,21 @@ def _card(column, label: str, value: str, note: str | None, *, help: str | None 
                   height="stretch")  # fmt: skip
 
 
-def main_chart(controls: Controls, articles: pd.DataFrame, series: dict, prices: pd.DataFrame) -> None:
+def main_chart(controls: Controls, data: ViewData, series: dict, prices: pd.DataFrame) -> None:
     """The layered dual-axis chart; a click on an article point opens it in the explorer."""
     lang, view = controls.lang, controls.view
     st.subheader(t("main_chart", lang))
     chart = charts.main_chart(
-        prices_in_range(prices, *chart_window(view.date_from, view.date_to)), articles, series["index"], series["shifts"],
-        ticker=controls.ticker, benchmark=controls.benchmark, tone_field=controls.tone_field,
+        prices_in_range(prices, *chart_window(view.date_from, view.date_to)), data.points, series["index"],
+        series["shifts"], ticker=controls.ticker, benchmark=controls.benchmark, tone_field=controls.tone_field,
         color_by=controls.color_by, lang=lang,
     )  # fmt: skip
     event = show_chart(chart, on_select="rerun", key="main_chart")
-    st.caption(t("main_caption", lang, benchmark=controls.benchmark))
+    caption = t("main_caption", lang, benchmark=controls.benchmark)
+    total = data.n_plotted(controls.tone_field)
+    if len(data.points) < total:
+        caption += " " + t("main_sampled", lang, shown=f"{len(data.points):,}", total=f"{total:,}")
+    st.caption(caption)
     picked = picked_article_ids(getattr(event, "selection", None) if event is not None else None,
                                 param=charts.PICK)  # fmt: skip
     # A selection persists across reruns: only a new click moves the explorer, so the picker stays usable.
@@ -74,16 +81,15 @@ def main_chart(controls: Controls, articles: pd.DataFrame, series: dict, prices:
     st.session_state[PICK_SEEN_KEY] = picked
 
 
-def panels(controls: Controls, articles: pd.DataFrame, series: dict) -> None:
+def panels(controls: Controls, data: ViewData, series: dict) -> None:
     """Frame mix, tone per outlet, lead/lag and event study, each with its n."""
     lang = controls.lang
     left, right = st.columns(2)
     with left:
         st.subheader(t("frame_mix", lang))
         shares = series["frame_shares"]
-        n = int(articles["article_id"].nunique()) if len(articles) else 0
         show_chart(charts.frame_mix_chart(shares, lang=lang))
-        st.caption(t("n_articles", lang, n=n))
+        st.caption(t("n_articles", lang, n=data.n_articles))
     with right:
         st.subheader(t("source_tone", lang))
         outlet = series["source_tone"]

@@ -69,14 +69,14 @@ def ui_language() -> str:
 def render(db: str, lang: str) -> Controls:
     """Draw the sidebar and return the choices; reads three facts from the store, the rest is cached."""
     sidebar = st.sidebar
-    store = Store(db)
-    price_key = state.price_key(db)
-    price_tickers = [row[0] for row in price_key]
-    tickers = load_tickers(price_tickers) or {"1810.HK": "1810.HK"}
-    sidebar.header(t("filters", lang))
-    ticker = sidebar.selectbox(t("ticker", lang), list(tickers), format_func=tickers.get, key="ticker")
-    run = store.current_run(ticker)
-    n_articles = store.article_count()
+    with Store(db).reading() as store:  # one connection for the reads every rerun makes
+        price_key = state.price_key(store)
+        price_tickers = [row[0] for row in price_key]
+        tickers = load_tickers(price_tickers) or {"1810.HK": "1810.HK"}
+        sidebar.header(t("filters", lang))
+        ticker = sidebar.selectbox(t("ticker", lang), list(tickers), format_func=tickers.get, key="ticker")
+        run = store.current_run(ticker)
+        n_articles = store.article_count()
     facets = state.facets(db, ticker, run.run_id if run else None, n_articles)
 
     date_from = date_to = None

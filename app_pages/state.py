@@ -14,8 +14,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from analysis import narrative
-from analysis.dashboard import escape_markdown, plot_articles, t
+from analysis.dashboard import ViewData, escape_markdown, read_view, t, view_series
 from analysis.errors import NarrativeError, ScoringRunError
 from analysis.pipeline import IngestSummary, ScoreSummary, ingest_uploads, score_store
 from analysis.price_mentions import check_price_mentions
@@ -53,11 +52,11 @@ class View:
                 self.frames)  # fmt: skip
 
 
-def price_key(db: str) -> tuple:
+def price_key(store: Store) -> tuple:
     """Per ticker (rows, first, last, last close): changes whenever prices are imported, so it keys the cache."""
     return tuple(
         (p["ticker"], p["rows"], str(p["first"]), str(p["last"]), p["last_close"])
-        for p in Store(db).price_stats()
+        for p in store.price_stats()
     )
 
 
@@ -72,42 +71,42 @@ def prices(db: str, version: tuple) -> pd.DataFrame:
 
 
 @st.cache_data(**CACHE)
-def _view_frames(key: tuple) -> dict[str, pd.DataFrame]:
+def _view_data(key: tuple, freq: str, tone_field: str, page: int) -> ViewData:
     view = View(*key)
-    with Store(view.db).reading() as store:  # one connection for the whole view
-        return {
-            "articles": store.scored_articles(view.filters),
-            "evidence": store.frame_counts_by_day(view.filters),
-        }
+    return read_view(Store(view.db), view.filters, freq=freq, tone_field=tone_field, page=page)
 
 
-def view_frames(view: View) -> dict[str, pd.DataFrame]:
-    """Scored articles, their evidence and texts under the filters (cached by filters and run id)."""
-    return _view_frames(view.key())
+def view_data(view: View, *, freq: str, tone_field: str, page: int = 0) -> ViewData:
+    """The view's sums, chart points, explorer page and picker rows, read through one connection (cached)."""
+    return _view_data(view.key(), freq, tone_field, page)
 
 
 @st.cache_data(**CACHE)
-def _series(key: tuple, price_key: tuple, tone_field: str, freq: str, benchmark: str) -> dict:
+def _series(
+    key: tuple, price_key: tuple, tone_field: str, freq: str, benchmark: str, _data: ViewData
+) -> dict:
+    # _data is not hashed: it follows from (key, tone_field, freq), which are.
     view = View(*key)
-    frames = _view_frames(key)
-    articles, evidence = frames["articles"], frames["evidence"]
-    plotted = plot_articles(articles, tone_field)
-    all_prices = prices(view.db, price_key)
-    index = narrative.tone_index(plotted, freq="D")
-    return {
-        "plotted": plotted,
-        "index": index,
-        "shifts": narrative.detect_shifts(index, plotted, evidence),
-        "frame_shares": narrative.frame_shares(articles, evidence, freq=freq),
-        "source_tone": narrative.source_tone(plotted, freq=freq),
-        "lead_lag": narrative.lead_lag(plotted, all_prices, ticker=view.ticker),
-        "event_study": narrative.event_study(articles, all_prices, ticker=view.ticker, benchmark=benchmark),
-    }
+    return view_series(_data, prices(view.db, price_key), ticker=view.ticker, tone_field=tone_field, freq=freq,
+                       benchmark=benchmark, date_from=view.date_from, date_to=view.date_to)  # fmt: skip
 
 
-def series(view: View, price_key: tuple, *, tone_field: str, freq: str, benchmark: str) -> dict:
-    """Every narrative series the panels draw (cached by filters, run id, prices, tone field and period)."""
-    return _series(view.key(), price_key, tone_field, freq, benchmark)
+def series(
+    view: View, price_key: tuple, data: ViewData, *, tone_field: str, freq: str, benchmark: str
+) -> dict:
+    """The KPIs and every narrative series the panels draw (cached by filters, run id, prices, tone field, period)."""
+    return _series(view.key(), price_key, tone_field, freq, benchmark, data)
+
+
+@st.cache_data(**CACHE)
+def _article_row(key: tuple, article_id: str) -> pd.DataFrame:
+    view = View(*key)
+    return Store(view.db).article_page(view.filters, limit=1, article_id=article_id)
+
+
+def article_row(view: View, article_id: str) -> pd.DataFrame:
+    """The article's row if it is under the filters (empty otherwise): keeps an opened article in the picker."""
+    return _article_row(view.key(), article_id)
 
 
 @st.cache_data(**CACHE)
@@ -116,6 +115,7 @@ def article_detail(db: str, ticker: str, run_id: int | None, article_id: str) ->
         article = store.article(article_id)
         detail = {
             "article": article,
+            "score": store.article_page(ArticleFilter(ticker=ticker), limit=1, article_id=article_id),
             "sentences": store.sentences(article_id, ticker=ticker),
             "evidence": store.evidence(ArticleFilter(ticker=ticker), article_id=article_id),
             "mentions": pd.DataFrame(),

@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from analysis.errors import ConfigError
 from analysis.pipeline import setup
-from analysis.store import Store
+from analysis.store import ArticleFilter, Store
 from tests.conftest import make_article, make_score
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -307,3 +308,65 @@ def test_points_can_be_coloured_by_dominant_frame(corpus_db):
     colours = [layer["encoding"]["color"]["field"] for layer in spec["layer"][1]["layer"]
                if "color" in layer.get("encoding", {})]  # fmt: skip
     assert colours == ["dominant_frame"]
+
+
+@pytest.fixture
+def small_views(monkeypatch):
+    """Sample, page and picker sizes smaller than the corpus, so its 5 articles need sampling and paging."""
+    from analysis.dashboard import viewdata
+
+    monkeypatch.setattr(viewdata, "SAMPLE_POINTS", 2)
+    monkeypatch.setattr(viewdata, "PAGE_ROWS", 2)
+    monkeypatch.setattr(viewdata, "PICKER_ROWS", 3)
+
+
+def test_a_large_view_draws_a_bounded_sample_and_says_so(corpus_db, small_views):
+    at = run_app()
+    total = int(metrics(at)["Articles in range"])
+    assert len(article_points(at)) == 2 < total
+    assert f"Points: 2 of {total} articles" in texts(at.caption)
+    assert len(at.selectbox(key="article").options) == 3  # the newest 3
+    assert f"newest 3 of {total}" in texts(at.caption)
+
+
+def test_the_explorer_table_pages_through_the_filtered_articles(corpus_db, small_views):
+    expected = Store(corpus_db).scored_articles()["article_id"].tolist()
+    at = run_app()
+    assert at.dataframe[0].value["article_id"].tolist() == expected[:2]
+    assert f"Rows 1–2 of {len(expected)}" in texts(at.caption)
+    at.number_input(key="explorer_page").set_value(3).run()
+    assert not at.exception
+    assert at.dataframe[0].value["article_id"].tolist() == expected[4:6]
+    # Narrowing the filters below the page moves it to their last page: the table is never an empty page.
+    at.date_input(key="date_range").set_value((date(2025, 9, 1), date(2025, 11, 20))).run()
+    assert not at.exception
+    narrowed = (
+        Store(corpus_db).scored_articles(ArticleFilter(date_from=date(2025, 9, 1)))["article_id"].tolist()
+    )
+    assert len(narrowed) == 3
+    assert at.number_input(key="explorer_page").value == 2
+    assert at.dataframe[0].value["article_id"].tolist() == narrowed[2:]
+
+
+def test_an_article_opened_beyond_the_pickers_newest_stays_in_it(corpus_db, small_views):
+    """A table click or chart point can open an article the picker (newest first) does not list: it is added."""
+    from types import SimpleNamespace
+
+    from analysis.dashboard import read_view, viewdata
+    from app_pages import explorer, state
+
+    store = Store(corpus_db)
+    ticker = "1810.HK"
+    view = state.View(db=str(corpus_db), ticker=ticker, run_id=store.current_run(ticker).run_id)
+    data = read_view(store, view.filters, freq="W", tone_field="tone")
+    assert len(data.picker) == viewdata.PICKER_ROWS == 3
+    oldest = data.page["article_id"].iloc[0]
+    assert oldest not in set(data.picker["article_id"])
+    controls = SimpleNamespace(view=view)
+    rows = explorer._picker_rows(controls, data, oldest)
+    assert oldest in set(rows["article_id"]) and len(rows) == 4
+    # Not on the page nor among the points either: looked up, and only when the filters keep it.
+    bare = replace(data, page=data.page.iloc[0:0], points=data.points.iloc[0:0])
+    assert oldest in set(explorer._picker_rows(controls, bare, oldest)["article_id"])
+    narrowed = SimpleNamespace(view=replace(view, date_from=date(2025, 9, 1)))
+    assert oldest not in set(explorer._picker_rows(narrowed, bare, oldest)["article_id"])

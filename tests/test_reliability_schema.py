@@ -15,9 +15,11 @@ import pytest
 from analysis import PROJECT_ROOT
 from analysis import store as store_module
 from analysis.errors import StoreError
-from analysis.store import Store
+from analysis.store import SCHEMA_VERSION, Store
 from tests.conftest import make_article, make_score
 
+NEXT = SCHEMA_VERSION + 1  # the version a next release would add
+CURRENT = list(range(1, SCHEMA_VERSION + 1))  # the versions a file opened by this release has applied
 V2 = [
     "ALTER TABLE articles ADD COLUMN IF NOT EXISTS reviewed BOOLEAN DEFAULT false",
     "CREATE TABLE IF NOT EXISTS notes (article_id VARCHAR, note VARCHAR)",
@@ -46,8 +48,19 @@ def make_v1_file(path: Path) -> dict:
     run_id = store.start_run(ticker="1810.HK", scorer="finance", version="1", config_hash="h", options={})
     store.write_scores(run_id, [make_score(a) for a in articles])
     store.finish_run(run_id, n_articles=3)
-    assert store.schema_version() == 1
-    return snapshot(Store(path, lock_timeout=2))
+    state = snapshot(Store(path, lock_timeout=2))
+    _downgrade_to_v1(path)
+    return state
+
+
+def _downgrade_to_v1(path: Path) -> None:
+    """The file as version 1 wrote it: version 2 only added the dashboard's facts tables."""
+    con = duckdb.connect(str(path))
+    for statement in ("DROP TABLE article_frame_hits", "DROP TABLE article_facts", "DROP TABLE frame_ids",
+                      "DROP SEQUENCE fact_ids", "DELETE FROM schema_version WHERE version > 1"):  # fmt: skip
+        con.execute(statement)
+    con.close()
+    assert versions(path) == [1]
 
 
 def snapshot(store: Store) -> dict:
@@ -81,8 +94,8 @@ def future_version(monkeypatch):
     """This product as if its next release added schema version 2."""
 
     def install(statements: list[str]) -> None:
-        monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
-        monkeypatch.setattr(store_module, "_MIGRATIONS", store_module._MIGRATIONS | {2: statements})
+        monkeypatch.setattr(store_module, "SCHEMA_VERSION", NEXT)
+        monkeypatch.setattr(store_module, "_MIGRATIONS", store_module._MIGRATIONS | {NEXT: statements})
 
     return install
 
@@ -91,7 +104,9 @@ def test_a_v1_file_keeps_all_its_data_when_opened_again(tmp_path):
     path = tmp_path / "v1.duckdb"
     before = make_v1_file(path)
     assert snapshot(Store(path)) == before
-    assert versions(path) == [1]  # opening again applies nothing twice
+    assert versions(path) == CURRENT  # migrated once to this release's version
+    Store(path).article_count()
+    assert versions(path) == CURRENT  # opening again applies nothing twice
 
 
 def test_a_v1_file_is_migrated_to_a_new_version_and_keeps_its_data(tmp_path, future_version):
@@ -99,13 +114,13 @@ def test_a_v1_file_is_migrated_to_a_new_version_and_keeps_its_data(tmp_path, fut
     before = make_v1_file(path)
     future_version(V2)
     migrated = Store(path)
-    assert migrated.schema_version() == 2 and versions(path) == [1, 2]
+    assert migrated.schema_version() == NEXT and versions(path) == [*CURRENT, NEXT]
     assert snapshot(migrated) == before
     with migrated.connect() as con:
         assert con.execute("SELECT count(*) FROM articles WHERE NOT reviewed").fetchone()[0] == 3
         assert con.execute("SELECT count(*) FROM notes").fetchone()[0] == 0
     Store(path).article_count()
-    assert versions(path) == [1, 2]  # a migrated file is not migrated again
+    assert versions(path) == [*CURRENT, NEXT]  # a migrated file is not migrated again
 
 
 def test_a_migration_that_fails_half_way_leaves_the_v1_file_whole(tmp_path, future_version, monkeypatch):
@@ -114,7 +129,7 @@ def test_a_migration_that_fails_half_way_leaves_the_v1_file_whole(tmp_path, futu
     future_version([V2[0], "ALTER TABLE no_such_table ADD COLUMN x INTEGER"])
     with pytest.raises(Exception, match="no_such_table"):
         Store(path).article_count()
-    assert versions(path) == [1]
+    assert versions(path) == CURRENT  # the versions before the failing one landed, each in its transaction
     con = duckdb.connect(str(path), read_only=True)
     columns = [row[0] for row in con.execute("DESCRIBE articles").fetchall()]
     con.close()
@@ -127,7 +142,7 @@ def test_a_failed_migration_is_a_store_error_naming_the_versions(tmp_path, futur
     path = tmp_path / "v1.duckdb"
     make_v1_file(path)
     future_version(["ALTER TABLE no_such_table ADD COLUMN x INTEGER"])
-    with pytest.raises(StoreError, match=r"schema 1 .*2"):
+    with pytest.raises(StoreError, match=rf"schema {SCHEMA_VERSION} to {NEXT}"):
         Store(path).article_count()
 
 
@@ -142,7 +157,7 @@ def test_a_file_from_a_newer_version_is_refused_by_the_cli_and_left_untouched(tm
         result = cli(*command, db=path)
         assert result.returncode == 2 and "Traceback" not in result.stderr
         assert result.stderr.strip() == (
-            f"error: {path}: written by a newer Narrative Tone (schema 7, this one reads up to 1); "
+            f"error: {path}: written by a newer Narrative Tone (schema 7, this one reads up to {SCHEMA_VERSION}); "
             "upgrade the product or use another --db"
         )
     assert path.read_bytes() == before

@@ -71,8 +71,10 @@ def _worker_ready(_: int) -> bool:
     return _worker_scorer is not None
 
 
-def _score_rows(rows: list[tuple[str, str, str, str]]) -> list:
-    return [_worker_scorer.score_article(*row) for row in rows]
+def _score_rows(rows: list[tuple[str, str, str, str]]):
+    from analysis.score_rows import ScoreRows
+
+    return ScoreRows.from_scores(_worker_scorer.score_article(*row) for row in rows)  # as the pipeline's pool
 
 
 def sample_rows(store, size: int) -> list[tuple[str, str, str, str]]:
@@ -293,39 +295,65 @@ class _Timer:
 
 
 def _core_change(timer: _Timer, store, f) -> int:
-    """The brief's set: the articles and evidence under the filter, the series drawn from them, prices."""
-    from analysis import narrative
+    """The data behind the charts, read as the dashboard reads it: per-day sums, per-outlet sums, frame hits per
+    day and the main chart's bounded sample of points (one connection, opened and closed per change), prices,
+    and the series drawn from those sums. No step reads every filtered article."""
+    from analysis.dashboard import read_points
+    from analysis.narrative import cube
 
+    t0 = time.perf_counter()
     with store.reading():  # one connection per filter change, as the dashboard does
-        articles = timer.call("scored_articles", store.scored_articles, f)
-        evidence = timer.call("frame_counts_by_day", store.frame_counts_by_day, f)
-    timer.call("tone_index", narrative.tone_index, articles, freq="D")
-    timer.call("frame_shares", narrative.frame_shares, articles, evidence, freq="W")
-    timer.call("source_tone", narrative.source_tone, articles, freq="M")
-    timer.call("bull_bear_intensity", narrative.bull_bear_intensity, articles, freq="W")
-    timer.call("prices", store.prices, [f.ticker], date_from=f.date_from, date_to=f.date_to)
-    return len(articles)
+        opened = time.perf_counter()
+        sums = timer.call("tone_cube", store.tone_cube, f)
+        sources = timer.call("source_cube", store.source_cube, f, freq="W")
+        frames = timer.call("frame_counts_by_day", store.frame_counts_by_day, f)
+        timer.call("points", read_points, store, f, tone_field="tone", cube=sums)
+        timer.call("prices", store.prices, [f.ticker], date_from=f.date_from, date_to=f.date_to)
+        closing = time.perf_counter()
+    timer.parts.setdefault("connection", []).append(((opened - t0) + (time.perf_counter() - closing)) * 1000)
+    timer.call("tone_index", cube.tone_index_from_cube, sums, freq="D")
+    timer.call("frame_shares", cube.frame_shares_from_days, frames, freq="W")
+    timer.call("source_tone", cube.source_tone_from_cube, sources)
+    timer.call("bull_bear_intensity", cube.bull_bear_from_cube, sums, freq="W")
+    return int(sums["n"].sum()) if len(sums) else 0
 
 
 def _dashboard_change(timer: _Timer, store, f, all_prices) -> None:
-    """What app_pages/state.py recomputes on a filter change (prices are cached apart, keyed by their version)."""
-    from analysis import narrative
+    """What the dashboard recomputes on a filter change (app.py, app_pages/): the sidebar's reads, the view
+    (sums, points, explorer page, picker) through one connection, the KPIs and every series, the explorer's
+    rows and the five charts' Altair specs (prices are cached apart, keyed by their version; Streamlit's own
+    serialising and sending of the specs is not timed)."""
+    from analysis import charts
+    from analysis.dashboard import chart_window, explorer_table, prices_in_range, read_view, view_series
 
-    with store.reading():  # app_pages/state.py reads a view through one connection
-        articles = timer.call("scored_articles", store.scored_articles, f)
-        evidence = timer.call("frame_counts_by_day", store.frame_counts_by_day, f)
-    index = timer.call("tone_index", narrative.tone_index, articles, freq="D")
-    timer.call("detect_shifts", narrative.detect_shifts, index, articles, evidence)
-    timer.call("frame_shares", narrative.frame_shares, articles, evidence, freq="W")
-    timer.call("source_tone", narrative.source_tone, articles, freq="W")
-    timer.call("lead_lag", narrative.lead_lag, articles, all_prices, ticker=f.ticker)
-    timer.call("event_study", narrative.event_study, articles, all_prices, ticker=f.ticker, benchmark="HSI")
+    def sidebar_reads() -> None:
+        with store.reading():  # app_pages/sidebar.py: one connection for what every rerun reads
+            store.price_stats()
+            store.current_run(f.ticker)
+            store.article_count()
+
+    timer.call("sidebar_reads", sidebar_reads)
+    data = timer.call("read_view", read_view, store, f, freq="W", tone_field="tone")
+    series = timer.call("view_series", view_series, data, all_prices, ticker=f.ticker, tone_field="tone",
+                        freq="W", benchmark="HSI", date_from=f.date_from, date_to=f.date_to)  # fmt: skip
+    timer.call("explorer_table", explorer_table, data.page)
+
+    def build_charts() -> None:
+        shown = prices_in_range(all_prices, *chart_window(f.date_from, f.date_to))
+        charts.main_chart(shown, data.points, series["index"], series["shifts"], ticker=f.ticker)
+        charts.frame_mix_chart(series["frame_shares"])
+        charts.source_tone_chart(series["source_tone"])
+        charts.lead_lag_chart(series["lead_lag"])
+        charts.event_study_chart(series["event_study"])
+
+    timer.call("charts", build_charts)
 
 
 def queries(*, db: str, repetitions: int, seed: int = 7) -> dict:
     """The data behind one filter change, timed over varied filters (the first is a warm-up): p50 and p95.
 
-    'core' is the brief's set of reads and series; 'dashboard' is everything the dashboard recomputes.
+    'core' is the data behind the charts; 'dashboard' is everything the dashboard recomputes (_dashboard_change).
+    A database from before the facts tables is migrated on first open, outside the timed changes.
     """
     store = _store(db)
     filters = _filters(store, repetitions + 1, seed)

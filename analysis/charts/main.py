@@ -128,9 +128,10 @@ def _article_points(articles: pd.DataFrame, tone_field: str, lang: str) -> pd.Da
     data["date_label"] = day.where(~inferred, day + f" ({text('inferred', lang)})")
     data["title_text"] = data["title"].astype(object).where(data["title"].notna(), text("untitled", lang))
     data["outlet"] = data["source"].astype(object).where(data["source"].notna(), "?")
-    frames = data["frames"].fillna("") if "frames" in data else pd.Series("", index=data.index)
-    data["top_frames"] = frames.astype(str).map(
-        lambda value: ", ".join([f for f in value.split(";") if f][:3])
+    # Listed frames, strongest first ('a;b;c'); a store sample brings only the first three (top_frames).
+    listed = next((data[c] for c in ("top_frames", "frames") if c in data), pd.Series("", index=data.index))
+    data["top_frames"] = (
+        listed.fillna("").astype(str).map(lambda value: ", ".join([f for f in value.split(";") if f][:3]))
     )
     keep = ["article_id", "date", "y", "relevance", "label", "dominant_frame", "date_label", "title_text", "outlet",
             "top_frames"]  # fmt: skip

@@ -18,7 +18,17 @@ from analysis.dashboard.labels import (
     t,
 )
 from analysis.dashboard.markup import escape_markdown, highlight_evidence
-from analysis.dashboard.uploads import articles_csv, import_price_upload, upload_rows
+from analysis.dashboard.uploads import articles_csv, filtered_articles_csv, import_price_upload, upload_rows
+from analysis.dashboard.viewdata import (
+    PAGE_ROWS,
+    PICKER_ROWS,
+    SAMPLE_POINTS,
+    ViewData,
+    read_aggregates,
+    read_points,
+    read_view,
+    view_series,
+)
 from analysis.dashboard.views import (
     EXPLORER_COLUMNS,
     Kpis,
@@ -28,6 +38,7 @@ from analysis.dashboard.views import (
     date_range_bounds,
     explorer_table,
     finance_vs_snownlp,
+    kpis_from_cube,
     picked_article_ids,
     picker_ids,
     plot_articles,
@@ -35,9 +46,11 @@ from analysis.dashboard.views import (
 )
 
 __all__ = [
-    "BASIS_NAMES", "BENCHMARK", "COMPANIES_FILE", "EXPLORER_COLUMNS", "LABEL_NAMES", "LANGUAGE_NAMES", "TEXT",
-    "UI_LANGS", "Kpis", "articles_csv", "basis_name", "benchmark_for", "chart_window", "check_ticker", "chosen",
-    "compute_kpis", "date_range_bounds", "escape_markdown", "explorer_table", "finance_vs_snownlp", "frame_name",
-    "highlight_evidence", "import_price_upload", "label_name", "language_name", "load_tickers", "picked_article_ids",
-    "picker_ids", "plot_articles", "prices_in_range", "t", "upload_rows",
+    "BASIS_NAMES", "BENCHMARK", "COMPANIES_FILE", "EXPLORER_COLUMNS", "LABEL_NAMES", "LANGUAGE_NAMES", "PAGE_ROWS",
+    "PICKER_ROWS", "SAMPLE_POINTS", "TEXT", "UI_LANGS", "Kpis", "ViewData", "articles_csv", "basis_name",
+    "benchmark_for", "chart_window", "check_ticker", "chosen", "compute_kpis", "date_range_bounds", "escape_markdown",
+    "explorer_table", "filtered_articles_csv", "finance_vs_snownlp", "frame_name", "highlight_evidence",
+    "import_price_upload", "kpis_from_cube", "label_name", "language_name", "load_tickers", "picked_article_ids",
+    "picker_ids", "plot_articles", "prices_in_range", "read_aggregates", "read_points", "read_view", "t",
+    "upload_rows", "view_series",
 ]  # fmt: skip

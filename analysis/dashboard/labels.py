@@ -80,6 +80,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "左轴为收盘价({benchmark} 按比例重设,浅色);每篇文章是右轴情绪上的一个点,折线是情绪指数;"
         "竖线标出叙事转折。点击一个点可在下方打开该文章。",
     ),
+    "main_sampled": (
+        "Points: {shown} of {total} articles, each day's most relevant (relevance × confidence) first, so "
+        "every day with articles has one; the line and the panels use every article.",
+        "圆点为 {total} 篇中的 {shown} 篇:每天先取最相关(相关度 × 置信度)的文章,使每个有文章的日子都有点;"
+        "折线与各面板使用全部文章。",
+    ),
     "frame_mix": ("Frame mix over time", "叙事框架构成"),
     "source_tone": ("Tone per outlet", "各媒体情绪"),
     "lead_lag": ("Tone vs returns (lead/lag)", "情绪与收益(领先/滞后)"),
@@ -92,6 +98,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "Showing the newest {shown} of {total} articles in the picker: narrow the filters for the rest.",
         "选择框仅列出最新的 {shown} 篇(共 {total} 篇):缩小筛选范围以查看其余文章。",
     ),
+    "table_page": (
+        "Rows {first}–{last} of {total}, by date.",
+        "第 {first}–{last} 行,共 {total} 行,按日期排序。",
+    ),
+    "page": ("Page", "页"),
     "evidence": ("Text with evidence (bullish green, bearish red)", "正文与证据(看多绿色,看空红色)"),
     "sentences": ("Sentence by sentence", "逐句情绪"),
     "finance_tone": ("Finance tone", "金融情绪"),

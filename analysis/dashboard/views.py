@@ -10,6 +10,7 @@ from datetime import date
 import pandas as pd
 
 from analysis.dashboard.labels import basis_name, label_name, t
+from analysis.narrative.cube import field_sums
 from analysis.narrative.series import within_dates
 
 EXPLORER_COLUMNS = ("date", "date_basis", "outlet", "title", "tone", "label", "frames", "article_id")
@@ -95,6 +96,38 @@ def compute_kpis(
         price_first=first,
         price_last=last,
         price_change=change,
+    )
+
+
+def kpis_from_cube(
+    cube: pd.DataFrame,
+    prices: pd.DataFrame,
+    *,
+    ticker: str,
+    tone_field: str = "tone",
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> Kpis:
+    """The KPI row from Store.tone_cube: count and mean of the plotted tone, labels of all articles (finance).
+
+    Equal to compute_kpis over the plotted articles for the counts and tone, and over all of them for the labels.
+    """
+    plotted = field_sums(cube, tone_field)
+    n_plotted = int(plotted["n"].sum()) if len(plotted) else 0
+    labels = cube.groupby("label")["n"].sum() if len(cube) else pd.Series(dtype="int64")
+    closes = _closes(prices, ticker, date_from, date_to)
+    first = float(closes.iloc[0]) if len(closes) else None
+    last = float(closes.iloc[-1]) if len(closes) else None
+    return Kpis(
+        n_articles=n_plotted,
+        mean_tone=float(plotted["tone_sum"].sum() / n_plotted) if n_plotted else None,
+        n_bullish=int(labels.get("bullish", 0)),
+        n_bearish=int(labels.get("bearish", 0)),
+        n_mixed=int(labels.get("mixed", 0)),
+        n_neutral=int(labels.get("neutral", 0)),
+        price_first=first,
+        price_last=last,
+        price_change=last / first - 1 if first and last is not None and len(closes) >= 2 else None,
     )
 
 

@@ -76,7 +76,13 @@ def lead_lag(
     than smeared over every longer window. Below `min_n` days the row says 'not enough data', never a bare r.
     """
     close = closes(prices, ticker)
-    tone = daily_tone(articles, close.index)
+    return lead_lag_of(daily_tone(articles, close.index), close, ks=ks, min_n=min_n)
+
+
+def lead_lag_of(
+    tone: pd.Series, close: pd.Series, *, ks: range | list[int] = range(-5, 6), min_n: int = 10
+) -> pd.DataFrame:
+    """lead_lag from a daily tone already on trading days (index) and the closes (from `closes`)."""
     values = close.to_numpy()
     positions = close.index.get_indexer(tone.index) if len(tone) else np.array([], dtype=int)
     tones = tone.to_numpy(dtype=float)
@@ -106,6 +112,21 @@ def event_study(
     day to day d, day 0 being the article's trading day. Articles of the same side on the same trading day are
     one event; events whose window runs off the price table are left out, so n counts complete windows only.
     """
+    trading_days = closes(prices, ticker).index
+    positions = {side: _event_positions(articles, trading_days, side) for side in SIDES}
+    return event_study_at(positions, prices, ticker=ticker, benchmark=benchmark, window=window, min_n=min_n)
+
+
+def event_study_at(
+    positions: dict[str, list[int]],
+    prices: pd.DataFrame,
+    *,
+    ticker: str,
+    benchmark: str = "HSI",
+    window: tuple[int, int] = (-5, 10),
+    min_n: int = 1,
+) -> dict:
+    """event_study from each side's event positions in the ticker's trading days (see trading_day_positions)."""
     first, last = window
     close = closes(prices, ticker)
     stock_returns = close.pct_change()
@@ -115,14 +136,15 @@ def event_study(
         abnormal, model = stock_returns, "raw returns (benchmark missing)"
     else:
         abnormal = stock_returns - bench.pct_change().reindex(close.index)
+    values = abnormal.to_numpy(dtype=float)
     result = {}
     for side in SIDES:
-        offsets = _event_positions(articles, close.index, side)
+        offsets = positions.get(side, [])
         windows = []
         for position in offsets:
             if position + first - 1 < 0 or position + last >= len(close):
                 continue
-            segment = abnormal.iloc[position + first : position + last + 1].to_numpy(dtype=float)
+            segment = values[position + first : position + last + 1]
             if not np.isnan(segment).any():
                 windows.append(np.cumsum(segment))
         entry: dict = {"n": len(windows), "car": {}, "note": None, "benchmark": benchmark, "model": model}
@@ -141,8 +163,12 @@ def _event_positions(articles: pd.DataFrame, trading_days: pd.DatetimeIndex, sid
     unique = unique_articles(articles)
     if unique.empty or len(trading_days) == 0:
         return []
-    chosen = unique[unique["label"] == side]
-    days = align_to_trading_days(chosen["date"], trading_days).dropna().unique()
+    return trading_day_positions(unique.loc[unique["label"] == side, "date"], trading_days)
+
+
+def trading_day_positions(dates: pd.Series, trading_days: pd.DatetimeIndex) -> list[int]:
+    """The distinct trading days the dates align to, as sorted positions in trading_days (one event per day)."""
+    days = align_to_trading_days(dates, trading_days).dropna().unique()
     return sorted(int(p) for p in trading_days.get_indexer(pd.DatetimeIndex(days)) if p >= 0)
 
 

@@ -11,6 +11,7 @@ FREQUENCIES = ("D", "W", "M")
 # Rolling baseline length in periods: about a quarter of days, half a year of weeks, a year of months.
 DEFAULT_BASELINE = {"D": 90, "W": 26, "M": 12}
 MIN_BASELINE_PERIODS = 3
+MIN_SPREAD = 1e-9  # tones are stored to 4 decimals: a smaller baseline spread is float noise, not variation
 UNKNOWN_SOURCE = "(unknown)"
 _TEXT_COLUMNS = ("frame", "polarity", "source")
 
@@ -80,7 +81,11 @@ def tone_index(
     n_unique = unique.groupby("period").size().rename("n_unique")
     index = counts.join(tones).join(n_unique)
     index["n_unique"] = index["n_unique"].fillna(0).astype(int)
+    return with_baseline(index, freq=freq, baseline_window=baseline_window)
 
+
+def with_baseline(index: pd.DataFrame, *, freq: str, baseline_window: int | None = None) -> pd.DataFrame:
+    """The tone index's baseline and z-score added to per-period counts and tone (indexed by period start)."""
     window = baseline_window or DEFAULT_BASELINE[freq]
     grid = pd.date_range(index.index.min(), index.index.max(), freq={"D": "D", "W": "W-MON", "M": "MS"}[freq])
     on_grid = index["tone"].reindex(grid)
@@ -89,7 +94,8 @@ def tone_index(
     spread = rolling.std().shift(1)
     index["baseline"] = baseline.reindex(index.index)
     spread = spread.reindex(index.index)
-    index["zscore"] = (index["tone"] - index["baseline"]) / spread.where(spread > 0)
+    # A spread within rounding noise of zero is no spread: summing in another order must not make a z-score.
+    index["zscore"] = (index["tone"] - index["baseline"]) / spread.where(spread > MIN_SPREAD)
     result = index.reset_index(names="date")
     return result[list(TONE_INDEX_COLUMNS)]
 
@@ -137,10 +143,8 @@ def _frame_shares_by_day(daily: pd.DataFrame, *, freq: str) -> pd.DataFrame:
     Each article has one date, so summing the per-day article counts gives the per-period count exactly.
     """
     daily = daily.assign(period=period_start(daily["date"], freq))
-    grouped = daily.groupby(["period", "frame", "polarity"]).agg(
-        intensity=("hits", "sum"), n_articles=("n_articles", "sum")
-    )
-    grouped = grouped.reset_index()
+    grouped = daily.groupby(["period", "frame", "polarity"])[["hits", "n_articles"]].sum()
+    grouped = grouped.reset_index().rename(columns={"hits": "intensity"})
     grouped["share"] = grouped["intensity"] / grouped.groupby("period")["intensity"].transform("sum")
     grouped["intensity"] = grouped["intensity"].astype(float)
     grouped["n_articles"] = grouped["n_articles"].astype(int)

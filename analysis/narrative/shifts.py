@@ -42,7 +42,9 @@ def detect_shifts(
     """Change points in the tone index (`date`, `tone`), oldest first, with before/after tone and frame moves.
 
     `date` is the first index point of the new regime and `from_date` the last point of the old one: the change
-    happened between them. `penalty` overrides the PELT penalty; `min_delta` applies to short series only.
+    happened between them. `articles` may be the articles, or a daily tone index (its n_unique are the counts);
+    `evidence` frame hits per article or per day. `penalty` overrides the PELT penalty; `min_delta` applies to
+    short series only.
     """
     if index.empty:
         return []
@@ -123,7 +125,11 @@ def _in_window(articles: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp | 
 
 
 def _count_between(articles: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp | None) -> int:
-    return 0 if articles.empty else len(_in_window(articles, start, end))
+    if articles.empty:
+        return 0
+    window = _in_window(articles, start, end)
+    # A daily tone index stands in for its articles: one row per day, n_unique of them.
+    return int(window["n_unique"].sum()) if "n_unique" in window.columns else len(window)
 
 
 def _frame_shares_between(
@@ -133,13 +139,12 @@ def _frame_shares_between(
     if articles.empty:
         return pd.Series(dtype=float)
     window = _in_window(articles, start, end)
-    if (
-        not evidence.empty and "article_id" not in evidence.columns
-    ):  # counted per day (Store.frame_counts_by_day)
+    if evidence.empty:
+        hits = evidence
+    elif "article_id" not in evidence.columns:  # counted per day (Store.frame_counts_by_day)
         hits = _in_window(evidence, start, end)
     else:
-        ids = window["article_id"].to_numpy()
-        hits = evidence[evidence["article_id"].isin(ids)] if not evidence.empty else evidence
+        hits = evidence[evidence["article_id"].isin(window["article_id"].to_numpy())]
     if not hits.empty and "negated" in hits.columns:
         hits = hits[~hits["negated"].astype(bool)]
     if not hits.empty and "hits" in hits.columns:  # already counted per article and frame

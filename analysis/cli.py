@@ -50,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", parents=[common], help="ingest article files and folders")
     p.add_argument("paths", nargs="+", help="files or folders (recursive): txt, md, html, jsonl, csv")
+    p.add_argument("--workers", type=int, default=None, help="processes for big ingests (default: all cores)")
     p.add_argument("--format", choices=["text", "json"], default="text", dest="output")
     p.set_defaults(handler=cmd_ingest)
 
@@ -182,7 +183,7 @@ def cmd_ingest(args) -> int:
     for path in missing:
         print(f"error: {path}: no such file or folder", file=sys.stderr)
     present = [p for p in args.paths if Path(p).exists()]
-    summary = ingest_paths(_store(args), present)
+    summary = ingest_paths(_store(args), present, workers=args.workers)
     if args.output == "json":
         _print_json(summary.as_dict() | {"missing": missing})
     else:

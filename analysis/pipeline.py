@@ -17,7 +17,8 @@ from pathlib import Path
 
 from analysis import DATA_DIR
 from analysis.errors import InputError, NarrativeError
-from analysis.models import Article, ArticleScore, Problem
+from analysis.models import Article, Problem
+from analysis.score_rows import ScoreRows
 from analysis.store import RunInfo, Store
 
 Progress = Callable[[int, int, str], None]  # (done, total, message)
@@ -66,16 +67,69 @@ def ingest_paths(
     *,
     progress: Progress | None = None,
     batch_size: int = INGEST_BATCH_SIZE,
+    workers: int | None = None,
 ) -> IngestSummary:
-    """Ingest files and folders; good files are stored even when others fail."""
-    from analysis.ingest import ingest_file, iter_paths, load_manifest
+    """Ingest files and folders; good files are stored even when others fail.
+
+    Files are read here; cleaning and metadata (the costly part) run on a process pool for big ingests. Articles
+    are stored in file order either way, so ids, near-duplicate links and problems do not depend on the pool.
+    """
+    from analysis.ingest import NearDuplicateIndex, iter_paths
 
     summary = IngestSummary()
     files = list(iter_paths(paths))
-    manifests: dict[Path, object] = {}
+    n_workers = workers or default_workers()
+    if n_workers > 1 and _total_bytes(files) < POOL_MIN_BYTES:
+        n_workers = 1  # starting a pool costs more than a few small files
+    dedup = NearDuplicateIndex(store.known_fingerprints())
     pending: list[Article] = []
-    known = store.known_fingerprints()
-    for done, path in enumerate(files, 1):
+    for chunk, result in _built_chunks(_record_chunks(files, summary), n_workers):
+        _sort_problems(summary, result.problems)
+        pending.extend(result.articles)
+        if len(pending) >= batch_size:
+            _store_batch(store, pending, dedup, summary)
+            pending = []
+        if progress and chunk.last:
+            progress(chunk.file_number, len(files), chunk.name)
+    if pending:
+        _store_batch(store, pending, dedup, summary)
+    return summary
+
+
+# Records per pool task: small enough to spread one big JSONL file over the workers.
+INGEST_CHUNK = 50
+# Below this many bytes of input the pool is not started (bundled corpus, a few uploads).
+POOL_MIN_BYTES = 4 * 1024 * 1024
+
+
+@dataclass
+class _Chunk:
+    """Some records of one file, with what the parent needs to report on them."""
+
+    file_number: int
+    name: str
+    entry: object  # ManifestEntry | None
+    records: list
+    problems: list[Problem]
+    last: bool
+
+
+def _total_bytes(files: Sequence[Path]) -> int:
+    total = 0
+    for path in files:
+        try:
+            total += path.stat().st_size
+        except OSError:
+            pass  # reported when the file is read
+    return total
+
+
+def _record_chunks(files: Sequence[Path], summary: IngestSummary) -> Iterator[_Chunk]:
+    """Each file read and split into records (cheap), in chunks of INGEST_CHUNK, manifests applied."""
+    from analysis.ingest import load_manifest, read_file_records
+
+    manifests: dict[Path, object] = {}
+    for number, path in enumerate(files, 1):
         folder = path.parent
         if folder not in manifests:
             try:
@@ -83,18 +137,47 @@ def ingest_paths(
             except InputError as exc:  # a bad manifest is reported; the articles are still read
                 manifests[folder] = None
                 summary.problems.append(Problem(exc.path or str(folder), f"manifest ignored: {exc.reason}"))
-        result = ingest_file(path, manifest=manifests[folder])
+        manifest = manifests[folder]
+        records, problems = read_file_records(path)
         summary.files += 1
-        _sort_problems(summary, result.problems)
-        pending.extend(result.articles)
-        if len(pending) >= batch_size:
-            known = _store_batch(store, pending, known, summary)
-            pending = []
-        if progress:
-            progress(done, len(files), str(path))
-    if pending:
-        _store_batch(store, pending, known, summary)
-    return summary
+        entry = manifest.lookup(path) if manifest else None
+        starts = range(0, len(records), INGEST_CHUNK) if records else [0]
+        for start in starts:
+            last = start + INGEST_CHUNK >= len(records)
+            yield _Chunk(number, str(path), entry, records[start : start + INGEST_CHUNK],
+                         problems if start == 0 else [], last)  # fmt: skip
+
+
+def _build_chunk(records: list, name: str, entry: object):
+    from analysis.ingest import build_records
+
+    return build_records(records, name=name, entry=entry)
+
+
+def _built_chunks(chunks: Iterator[_Chunk], n_workers: int) -> Iterator[tuple[_Chunk, object]]:
+    """(chunk, IngestResult) in input order, built here or on a pool with a few chunks in flight."""
+    from analysis.ingest import IngestResult
+
+    def with_read_problems(chunk: _Chunk, result: IngestResult) -> IngestResult:
+        result.problems[:0] = chunk.problems
+        return result
+
+    if n_workers <= 1:
+        for chunk in chunks:
+            yield chunk, with_read_problems(chunk, _build_chunk(chunk.records, chunk.name, chunk.entry))
+        return
+    ctx = multiprocessing.get_context("forkserver" if os.name != "nt" else "spawn")
+    with ctx.Pool(n_workers) as pool:
+        queue: deque = deque()
+        for chunk in chunks:
+            queue.append((chunk, pool.apply_async(_build_chunk, (chunk.records, chunk.name, chunk.entry))))
+            chunk.records = []  # the worker has its copy; do not hold the text twice
+            while len(queue) > 2 * n_workers or (queue and queue[0][1].ready()):
+                done, pending = queue.popleft()
+                yield done, with_read_problems(done, pending.get())
+        while queue:
+            done, pending = queue.popleft()
+            yield done, with_read_problems(done, pending.get())
 
 
 UPLOAD_TYPES = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".csv")
@@ -131,7 +214,9 @@ def ingest_uploads(store: Store, uploads: Sequence[tuple[str, bytes]]) -> Ingest
         _sort_problems(summary, (replace(p, path=shown) for p in result.problems))
         articles.extend(result.articles)
     if articles:
-        _store_batch(store, articles, store.known_fingerprints(), summary)
+        from analysis.ingest import NearDuplicateIndex
+
+        _store_batch(store, articles, NearDuplicateIndex(store.known_fingerprints()), summary)
     return summary
 
 
@@ -140,20 +225,15 @@ def _sort_problems(summary: IngestSummary, problems: Iterable[Problem]) -> None:
         (summary.problems if problem.fatal else summary.warnings).append(problem)
 
 
-def _store_batch(
-    store: Store, articles: list[Article], known: list[tuple[str, int]], summary: IngestSummary
-) -> list[tuple[str, int]]:
-    from analysis.ingest import link_near_duplicates
-
+def _store_batch(store: Store, articles: list[Article], dedup, summary: IngestSummary) -> None:
     existing = store.existing_ids(a.id for a in articles)
     fresh = [a for a in articles if a.id not in existing]
-    linked = link_near_duplicates(fresh, known)
+    linked = dedup.link(fresh)  # the index remembers them for the next batches
     summary.near_duplicates += sum(1 for a in linked if a.duplicate_of)
     added, skipped = store.add_articles(linked)
     summary.added.extend(added)
     summary.already_stored.extend(a.id for a in articles if a.id in existing)
     summary.already_stored.extend(skipped)
-    return known + [(a.id, a.simhash) for a in linked if a.duplicate_of is None and a.id in set(added)]
 
 
 # -- scoring ---------------------------------------------------------------------------------------
@@ -189,19 +269,18 @@ def _init_worker(ticker: str, use_snownlp: bool, data_dir: str | None) -> None:
     _worker_scorer = load_scorer(Path(data_dir) if data_dir else None, ticker=ticker, use_snownlp=use_snownlp)
 
 
-def _score_batch(rows: list[tuple[str, str, str, str]]) -> list[ArticleScore]:
-    return [
-        _worker_scorer.score_article(i, text, simplified, language) for i, text, simplified, language in rows
-    ]
+def _score_batch(rows: list[tuple[str, str, str, str]]) -> ScoreRows:
+    # Columns of plain values, not ArticleScore objects: far cheaper to pickle back to the parent.
+    return ScoreRows.from_scores(_worker_scorer.score_article(*row) for row in rows)
 
 
 def _scored_batches(
     store: Store, scorer, batches: list[list[str]], n_workers: int, use_snownlp: bool, data_dir: Path | None
-) -> Iterator[list[ArticleScore]]:
+) -> Iterator[ScoreRows]:
     """Score batches in order, in this process or a pool; texts are read batch by batch."""
     if n_workers <= 1 or len(batches) <= 1:
         for batch in batches:
-            yield [scorer.score_article(*row) for row in store.article_texts(batch)]
+            yield ScoreRows.from_scores(scorer.score_article(*row) for row in store.article_texts(batch))
         return
     # forkserver: the dashboard is multi-threaded, and fork() under threads can deadlock.
     ctx = multiprocessing.get_context("forkserver" if os.name != "nt" else "spawn")
@@ -259,7 +338,7 @@ def score_store(
         if progress:
             progress(0, len(ids), f"run {run_id}: {len(ids)} of {total_articles} articles to score")
         batches = [ids[i : i + batch_size] for i in range(0, len(ids), batch_size)]
-        done, buffer = 0, []
+        done, buffer = 0, ScoreRows()
         for scores in _scored_batches(
             store, scorer, batches, workers or default_workers(), use_snownlp, data_dir
         ):
@@ -268,7 +347,7 @@ def score_store(
             # One write transaction per ~WRITE_EVERY articles: each short connection costs a checkpoint.
             if len(buffer) >= WRITE_EVERY or done == len(ids):
                 store.write_scores(run_id, buffer)
-                buffer = []
+                buffer = ScoreRows()
             if progress:
                 progress(done, len(ids), f"run {run_id}: scored {done}/{len(ids)}")
         run = store.finish_run(run_id, n_articles=total_articles)

@@ -1,7 +1,9 @@
 """Profiles behind the benchmark's figures: `python -m analysis.bench.profile STEP [--articles N]`.
 
-Writes pyinstrument reports (text and HTML) to bench/profiles/. Steps: ingest, score (one process, so the
-scorer and the store show up in one profile), scorer (score_article alone), queries. Needs pyinstrument.
+Writes pyinstrument reports (text and HTML) to bench/profiles/. Steps: ingest (as the pipeline runs it: the
+parent process, with cleaning on the pool), score (one process, so the scorer and the store show up in one
+profile), score-pool (the parent while two workers score), scorer (score_article alone), queries. Needs
+pyinstrument.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ def _profiled(name: str, n_articles: int, func) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analysis.bench.profile")
-    parser.add_argument("step", choices=["ingest", "score", "scorer", "queries", "all"])
+    parser.add_argument("step", choices=["ingest", "score", "score-pool", "scorer", "queries", "all"])
     parser.add_argument("--articles", type=int, default=2_000)
     parser.add_argument("--work", type=Path, default=PROJECT_ROOT / "bench" / "work")
     args = parser.parse_args(argv)
@@ -47,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     corpus = synthetic.write_corpus(args.work, n)
     run_dir = args.work / f"profile-{n}"
     db = run_dir / "bench.duckdb"
-    todo = ["ingest", "score", "scorer", "queries"] if args.step == "all" else [args.step]
+    todo = ["ingest", "score", "score-pool", "scorer", "queries"] if args.step == "all" else [args.step]
     if "ingest" in todo or not db.exists():
         shutil.rmtree(run_dir, ignore_errors=True)
         run_dir.mkdir(parents=True)
@@ -61,6 +63,14 @@ def main(argv: list[str] | None = None) -> int:
 
         _profiled(
             "score", n, lambda: score_store(steps._store(str(db)), force=True, workers=1, use_snownlp=False)
+        )
+    if "score-pool" in todo:  # the parent's share when workers score: reading texts, writing scores
+        from analysis.pipeline import score_store
+
+        _profiled(
+            "score-pool",
+            n,
+            lambda: score_store(steps._store(str(db)), force=True, workers=2, use_snownlp=False),
         )
     if "scorer" in todo:
         from analysis.scoring import load_scorer

@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
-from analysis.ingest.api import IngestResult, ingest_bytes, ingest_file, ingest_record, iter_paths
-from analysis.ingest.dedup import link_near_duplicates, simhash64
+from analysis.ingest.api import (
+    IngestResult,
+    build_records,
+    ingest_bytes,
+    ingest_file,
+    ingest_record,
+    iter_paths,
+    read_file_records,
+)
+from analysis.ingest.dedup import NearDuplicateIndex, link_near_duplicates, simhash64
 from analysis.ingest.manifest import Manifest, ManifestEntry, load_manifest
 
 __all__ = [
     "IngestResult",
     "Manifest",
+    "NearDuplicateIndex",
     "ManifestEntry",
+    "build_records",
     "ingest_bytes",
     "ingest_file",
     "ingest_record",
     "iter_paths",
     "link_near_duplicates",
     "load_manifest",
+    "read_file_records",
     "simhash64",
 ]

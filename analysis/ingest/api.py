@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from analysis.errors import InputError
-from analysis.ingest.manifest import Manifest, is_manifest
+from analysis.ingest.manifest import Manifest, ManifestEntry, is_manifest
 from analysis.ingest.normalise import replace_surrogates
 from analysis.ingest.pipeline import build_article
 from analysis.ingest.readers import FORMATS, Record, read_records
@@ -56,26 +56,48 @@ def iter_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
 
 def ingest_file(path: Path, *, manifest: Manifest | None = None) -> IngestResult:
     """Read and ingest one file; never raises for bad content (problems name the file and row)."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return IngestResult([], [Problem(str(path), "file not found")])
-    except OSError as exc:
-        return IngestResult([], [Problem(str(path), f"cannot read: {exc.strerror or exc}")])
-    return ingest_bytes(data, name=str(path), manifest=manifest)
+    records, problems = read_file_records(path)
+    result = build_records(records, name=str(path), entry=manifest.lookup(path) if manifest else None)
+    result.problems[:0] = problems
+    return result
 
 
 def ingest_bytes(data: bytes, *, name: str, manifest: Manifest | None = None) -> IngestResult:
     """Ingest an upload or file content; the name's extension picks the reader."""
-    result = IngestResult()
+    records, problems = bytes_records(data, name=name)
+    result = build_records(records, name=name, entry=manifest.lookup(name) if manifest else None)
+    result.problems[:0] = problems
+    return result
+
+
+def read_file_records(path: Path) -> tuple[list[Record], list[Problem]]:
+    """A file's records before cleaning, and the problems of reading it (never raises for bad content)."""
+    path = Path(path)
     try:
-        records, problems = read_records(data, name=name)
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return [], [Problem(str(path), "file not found")]
+    except OSError as exc:
+        return [], [Problem(str(path), f"cannot read: {exc.strerror or exc}")]
+    return bytes_records(data, name=str(path))
+
+
+def bytes_records(data: bytes, *, name: str) -> tuple[list[Record], list[Problem]]:
+    """Decoded records of file content (cheap); a file that cannot be read at all is one problem."""
+    try:
+        return read_records(data, name=name)
     except InputError as exc:
-        result.problems.append(Problem(exc.path or name, exc.reason, row=exc.row))
-        return result
-    result.problems.extend(problems)
-    entry = manifest.lookup(name) if manifest else None
+        return [], [Problem(exc.path or name, exc.reason, row=exc.row)]
+
+
+def build_records(
+    records: Sequence[Record], *, name: str, entry: ManifestEntry | None = None
+) -> IngestResult:
+    """Records of one file to articles (the costly part, run in pool workers for big ingests).
+
+    A record that cannot become an article is a problem naming its row; the others are kept.
+    """
+    result = IngestResult()
     for record in records:
         try:
             article, warnings = build_article(record, manifest=entry)

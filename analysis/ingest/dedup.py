@@ -74,38 +74,48 @@ def _probe_keys(value: int) -> list[int]:
 
 def link_near_duplicates(articles: list[Article], known: Iterable[tuple[str, int]] = ()) -> list[Article]:
     """Set duplicate_of on reposts/mirrors: the earliest-seen copy (known ones first, then list order) wins."""
-    index: dict[int, list[tuple[int, str]]] = {}  # band key -> (fingerprint, id) of everything seen
-    root: dict[str, str] = {}  # id -> the earliest copy it duplicates (itself when original)
-    seen_order: dict[str, int] = {}
+    return NearDuplicateIndex(known).link(articles)
 
-    def add(article_id: str, value: int, root_id: str) -> None:
-        if article_id in root:
+
+class NearDuplicateIndex:
+    """Fingerprints seen so far, banded for lookup; kept across an ingest's batches so each is added once."""
+
+    def __init__(self, known: Iterable[tuple[str, int]] = ()) -> None:
+        self._bands: dict[int, list[tuple[int, str]]] = {}  # band key -> (fingerprint, id)
+        self._root: dict[str, str] = {}  # id -> the earliest copy it duplicates (itself when original)
+        self._order: dict[str, int] = {}
+        for article_id, value in known:
+            self._add(article_id, int(value), article_id)
+
+    def _add(self, article_id: str, value: int, root_id: str) -> None:
+        if article_id in self._root:
             return
-        root[article_id] = root_id
-        seen_order[article_id] = len(seen_order)
+        self._root[article_id] = root_id
+        self._order[article_id] = len(self._order)
         for key in _band_keys(value):
-            index.setdefault(key, []).append((value, article_id))
+            self._bands.setdefault(key, []).append((value, article_id))
 
-    for article_id, value in known:
-        add(article_id, int(value), article_id)
-    out: list[Article] = []
-    for article in articles:
-        value = article.simhash
-        if article.id in root or not value:
-            out.append(article)  # the same body again (the store skips it) or nothing to compare
-            continue
-        matches = [
-            other
-            for key in _probe_keys(value)
-            if key in index
-            for fingerprint, other in index[key]
-            if ((fingerprint ^ value) & _MASK).bit_count() <= NEAR_DUPLICATE_BITS
-        ]
-        if matches:
-            original = root[min(matches, key=seen_order.__getitem__)]
-            add(article.id, value, original)
-            out.append(dataclasses.replace(article, duplicate_of=original))
-        else:
-            add(article.id, value, article.id)
-            out.append(article)
-    return out
+    def link(self, articles: list[Article]) -> list[Article]:
+        """The articles with duplicate_of set where an earlier one is a near copy; all are remembered."""
+        bands, root = self._bands, self._root
+        out: list[Article] = []
+        for article in articles:
+            value = article.simhash
+            if article.id in root or not value:
+                out.append(article)  # the same body again (the store skips it) or nothing to compare
+                continue
+            matches = [
+                other
+                for key in _probe_keys(value)
+                if key in bands
+                for fingerprint, other in bands[key]
+                if ((fingerprint ^ value) & _MASK).bit_count() <= NEAR_DUPLICATE_BITS
+            ]
+            if matches:
+                original = root[min(matches, key=self._order.__getitem__)]
+                self._add(article.id, value, original)
+                out.append(dataclasses.replace(article, duplicate_of=original))
+            else:
+                self._add(article.id, value, article.id)
+                out.append(article)
+        return out

@@ -136,9 +136,9 @@ def url_domain(url: str | None) -> str | None:
     return host or None
 
 
-def detect_language(text: str) -> str:
+def detect_language(text: str, simplified_copy: str | None = None) -> str:
     """zh-Hans, zh-Hant or en: Han share decides Chinese; script-specific characters decide the script."""
-    han, traditional, simplified = script_counts(text)
+    han, traditional, simplified = script_counts(text, simplified_copy)
     latin = latin_letters(text)
     # a Latin word is ~5 letters and carries about as much as 1.5 Han characters
     if han == 0 or han < 0.3 * latin / 3.3:

@@ -145,14 +145,18 @@ def _codes(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
-def script_counts(text: str) -> tuple[int, int, int]:
-    """(Han characters, traditional-only ones, simplified-only ones): what t2s and s2t would change."""
+def script_counts(text: str, simplified: str | None = None) -> tuple[int, int, int]:
+    """(Han characters, traditional-only ones, simplified-only ones): what t2s and s2t would change.
+
+    `simplified` is the text's t2s copy when the caller has it already (ingest does), saving one conversion.
+    """
     codes = _codes(text)
     han_mask = ((codes >= 0x4E00) & (codes <= 0x9FFF)) | ((codes >= 0x3400) & (codes <= 0x4DBF))
     han = int(han_mask.sum())
     if not han:
         return 0, 0, 0
-    to_simp, to_trad = _t2s().convert(text), _s2t().convert(text)
+    to_simp = simplified if simplified is not None else _t2s().convert(text)
+    to_trad = _s2t().convert(text)
     if len(to_simp) != len(text) or len(to_trad) != len(text):
         to_simp = "".join(_char_t2s(ch) for ch in text)
         to_trad = "".join(_char_s2t(ch) for ch in text)

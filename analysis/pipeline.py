@@ -86,13 +86,13 @@ def ingest_paths(
     for chunk, result in _built_chunks(_record_chunks(files, summary), n_workers):
         _sort_problems(summary, result.problems)
         pending.extend(result.articles)
-        if len(pending) >= batch_size:
-            _store_batch(store, pending, dedup, summary)
-            pending = []
+        if len(pending) >= 2 * batch_size:  # a batch always remains for the last write, which merges
+            _store_batch(store, pending[:batch_size], dedup, summary, merge=False)
+            pending = pending[batch_size:]
         if progress and chunk.last:
             progress(chunk.file_number, len(files), chunk.name)
     if pending:
-        _store_batch(store, pending, dedup, summary)
+        _store_batch(store, pending, dedup, summary, merge=True)
     return summary
 
 
@@ -225,12 +225,14 @@ def _sort_problems(summary: IngestSummary, problems: Iterable[Problem]) -> None:
         (summary.problems if problem.fatal else summary.warnings).append(problem)
 
 
-def _store_batch(store: Store, articles: list[Article], dedup, summary: IngestSummary) -> None:
+def _store_batch(
+    store: Store, articles: list[Article], dedup, summary: IngestSummary, *, merge: bool = True
+) -> None:
     existing = store.existing_ids(a.id for a in articles)
     fresh = [a for a in articles if a.id not in existing]
     linked = dedup.link(fresh)  # the index remembers them for the next batches
     summary.near_duplicates += sum(1 for a in linked if a.duplicate_of)
-    added, skipped = store.add_articles(linked)
+    added, skipped = store.add_articles(linked, merge=merge)
     summary.added.extend(added)
     summary.already_stored.extend(a.id for a in articles if a.id in existing)
     summary.already_stored.extend(skipped)

@@ -284,8 +284,12 @@ class Store(FactQueries):
             return con.execute("SELECT max(version) FROM schema_version").fetchone()[0]
 
     # -- articles ---------------------------------------------------------------------------------
-    def add_articles(self, articles: Sequence[Article]) -> tuple[list[str], list[str]]:
-        """Insert new articles in one transaction; returns (added ids, ids already stored)."""
+    def add_articles(self, articles: Sequence[Article], *, merge: bool = True) -> tuple[list[str], list[str]]:
+        """Insert new articles in one transaction; returns (added ids, ids already stored).
+
+        merge=False leaves the small row group this write makes for a later write to merge: an ingest's
+        batches skip it and its last batch merges them all once (see _append_only).
+        """
         if not articles:
             return [], []
         unique: dict[str, Article] = {}
@@ -293,7 +297,8 @@ class Store(FactQueries):
             unique.setdefault(article.id, article)
         now = datetime.now()
         with self.transaction() as con:
-            _append_only(con)
+            if not merge:
+                _append_only(con)
             existing = self._existing_ids(con, list(unique))
             new = [a for i, a in unique.items() if i not in existing]
             if new:
@@ -701,19 +706,26 @@ def _run_dict(run: RunInfo) -> dict:
 _DISABLED_COMPRESSION = "fsst,dict_fsst"
 
 
+# DuckDB's own default is 80% of RAM: merging 100k articles' row groups then held ~2 GB; bounded, it spills
+# to disk instead (merging 60k: 1,828 MB unbounded, 588 MB at 512 MB, in about the same time).
+MEMORY_LIMIT = os.environ.get("NARRATIVE_DUCKDB_MEMORY", "512MB")
+
+
 def _tune(con: duckdb.DuckDBPyConnection) -> None:
-    try:
-        con.execute(f"SET disabled_compression_methods = '{_DISABLED_COMPRESSION}'")
-    except duckdb.Error:
-        pass
+    for setting, value in (("disabled_compression_methods", _DISABLED_COMPRESSION),
+                           ("memory_limit", MEMORY_LIMIT)):  # fmt: skip
+        try:
+            con.execute(f"SET {setting} = ?", [value])
+        except duckdb.Error:
+            pass  # an older DuckDB without the setting, or a bad NARRATIVE_DUCKDB_MEMORY: its default
 
 
 def _append_only(con: duckdb.DuckDBPyConnection) -> None:
-    """This connection only appends articles: its checkpoint need not merge earlier row groups.
+    """This connection's checkpoint does not merge earlier small row groups ('vacuum').
 
-    Merging ('vacuum') re-reads and rewrites the text of earlier small row groups: ingesting 100k articles in
-    2,000-row writes peaked at 1,496 MB with it and 597 MB without (file 415 vs 361 MB). Score writes keep
-    it: without it, scoring the same 100k peaked at 2,099 MB instead of 667 MB and the file grew 55%.
+    Each 2,000-article write leaves a small row group; merging re-reads and rewrites the text of all of them.
+    Done at every write, ingesting 100k articles peaked at 1,496 MB (file 415 MB); skipped until the last
+    write, 597 MB (file 361 MB). The first write that does not skip it merges everything once (~11 s at 100k).
     """
     try:
         con.execute("SET max_vacuum_tasks = 0")

@@ -17,8 +17,7 @@ TARGETS = (
     ("parallel_speedup", "≥ 1.7× on 2 cores", lambda v: v >= 1.7),
     ("ingest_score_store_s", "< 300 s for 100k (ingest + finance scoring + storing)", lambda v: v < 300),
     ("incremental_share_of_full", "≤ 5% of the full run (1% changed)", lambda v: v <= 0.05),
-    ("query_p95_ms", "p95 < 150 ms per filter change", lambda v: v < 150),
-    ("dashboard_p95_ms", "p95 < 150 ms per filter change", lambda v: v < 150),
+    ("query_p95_ms", "p95 < 150 ms per filter change, data behind the charts", lambda v: v < 150),
     ("peak_score_rss_mb", "< 1 GB while scoring", lambda v: v < 1024),
 )
 

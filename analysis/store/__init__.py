@@ -25,8 +25,8 @@ from analysis import DATA_DIR
 from analysis.errors import DatabaseLockedError, SchemaVersionError, ScoringRunError, StoreError
 from analysis.models import Article, ArticleScore
 from analysis.score_rows import ARTICLE_COLUMNS, EVIDENCE_COLUMNS, SENTENCE_COLUMNS, ScoreRows
-from analysis.store_facts import MIGRATION as FACTS_MIGRATION
-from analysis.store_facts import FactQueries, refresh_facts
+from analysis.store.facts import MIGRATION as FACTS_MIGRATION
+from analysis.store.facts import FactQueries, refresh_facts
 
 SCHEMA_VERSION = 2
 DEFAULT_DB = DATA_DIR / "narrative.duckdb"
@@ -107,7 +107,7 @@ _MIGRATIONS: dict[int, list[str]] = {
                    published IS NULL AND published_from IS NOT NULL AS date_inferred
             FROM articles""",
     ],
-    # Per-article facts for the dashboard's aggregates (see store_facts.py), filled from the current scores.
+    # Per-article facts for the dashboard's aggregates (see store/facts.py), filled from the current scores.
     2: FACTS_MIGRATION,
 }
 

@@ -33,7 +33,7 @@ def kpi_row(controls: Controls, kpis: Kpis) -> None:
           help=t("tone_snownlp" if snownlp else "tone_finance", lang))  # fmt: skip
     # The label counts are always the finance scorer's, over every filtered article.
     _card(columns[2], t("kpi_balance", lang), kpis.balance,
-          t("kpi_others", lang, mixed=kpis.n_mixed, neutral=kpis.n_neutral))  # fmt: skip
+          t("kpi_others", lang, mixed=f"{kpis.n_mixed:,}", neutral=f"{kpis.n_neutral:,}"))  # fmt: skip
     price_label = t("kpi_price", lang, ticker=controls.ticker)
     if kpis.price_change is None:
         _card(columns[3], price_label, "—", t("kpi_no_prices", lang))

@@ -54,6 +54,18 @@ def test_kpis_count_articles_balance_and_mean_tone():
     assert kpis.price_change is None
 
 
+def test_kpi_counts_of_an_archive_stay_short_enough_for_their_card():
+    from analysis.dashboard.views import compact_count
+
+    assert [compact_count(n) for n in (7, 9_950, 21_436, 999_499, 1_234_567)] == [
+        "7",
+        "9,950",
+        "21k",
+        "999k",
+        "1.2M",
+    ]
+
+
 def test_price_change_runs_from_first_to_last_close_inside_the_range():
     prices = pd.concat([
         _prices("1810.HK", {"2025-01-02": 10.0, "2025-01-03": 20.0, "2025-01-06": 15.0, "2025-01-07": 30.0}),

@@ -67,7 +67,16 @@ class Kpis:
 
     @property
     def balance(self) -> str:
-        return f"{self.n_bullish} : {self.n_bearish}"
+        return f"{compact_count(self.n_bullish)} : {compact_count(self.n_bearish)}"
+
+
+def compact_count(n: int) -> str:
+    """A count short enough for a KPI card: 950, 9,950, 21k, 1.2M (an archive's counts overflow the card)."""
+    if n < 10_000:
+        return f"{n:,}"
+    if n < 1_000_000:
+        return f"{n / 1000:.0f}k"
+    return f"{n / 1_000_000:.1f}M"
 
 
 def compute_kpis(

@@ -14,12 +14,17 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from analysis import DATA_DIR
 from analysis.errors import InputError, NarrativeError
 from analysis.models import Article, Problem
 from analysis.score_rows import ScoreRows
 from analysis.store import RunInfo, Store
+
+if TYPE_CHECKING:  # ingest is imported lazily: the CLI's other commands need not load it
+    from analysis.ingest import IngestResult, Manifest, ManifestEntry, NearDuplicateIndex
+    from analysis.ingest.readers import Record
 
 Progress = Callable[[int, int, str], None]  # (done, total, message)
 
@@ -108,8 +113,8 @@ class _Chunk:
 
     file_number: int
     name: str
-    entry: object  # ManifestEntry | None
-    records: list
+    entry: ManifestEntry | None
+    records: list[Record]
     problems: list[Problem]
     last: bool
 
@@ -128,7 +133,7 @@ def _record_chunks(files: Sequence[Path], summary: IngestSummary) -> Iterator[_C
     """Each file read and split into records (cheap), in chunks of INGEST_CHUNK, manifests applied."""
     from analysis.ingest import load_manifest, read_file_records
 
-    manifests: dict[Path, object] = {}
+    manifests: dict[Path, Manifest | None] = {}
     for number, path in enumerate(files, 1):
         folder = path.parent
         if folder not in manifests:
@@ -148,15 +153,14 @@ def _record_chunks(files: Sequence[Path], summary: IngestSummary) -> Iterator[_C
                          problems if start == 0 else [], last)  # fmt: skip
 
 
-def _build_chunk(records: list, name: str, entry: object):
+def _build_chunk(records: list[Record], name: str, entry: ManifestEntry | None) -> IngestResult:
     from analysis.ingest import build_records
 
     return build_records(records, name=name, entry=entry)
 
 
-def _built_chunks(chunks: Iterator[_Chunk], n_workers: int) -> Iterator[tuple[_Chunk, object]]:
+def _built_chunks(chunks: Iterator[_Chunk], n_workers: int) -> Iterator[tuple[_Chunk, IngestResult]]:
     """(chunk, IngestResult) in input order, built here or on a pool with a few chunks in flight."""
-    from analysis.ingest import IngestResult
 
     def with_read_problems(chunk: _Chunk, result: IngestResult) -> IngestResult:
         result.problems[:0] = chunk.problems
@@ -226,7 +230,12 @@ def _sort_problems(summary: IngestSummary, problems: Iterable[Problem]) -> None:
 
 
 def _store_batch(
-    store: Store, articles: list[Article], dedup, summary: IngestSummary, *, merge: bool = True
+    store: Store,
+    articles: list[Article],
+    dedup: NearDuplicateIndex,
+    summary: IngestSummary,
+    *,
+    merge: bool = True,
 ) -> None:
     existing = store.existing_ids(a.id for a in articles)
     fresh = [a for a in articles if a.id not in existing]

@@ -1,4 +1,6 @@
-"""The only module with SQL: schema, migrations and typed queries over one DuckDB file.
+"""The store, the only package with SQL: schema, migrations and typed queries over one DuckDB file.
+
+The per-article facts behind the dashboard's aggregates, and their queries, are in `facts.py`.
 
 Connections are short-lived (opened per call, closed at once) because DuckDB lets one process
 write at a time and any open connection blocks a writer elsewhere: the CLI must be able to

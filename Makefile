@@ -23,10 +23,10 @@ test: $(STAMP)
 	$(PY) -m pytest -q
 
 bench: $(STAMP)
-	$(PY) -m analysis bench
+	$(PY) -m bench
 
 bench-quick: $(STAMP)
-	$(PY) -m analysis bench --quick
+	$(PY) -m bench --quick
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

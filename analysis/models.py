@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -108,3 +109,7 @@ class ArticleScore:
     snownlp: float | None
     sentences: tuple[SentenceScore, ...] = field(default_factory=tuple)
     evidence: tuple[FrameHit, ...] = field(default_factory=tuple)
+
+
+# How a long stage reports: (done, total, message); the CLI prints it, the dashboard draws a bar.
+Progress = Callable[[int, int, str], None]

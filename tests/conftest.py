@@ -9,12 +9,22 @@ from pathlib import Path
 import pytest
 
 from analysis import DATA_DIR
+from analysis.ingest import IngestResult, Manifest, build_records, read_file_records
 from analysis.models import Article, ArticleScore, FrameHit, SentenceScore
 from analysis.store import Store
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
 EVAL_DEV = SHARED / "eval" / "dev"
 BUNDLED_ARTICLES = DATA_DIR / "articles"
+
+
+def ingest_one(path: Path, *, manifest: Manifest | None = None) -> IngestResult:
+    """One file through the product's own per-file steps (read, then build), as ingest_paths runs them."""
+    records, problems = read_file_records(Path(path))
+    result = build_records(records, name=str(path), entry=manifest.lookup(Path(path)) if manifest else None)
+    result.problems[:0] = problems
+    return result
 
 
 def make_article(

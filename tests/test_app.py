@@ -14,8 +14,8 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from analysis.bundled import setup
 from analysis.errors import ConfigError
-from analysis.pipeline import setup
 from analysis.store import ArticleFilter, Store
 from tests.conftest import make_article, make_score
 
@@ -170,7 +170,7 @@ def test_a_run_already_going_elsewhere_is_reported_not_started(corpus_db):
 
 
 def test_a_failed_run_shows_its_message_and_keeps_the_previous_scores(corpus_db, monkeypatch):
-    from app_pages import state
+    from ui import state
 
     def broken(*args, **kwargs):
         raise ConfigError("data/frames.toml: line 3: bad pattern")
@@ -313,7 +313,7 @@ def test_points_can_be_coloured_by_dominant_frame(corpus_db):
 @pytest.fixture
 def small_views(monkeypatch):
     """Sample, page and picker sizes smaller than the corpus, so its 5 articles need sampling and paging."""
-    from analysis.dashboard import viewdata
+    from analysis.views import read as viewdata
 
     monkeypatch.setattr(viewdata, "SAMPLE_POINTS", 2)
     monkeypatch.setattr(viewdata, "PAGE_ROWS", 2)
@@ -352,8 +352,9 @@ def test_an_article_opened_beyond_the_pickers_newest_stays_in_it(corpus_db, smal
     """A table click or chart point can open an article the picker (newest first) does not list: it is added."""
     from types import SimpleNamespace
 
-    from analysis.dashboard import read_view, viewdata
-    from app_pages import explorer, state
+    from analysis.views import read as viewdata
+    from analysis.views import read_view
+    from ui import explorer, state
 
     store = Store(corpus_db)
     ticker = "1810.HK"

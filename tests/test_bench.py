@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from analysis.bench import synthetic
-from analysis.bench.measure import percentile
-from analysis.bench.report import update_benchmarks_md
-from analysis.bench.run import REQUIRED_KEYS, run_benchmark
-from analysis.bench.vocabulary import load_vocabulary
+from bench import synthetic
+from bench.measure import percentile
+from bench.report import update_benchmarks_md
+from bench.run import REQUIRED_KEYS, run_benchmark
+from bench.vocabulary import load_vocabulary
 
 N = 2_000
 
@@ -165,7 +165,7 @@ def test_percentile_is_nearest_rank():
 
 
 def _fake_results(n: int, quick: bool) -> dict:
-    from analysis.bench.report import evaluate_targets
+    from bench.report import evaluate_targets
 
     results = {key: 1.0 for key in REQUIRED_KEYS} | {
         "articles": n, "quick": quick, "use_snownlp": True, "date": "2025-01-01T00:00:00",
@@ -192,7 +192,7 @@ def test_benchmarks_md_keeps_hand_written_text_and_one_column_per_corpus_size(tm
 
 
 def test_a_stale_column_can_be_dropped_keeping_the_others(tmp_path):
-    from analysis.bench.report import drop_column
+    from bench.report import drop_column
 
     path = tmp_path / "BENCHMARKS.md"
     path.write_text("# Benchmarks\n\n<!-- bench:results:begin -->\n<!-- bench:results:end -->\nNotes.\n")

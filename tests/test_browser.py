@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.pipeline import setup
+from analysis.bundled import setup
 from analysis.store import Store
 
 pytestmark = pytest.mark.browser

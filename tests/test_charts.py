@@ -9,8 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import charts
-from analysis.charts import (
+from analysis.narrative import detect_shifts, event_study, frame_shares, lead_lag, source_tone, tone_index
+from analysis.prices import load_price_file
+from ui import charts
+from ui.charts import (
     PICK,
     event_study_chart,
     frame_mix_chart,
@@ -19,9 +21,7 @@ from analysis.charts import (
     sentence_strip_chart,
     source_tone_chart,
 )
-from analysis.charts import main as main_module
-from analysis.narrative import detect_shifts, event_study, frame_shares, lead_lag, source_tone, tone_index
-from analysis.prices import load_price_file
+from ui.charts import main as main_module
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -288,7 +288,7 @@ def test_every_empty_state_has_text_in_both_languages(lang):
 
 
 def test_chart_module_does_not_import_streamlit():
-    code = "import sys, analysis.charts, analysis.report; print('streamlit' in sys.modules)"
+    code = "import sys, ui.charts, analysis.report; print('streamlit' in sys.modules)"
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
     )

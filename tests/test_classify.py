@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from analysis.classify import classify_lines
 from analysis.scoring import load_scorer
+from analysis.scoring.classify import classify_lines
 
 REQUIRED = {"id", "tone", "label", "frames", "snownlp"}
 

@@ -13,20 +13,21 @@ from pathlib import Path
 
 import pytest
 
-from analysis import DATA_DIR, PROJECT_ROOT
+from analysis import DATA_DIR
+from tests.conftest import REPO
 
 SEEDS = DATA_DIR / "articles"
 
 
 def cli(*args: str, db: Path, stdin: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
-    env = os.environ | {"NARRATIVE_DB": str(db), "PYTHONPATH": str(PROJECT_ROOT)}
+    env = os.environ | {"NARRATIVE_DB": str(db), "PYTHONPATH": str(REPO)}
     result = subprocess.run(
         [sys.executable, "-m", "analysis", *args],
         input=stdin,
         capture_output=True,
         text=True,
         env=env,
-        cwd=PROJECT_ROOT,
+        cwd=REPO,
         timeout=600,
     )
     if check and result.returncode != 0:

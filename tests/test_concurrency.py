@@ -76,8 +76,9 @@ def test_a_dashboard_reading_while_the_cli_ingests_and_scores_both_succeed(tmp_p
     """The dashboard's reads (short connections, in a loop) and a CLI writer interleave; neither fails."""
     import threading
 
-    from analysis import DATA_DIR, PROJECT_ROOT
-    from analysis.pipeline import setup
+    from analysis import DATA_DIR
+    from analysis.bundled import setup
+    from tests.conftest import REPO
 
     path = tmp_path / "shared.duckdb"
     reader = Store(path)
@@ -105,7 +106,7 @@ def test_a_dashboard_reading_while_the_cli_ingests_and_scores_both_succeed(tmp_p
     try:
         env = os.environ | {
             "NARRATIVE_DB": str(path),
-            "PYTHONPATH": str(PROJECT_ROOT),
+            "PYTHONPATH": str(REPO),
             "NARRATIVE_INGEST_BATCH": "5",
         }
         for args in (["ingest", str(folder)], ["score", "--workers", "1", "--no-snownlp"]):

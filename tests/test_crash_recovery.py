@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis import PROJECT_ROOT
-from analysis.pipeline import score_store
+from analysis.scoring.run import score_store
 from analysis.store import Store
-from tests.conftest import make_article
+from tests.conftest import REPO, make_article
 
 pytestmark = pytest.mark.slow
 
@@ -46,12 +45,12 @@ def _cli(db: Path, *args: str, batch: int = 200) -> subprocess.Popen:
         "NARRATIVE_BATCH_SIZE": str(batch),
         "NARRATIVE_INGEST_BATCH": str(batch),
         "NARRATIVE_WRITE_EVERY": str(batch),
-        "PYTHONPATH": str(PROJECT_ROOT),
+        "PYTHONPATH": str(REPO),
     }
     return subprocess.Popen(
         [sys.executable, "-m", "analysis", *args],
         env=env,
-        cwd=PROJECT_ROOT,
+        cwd=REPO,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,

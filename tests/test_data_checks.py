@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from analysis.bundled import setup
 from analysis.models import LANGUAGES, PUBLISHED_BASES
-from analysis.pipeline import setup
 from analysis.store import Store
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from analysis.errors import InputError
-from analysis.evaluate import (
+from analysis.evaluation.scorer import (
     classification_metrics,
     evaluate_articles,
     evaluate_sentences,

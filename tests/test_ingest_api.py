@@ -10,8 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis.errors import EmptyInputError, InputError, NarrativeError
-from analysis.ingest import IngestResult, ingest_bytes, ingest_file, ingest_record, iter_paths, load_manifest
-from analysis.ingest import pipeline as ingest_pipeline
+from analysis.ingest import IngestResult, ingest_bytes, ingest_record, iter_paths, load_manifest
+from analysis.ingest import record as ingest_pipeline
+from tests.conftest import ingest_one
 
 
 @pytest.fixture(autouse=True)
@@ -48,7 +49,7 @@ def test_manifest_overrides_extracted_metadata(tmp_path: Path) -> None:
     )
     manifest = load_manifest(tmp_path)
     assert manifest is not None
-    (article,) = ingest_file(tmp_path / "a.txt", manifest=manifest).articles
+    (article,) = ingest_one(tmp_path / "a.txt", manifest=manifest).articles
     assert (article.published, article.published_basis) == (date(2025, 10, 1), "manifest")
     assert (article.source, article.source_basis) == ("我的来源", "manifest")
     assert (article.title, article.title_basis) == ("我的标题", "manifest")
@@ -57,7 +58,7 @@ def test_manifest_overrides_extracted_metadata(tmp_path: Path) -> None:
 def test_manifest_with_a_bad_date_warns_and_extraction_decides(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(f"Time:2025-09-28\n\n{LEAD}", encoding="utf-8")
     (tmp_path / "manifest.csv").write_text("file,published\na.txt,someday\n", encoding="utf-8")
-    result = ingest_file(tmp_path / "a.txt", manifest=load_manifest(tmp_path))
+    result = ingest_one(tmp_path / "a.txt", manifest=load_manifest(tmp_path))
     assert result.articles[0].published_basis == "header"
     assert any("someday" in p.reason and not p.fatal for p in result.problems)
 
@@ -74,7 +75,7 @@ def test_folder_without_manifest_gives_none_and_a_manifest_without_file_column_i
 def test_reingesting_the_same_file_gives_the_same_ids(tmp_path: Path) -> None:
     path = tmp_path / "a.txt"
     path.write_text(f"{LEAD}\n{LEAD}", encoding="utf-8")
-    assert ingest_file(path).articles[0].id == ingest_file(path).articles[0].id
+    assert ingest_one(path).articles[0].id == ingest_one(path).articles[0].id
 
 
 def test_same_body_with_different_chrome_gets_the_same_id() -> None:

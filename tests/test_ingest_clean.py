@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from analysis.ingest import ingest_record
-from analysis.ingest import pipeline as ingest_pipeline
+from analysis.ingest import record as ingest_pipeline
 from analysis.ingest.clean import chrome_flags, cut_inline, strip_markdown, tail_start
 from analysis.ingest.patterns import load_patterns
 

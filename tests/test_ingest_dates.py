@@ -8,7 +8,7 @@ import pytest
 
 from analysis.ingest import dates as dt
 from analysis.ingest import ingest_record
-from analysis.ingest import pipeline as ingest_pipeline
+from analysis.ingest import record as ingest_pipeline
 
 TODAY = date(2026, 1, 15)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from analysis.ingest import ingest_bytes, ingest_record, link_near_duplicates, simhash64
-from analysis.ingest import pipeline as ingest_pipeline
+from analysis.ingest import record as ingest_pipeline
 from analysis.ingest.dedup import NEAR_DUPLICATE_BITS, hamming
 
 

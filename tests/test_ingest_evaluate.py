@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis.ingest import pipeline as ingest_pipeline
-from analysis.ingest.evaluate import evaluate_metadata, main
+from analysis.evaluation.metadata import evaluate_metadata, main
+from analysis.ingest import record as ingest_pipeline
 
 
 @pytest.fixture(autouse=True)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis.ingest import ingest_file
-from analysis.ingest import pipeline as ingest_pipeline
+from analysis.ingest import record as ingest_pipeline
 from analysis.models import LANGUAGES, PUBLISHED_BASES, SOURCE_BASES, TITLE_BASES, Article
+from tests.conftest import ingest_one
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "articles"
 
@@ -21,7 +21,7 @@ def pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def seed(prefix: str) -> Article:
     (path,) = CORPUS.glob(f"{prefix}_*.txt")
-    result = ingest_file(path)
+    result = ingest_one(path)
     assert [p for p in result.problems if p.fatal] == []
     assert len(result.articles) == 1
     return result.articles[0]

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from analysis.ingest import ingest_record
-from analysis.ingest import pipeline as ingest_pipeline
+from analysis.ingest import record as ingest_pipeline
 from analysis.ingest.metadata import derive_title, detect_language, headline_like, url_domain
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from analysis import pipeline
-from analysis.bench import synthetic
-from analysis.ingest import NearDuplicateIndex, ingest_file, iter_paths, link_near_duplicates
-from analysis.pipeline import ingest_paths
+from analysis.ingest import NearDuplicateIndex, iter_paths, link_near_duplicates
+from analysis.ingest import run as ingest_run
+from analysis.ingest.run import ingest_paths
 from analysis.store import Store
+from bench import synthetic
+from tests.conftest import ingest_one
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +33,8 @@ def _stored(db) -> list[tuple]:
 
 
 def test_a_pooled_ingest_stores_what_a_one_process_ingest_stores(corpus, tmp_path, monkeypatch):
-    monkeypatch.setattr(pipeline, "POOL_MIN_BYTES", 0)  # start the pool even for a small corpus
-    monkeypatch.setattr(pipeline, "INGEST_CHUNK", 7)  # many chunks per JSONL file, out of step with batches
+    monkeypatch.setattr(ingest_run, "POOL_MIN_BYTES", 0)  # start the pool even for a small corpus
+    monkeypatch.setattr(ingest_run, "INGEST_CHUNK", 7)  # many chunks per JSONL file, out of step with batches
     serial = ingest_paths(Store(tmp_path / "serial.duckdb"), [corpus.files_dir], workers=1, batch_size=40)
     pooled = ingest_paths(Store(tmp_path / "pooled.duckdb"), [corpus.files_dir], workers=2, batch_size=40)
     assert len(pooled.added) >= 150 and pooled.added == serial.added
@@ -44,7 +45,7 @@ def test_a_pooled_ingest_stores_what_a_one_process_ingest_stores(corpus, tmp_pat
 
 
 def test_a_pooled_ingest_names_the_bad_row_and_file_and_keeps_the_rest(corpus, tmp_path, monkeypatch):
-    monkeypatch.setattr(pipeline, "POOL_MIN_BYTES", 0)
+    monkeypatch.setattr(ingest_run, "POOL_MIN_BYTES", 0)
     summary = ingest_paths(Store(tmp_path / "p.duckdb"), [corpus.files_dir], workers=2)
     messages = [str(p) for p in summary.problems]
     assert any("broken.jsonl:2" in m for m in messages), messages
@@ -57,7 +58,7 @@ def test_a_pooled_ingest_names_the_bad_row_and_file_and_keeps_the_rest(corpus, t
 
 
 def test_progress_reaches_every_file_with_the_pool(corpus, tmp_path, monkeypatch):
-    monkeypatch.setattr(pipeline, "POOL_MIN_BYTES", 0)
+    monkeypatch.setattr(ingest_run, "POOL_MIN_BYTES", 0)
     seen = []
     ingest_paths(Store(tmp_path / "p.duckdb"), [corpus.files_dir], workers=2,
                  progress=lambda done, total, _: seen.append((done, total)))  # fmt: skip
@@ -66,7 +67,7 @@ def test_progress_reaches_every_file_with_the_pool(corpus, tmp_path, monkeypatch
 
 
 def test_linking_in_batches_equals_linking_all_at_once(corpus):
-    articles = [a for path in iter_paths([corpus.files_dir]) for a in ingest_file(path).articles]
+    articles = [a for path in iter_paths([corpus.files_dir]) for a in ingest_one(path).articles]
     at_once = link_near_duplicates(articles)
     index = NearDuplicateIndex()
     in_batches = [

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis.ingest import ingest_bytes, ingest_file
-from analysis.ingest import pipeline as ingest_pipeline
+from analysis.ingest import ingest_bytes
+from analysis.ingest import record as ingest_pipeline
+from tests.conftest import ingest_one
 
 
 @pytest.fixture(autouse=True)
@@ -30,7 +31,7 @@ def write(tmp_path: Path, name: str, data: bytes | str) -> Path:
 
 def test_markdown_front_matter_fields_are_used(tmp_path: Path) -> None:
     text = f"---\ntitle: 小米市值破万亿\nurl: https://example.com/a\nsource: 极客公园\ndate: 2025-02-08\n---\n\n{LEAD}\n"
-    (article,) = ingest_file(write(tmp_path, "a.md", text)).articles
+    (article,) = ingest_one(write(tmp_path, "a.md", text)).articles
     assert (article.title, article.title_basis) == ("小米市值破万亿", "front_matter")
     assert (article.source, article.source_basis) == ("极客公园", "front_matter")
     assert (article.published, article.published_basis) == (date(2025, 2, 8), "front_matter")
@@ -41,7 +42,7 @@ def test_markdown_front_matter_fields_are_used(tmp_path: Path) -> None:
 
 def test_malformed_front_matter_is_a_warning_and_the_body_is_ingested(tmp_path: Path) -> None:
     text = f"---\ntitle: [unclosed\ndate: 2025-02-08\n---\n{LEAD}\n"
-    result = ingest_file(write(tmp_path, "bad.md", text))
+    result = ingest_one(write(tmp_path, "bad.md", text))
     (article,) = result.articles
     assert article.text == LEAD
     (problem,) = result.problems
@@ -52,7 +53,7 @@ def test_malformed_front_matter_is_a_warning_and_the_body_is_ingested(tmp_path: 
 
 def test_non_date_in_front_matter_date_is_a_warning(tmp_path: Path) -> None:
     text = f"---\ntitle: 小米\ndate: next tuesday\n---\n{LEAD}\n"
-    result = ingest_file(write(tmp_path, "a.md", text))
+    result = ingest_one(write(tmp_path, "a.md", text))
     (article,) = result.articles
     assert article.published is None
     assert any("next tuesday" in p.reason and not p.fatal for p in result.problems)
@@ -63,21 +64,21 @@ def test_non_date_in_front_matter_date_is_a_warning(tmp_path: Path) -> None:
     [("empty.txt", b""), ("blank.txt", b" \n\t\r\n  \n"), ("blank16.txt", "\ufeff  \n \n".encode("utf-16"))],
 )
 def test_empty_or_whitespace_only_file_is_one_problem(tmp_path: Path, name: str, data: bytes) -> None:
-    result = ingest_file(write(tmp_path, name, data))
+    result = ingest_one(write(tmp_path, name, data))
     assert result.articles == []
     (problem,) = result.problems
     assert problem.fatal and problem.path.endswith(name) and "empty" in problem.reason
 
 
 def test_only_chrome_is_empty(tmp_path: Path) -> None:
-    result = ingest_file(
+    result = ingest_one(
         write(tmp_path, "chrome.txt", "登录\n注册\n微信扫一扫\n京公网安备 11011402013531号\n")
     )
     assert result.articles == [] and "no article text" in result.problems[0].reason
 
 
 def test_missing_file_is_a_problem(tmp_path: Path) -> None:
-    result = ingest_file(tmp_path / "nope.txt")
+    result = ingest_one(tmp_path / "nope.txt")
     assert result.articles == [] and result.problems[0].reason == "file not found"
 
 
@@ -93,7 +94,7 @@ def test_jsonl_broken_line_in_the_middle_keeps_the_good_rows(tmp_path: Path) -> 
         json.dumps({"title": "没有正文", "text": "  "}, ensure_ascii=False),
         json.dumps(["not", "an", "object"]),
     ]
-    result = ingest_file(write(tmp_path, "bulk.jsonl", "\n".join(lines) + "\n"))
+    result = ingest_one(write(tmp_path, "bulk.jsonl", "\n".join(lines) + "\n"))
     assert [a.title for a in result.articles] == ["第一篇", "第三篇"]
     assert [a.path for a in result.articles] == [
         f"{tmp_path / 'bulk.jsonl'}#1",
@@ -108,14 +109,14 @@ def test_jsonl_broken_line_in_the_middle_keeps_the_good_rows(tmp_path: Path) -> 
 
 def test_json_array_file_is_read_like_jsonl(tmp_path: Path) -> None:
     data = json.dumps([{"text": LEAD}, {"text": LEAD2}], ensure_ascii=False)
-    assert len(ingest_file(write(tmp_path, "bulk.json", data)).articles) == 2
+    assert len(ingest_one(write(tmp_path, "bulk.json", data)).articles) == 2
 
 
 def test_csv_with_bom_and_quoted_newlines(tmp_path: Path) -> None:
     data = (
         f'\ufefftitle,text,source,published\n第一篇,"{LEAD}\n\n{LEAD2}",新浪,2025-03-01\n第二篇,"{LEAD2}",,\n'
     )
-    result = ingest_file(write(tmp_path, "bulk.csv", data.encode("utf-8")))
+    result = ingest_one(write(tmp_path, "bulk.csv", data.encode("utf-8")))
     assert result.problems == []
     first, second = result.articles
     assert first.text == f"{LEAD}\n\n{LEAD2}"
@@ -124,7 +125,7 @@ def test_csv_with_bom_and_quoted_newlines(tmp_path: Path) -> None:
 
 
 def test_csv_without_a_text_column_is_one_problem_for_the_file(tmp_path: Path) -> None:
-    result = ingest_file(write(tmp_path, "prices.csv", "date,close\n2025-01-02,40.1\n2025-01-03,41.0\n"))
+    result = ingest_one(write(tmp_path, "prices.csv", "date,close\n2025-01-02,40.1\n2025-01-03,41.0\n"))
     assert result.articles == []
     (problem,) = result.problems
     assert problem.row is None and "no text column" in problem.reason and "date, close" in problem.reason
@@ -132,7 +133,7 @@ def test_csv_without_a_text_column_is_one_problem_for_the_file(tmp_path: Path) -
 
 def test_csv_rows_without_text_are_row_problems(tmp_path: Path) -> None:
     data = f"title,body\n有正文,{LEAD}\n无正文,\n"
-    result = ingest_file(write(tmp_path, "bulk.csv", data))
+    result = ingest_one(write(tmp_path, "bulk.csv", data))
     assert len(result.articles) == 1
     (problem,) = result.problems
     assert problem.row == 3 and "no text" in problem.reason
@@ -140,7 +141,7 @@ def test_csv_rows_without_text_are_row_problems(tmp_path: Path) -> None:
 
 def test_csv_in_gb18030_with_semicolons(tmp_path: Path) -> None:
     data = f"标题;text\n第一篇;{LEAD}\n".encode("gb18030")
-    (article,) = ingest_file(write(tmp_path, "bulk.csv", data)).articles
+    (article,) = ingest_one(write(tmp_path, "bulk.csv", data)).articles
     assert article.encoding == "gb18030" and article.text == LEAD
 
 
@@ -153,7 +154,7 @@ HTML = """<!doctype html><html><head><meta charset="gbk"><title>小米股价大�
 
 def test_html_main_text_and_metadata_via_trafilatura(tmp_path: Path) -> None:
     data = HTML.format(lead=LEAD, lead2=LEAD2).encode("gbk")
-    result = ingest_file(write(tmp_path, "page.html", data))
+    result = ingest_one(write(tmp_path, "page.html", data))
     (article,) = result.articles
     assert article.format == "html" and article.encoding == "gb18030"
     assert LEAD in article.text and "Copyright" not in article.text and "ICP" not in article.text
@@ -162,7 +163,7 @@ def test_html_main_text_and_metadata_via_trafilatura(tmp_path: Path) -> None:
 
 
 def test_html_without_text_is_a_problem(tmp_path: Path) -> None:
-    result = ingest_file(write(tmp_path, "empty.html", "<html><body><nav>首页</nav></body></html>"))
+    result = ingest_one(write(tmp_path, "empty.html", "<html><body><nav>首页</nav></body></html>"))
     assert result.articles == [] and result.problems[0].fatal
 
 
@@ -176,7 +177,7 @@ def test_pretty_printed_json_object_is_one_record(tmp_path: Path) -> None:
     data = json.dumps(
         {"title": "一篇", "text": LEAD, "published": "2025-03-01"}, ensure_ascii=False, indent=2
     )
-    result = ingest_file(write(tmp_path, "one.json", data))
+    result = ingest_one(write(tmp_path, "one.json", data))
     assert result.problems == []
     (article,) = result.articles
     assert (article.title, article.published) == ("一篇", date(2025, 3, 1))
@@ -184,12 +185,12 @@ def test_pretty_printed_json_object_is_one_record(tmp_path: Path) -> None:
 
 def test_csv_with_chinese_column_names(tmp_path: Path) -> None:
     data = f'标题,正文,来源,日期\n一篇,"{LEAD}",新浪财经,2025-03-01\n'
-    (article,) = ingest_file(write(tmp_path, "bulk.csv", data)).articles
+    (article,) = ingest_one(write(tmp_path, "bulk.csv", data)).articles
     assert (article.title, article.source, article.published) == ("一篇", "新浪财经", date(2025, 3, 1))
 
 
 def test_lone_surrogates_from_json_escapes_do_not_break_ingest(tmp_path: Path) -> None:
     data = b'{"text": "Xiaomi shares \\ud800 rose in Hong Kong trading today"}\n'
-    (article,) = ingest_file(write(tmp_path, "bulk.jsonl", data)).articles
+    (article,) = ingest_one(write(tmp_path, "bulk.jsonl", data)).articles
     assert article.text == "Xiaomi shares rose in Hong Kong trading today"
     article.raw_text.encode("utf-8")  # storable

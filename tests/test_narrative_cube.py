@@ -16,11 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis import narrative
-from analysis.dashboard import compute_kpis, kpis_from_cube, plot_articles, read_view, view_series
+from analysis.bundled import setup
 from analysis.models import FrameHit
 from analysis.narrative import cube
-from analysis.pipeline import setup
 from analysis.store import ArticleFilter, Store
+from analysis.views import compute_kpis, kpis_from_cube, plot_articles, read_view, view_series
 from tests.conftest import make_article, make_score
 
 TICKER, BENCH = "1810.HK", "HSI"

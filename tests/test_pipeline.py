@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.pipeline import score_store, setup
+from analysis.bundled import setup
+from analysis.scoring.run import score_store
 from analysis.store import Store
 from tests.conftest import make_article
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.price_mentions import MENTION_COLUMNS, check_price_mentions, extract_price_mentions
+from analysis.mentions import MENTION_COLUMNS, check_price_mentions, extract_price_mentions
 from analysis.prices import load_price_file
 
 ROOT = Path(__file__).resolve().parents[1]

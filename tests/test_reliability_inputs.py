@@ -18,8 +18,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from analysis import PROJECT_ROOT
-from analysis.pipeline import ingest_uploads
+from analysis.ingest.run import ingest_uploads
+from tests.conftest import REPO
 
 LEAD = "小米集团今日发布公告，公司第三季度营收同比增长22%，达到1131亿元。雷军表示，智能电动汽车业务进展顺利，交付量创新高。"
 LEAD_HANT = "小米集團今日發佈公告，公司第三季度營收同比增長22%，達到1131億元。雷軍表示，智能電動汽車業務進展順利，交付量創新高。"
@@ -32,8 +32,8 @@ def body(tag: str) -> str:
     return f"{tag}：{LEAD}{MORE}"
 
 
-def cli(*args: str, db: Path, cwd: Path = PROJECT_ROOT, timeout: float = 300) -> subprocess.CompletedProcess:
-    env = os.environ | {"NARRATIVE_DB": str(db), "PYTHONPATH": str(PROJECT_ROOT)}
+def cli(*args: str, db: Path, cwd: Path = REPO, timeout: float = 300) -> subprocess.CompletedProcess:
+    env = os.environ | {"NARRATIVE_DB": str(db), "PYTHONPATH": str(REPO)}
     return subprocess.run(
         [sys.executable, "-m", "analysis", *args],
         capture_output=True, text=True, env=env, cwd=cwd, timeout=timeout,
@@ -398,10 +398,10 @@ def test_classify_answers_every_line_bad_ones_with_an_error_entry_in_order(tmp_p
         json.dumps({"id": "long", "text": "小米股价下跌。" * 40_000}, ensure_ascii=False).encode(),
         json.dumps({"id": "good-2", "text": "小米召回11万辆SU7，股价暴跌"}, ensure_ascii=False).encode(),
     ]
-    env = os.environ | {"NARRATIVE_DB": str(tmp_path / "n.duckdb"), "PYTHONPATH": str(PROJECT_ROOT)}
+    env = os.environ | {"NARRATIVE_DB": str(tmp_path / "n.duckdb"), "PYTHONPATH": str(REPO)}
     result = subprocess.run(
         [sys.executable, "-m", "analysis", "classify", "--no-snownlp"],
-        input=b"\n".join(lines) + b"\n", capture_output=True, env=env, cwd=PROJECT_ROOT, timeout=300,
+        input=b"\n".join(lines) + b"\n", capture_output=True, env=env, cwd=REPO, timeout=300,
     )  # fmt: skip
     assert result.returncode == 0 and b"Traceback" not in result.stderr
     out = [json.loads(line) for line in result.stdout.decode().splitlines()]

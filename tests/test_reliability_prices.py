@@ -16,7 +16,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from analysis import DATA_DIR, PROJECT_ROOT
+from analysis import DATA_DIR
+from tests.conftest import REPO
 
 STOCK = DATA_DIR / "prices" / "1810.HK.csv"
 INDEX = DATA_DIR / "prices" / "HSI.csv"
@@ -26,10 +27,10 @@ HEADER = "date,open,high,low,close,volume\n"
 
 
 def cli(*args: str, db: Path) -> subprocess.CompletedProcess:
-    env = os.environ | {"NARRATIVE_DB": str(db), "PYTHONPATH": str(PROJECT_ROOT)}
+    env = os.environ | {"NARRATIVE_DB": str(db), "PYTHONPATH": str(REPO)}
     return subprocess.run(
         [sys.executable, "-m", "analysis", *args],
-        capture_output=True, text=True, env=env, cwd=PROJECT_ROOT, timeout=300,
+        capture_output=True, text=True, env=env, cwd=REPO, timeout=300,
     )  # fmt: skip
 
 

@@ -12,11 +12,10 @@ import duckdb
 import pandas as pd
 import pytest
 
-from analysis import PROJECT_ROOT
 from analysis import store as store_module
 from analysis.errors import StoreError
 from analysis.store import SCHEMA_VERSION, Store
-from tests.conftest import make_article, make_score
+from tests.conftest import REPO, make_article, make_score
 
 NEXT = SCHEMA_VERSION + 1  # the version a next release would add
 CURRENT = list(range(1, SCHEMA_VERSION + 1))  # the versions a file opened by this release has applied
@@ -27,10 +26,10 @@ V2 = [
 
 
 def cli(*args: str, db: Path) -> subprocess.CompletedProcess:
-    env = os.environ | {"NARRATIVE_DB": str(db), "PYTHONPATH": str(PROJECT_ROOT)}
+    env = os.environ | {"NARRATIVE_DB": str(db), "PYTHONPATH": str(REPO)}
     return subprocess.run(
         [sys.executable, "-m", "analysis", *args],
-        capture_output=True, text=True, env=env, cwd=PROJECT_ROOT, timeout=120,
+        capture_output=True, text=True, env=env, cwd=REPO, timeout=120,
     )  # fmt: skip
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.price_mentions import check_price_mentions
+from analysis.mentions import check_price_mentions
 from analysis.prices import load_price_file
 from analysis.report import build_report, format_report_text, jsonable
 

@@ -7,9 +7,10 @@ import pickle
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis.pipeline import ingest_paths, score_store
-from analysis.score_rows import ARTICLE_COLUMNS, ScoreRows
+from analysis.ingest.run import ingest_paths
 from analysis.scoring import load_scorer
+from analysis.scoring.columns import ARTICLE_COLUMNS, ScoreRows
+from analysis.scoring.run import score_store
 from tests.conftest import BUNDLED_ARTICLES, make_article, make_score
 
 

@@ -10,10 +10,10 @@ import duckdb
 import pandas as pd
 import pytest
 
-from analysis.dashboard import articles_csv, filtered_articles_csv
 from analysis.models import FrameHit
 from analysis.store import SCHEMA_VERSION, ArticleFilter, Store
 from analysis.store.facts import MASK_BITS, rounds_needed
+from analysis.views import articles_csv, filtered_articles_csv
 from tests.conftest import make_article, make_score
 
 ROW_COLUMNS = ["article_id", "date", "date_inferred", "title", "source", "language", "tone", "confidence",

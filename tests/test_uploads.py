@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from analysis import DATA_DIR
-from analysis.pipeline import UPLOAD_MAX_BYTES, ingest_uploads
+from analysis.ingest.run import UPLOAD_MAX_BYTES, ingest_uploads
 
 SEED = DATA_DIR / "articles" / "002_53f5c50a01ef3361.txt"
 

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from analysis.ingest.api import (
+from analysis.ingest.dedup import NearDuplicateIndex, link_near_duplicates, simhash64
+from analysis.ingest.files import (
     IngestResult,
     build_records,
     ingest_bytes,
-    ingest_file,
     ingest_record,
     iter_paths,
     read_file_records,
 )
-from analysis.ingest.dedup import NearDuplicateIndex, link_near_duplicates, simhash64
 from analysis.ingest.manifest import Manifest, ManifestEntry, load_manifest
 
 __all__ = [
@@ -21,7 +20,6 @@ __all__ = [
     "ManifestEntry",
     "build_records",
     "ingest_bytes",
-    "ingest_file",
     "ingest_record",
     "iter_paths",
     "link_near_duplicates",

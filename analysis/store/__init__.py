@@ -23,16 +23,14 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from analysis import DATA_DIR
+from analysis import settings
 from analysis.errors import DatabaseLockedError, SchemaVersionError, ScoringRunError, StoreError
 from analysis.models import Article, ArticleScore
-from analysis.score_rows import ARTICLE_COLUMNS, EVIDENCE_COLUMNS, SENTENCE_COLUMNS, ScoreRows
+from analysis.scoring.columns import ARTICLE_COLUMNS, EVIDENCE_COLUMNS, SENTENCE_COLUMNS, ScoreRows
 from analysis.store.facts import MIGRATION as FACTS_MIGRATION
 from analysis.store.facts import FactQueries, refresh_facts
 
 SCHEMA_VERSION = 2
-DEFAULT_DB = DATA_DIR / "narrative.duckdb"
-LOCK_TIMEOUT_S = float(os.environ.get("NARRATIVE_LOCK_TIMEOUT", "30"))
 # A 'running' run whose heartbeat is older than this is taken as dead (its process was killed).
 STALE_RUN_S = 120.0
 
@@ -161,10 +159,7 @@ class RunInfo:
 
 def resolve_db_path(arg: str | os.PathLike | None = None) -> Path:
     """--db PATH, else $NARRATIVE_DB, else data/narrative.duckdb."""
-    if arg:
-        return Path(arg)
-    env = os.environ.get("NARRATIVE_DB")
-    return Path(env) if env else DEFAULT_DB
+    return Path(arg) if arg else settings.current().db_path
 
 
 _HOLDER = re.compile(r"held in (?P<holder>.+?\(PID \d+\))")
@@ -173,9 +168,9 @@ _HOLDER = re.compile(r"held in (?P<holder>.+?\(PID \d+\))")
 class Store(FactQueries):
     """One DuckDB file, every query the product makes."""
 
-    def __init__(self, path: str | os.PathLike, *, lock_timeout: float = LOCK_TIMEOUT_S):
+    def __init__(self, path: str | os.PathLike, *, lock_timeout: float | None = None):
         self.path = Path(path)
-        self.lock_timeout = lock_timeout
+        self.lock_timeout = settings.current().lock_timeout_s if lock_timeout is None else lock_timeout
         self._migrated = False
         self._session: duckdb.DuckDBPyConnection | None = None
 
@@ -710,12 +705,9 @@ _DISABLED_COMPRESSION = "fsst,dict_fsst"
 
 # DuckDB's own default is 80% of RAM: merging 100k articles' row groups then held ~2 GB; bounded, it spills
 # to disk instead (merging 60k: 1,828 MB unbounded, 588 MB at 512 MB, in about the same time).
-MEMORY_LIMIT = os.environ.get("NARRATIVE_DUCKDB_MEMORY", "512MB")
-
-
 def _tune(con: duckdb.DuckDBPyConnection) -> None:
     for setting, value in (("disabled_compression_methods", _DISABLED_COMPRESSION),
-                           ("memory_limit", MEMORY_LIMIT)):  # fmt: skip
+                           ("memory_limit", settings.current().duckdb_memory)):  # fmt: skip
         try:
             con.execute(f"SET {setting} = ?", [value])
         except duckdb.Error:

@@ -1,0 +1,99 @@
+"""Measure metadata extraction on a labelled set (articles.csv + articles/*.txt): dates and languages."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+
+from analysis.errors import InputError
+from analysis.ingest.dates import parse_date_value
+from analysis.ingest.files import ingest_bytes
+from analysis.ingest.manifest import Manifest, ManifestEntry
+
+
+def _manifest_with_url(name: str, url: str | None) -> Manifest | None:
+    """A one-entry manifest carrying only the URL, as a user's sidecar manifest would."""
+    if not url:
+        return None
+    manifest = Manifest(path="<evaluation>")
+    manifest.by_name[Path(name).name] = ManifestEntry(file=name, url=url)
+    return manifest
+
+
+def evaluate_metadata(articles_csv: Path, articles_dir: Path, *, use_url: bool = True) -> dict:
+    """Ingest each labelled file and compare its published date and language with the truth."""
+    with Path(articles_csv).open(encoding="utf-8-sig", newline="") as handle:
+        truth_rows = list(csv.DictReader(handle))
+    base = Path(articles_dir)
+    rows = []
+    stated = exact = languages = languages_right = extra = 0
+    for truth in truth_rows:
+        file = truth["file"]
+        path = base / Path(file).name if not (base / file).exists() else base / file
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read labelled file: {exc.strerror or exc}", path=str(path)) from exc
+        manifest = _manifest_with_url(path.name, truth.get("url")) if use_url else None
+        result = ingest_bytes(data, name=str(path), manifest=manifest)
+        article = result.articles[0] if result.articles else None
+        expected = parse_date_value(truth.get("published") or "")
+        got = article.published if article else None
+        row = {
+            "file": file,
+            "expected_published": expected.isoformat() if expected else None,
+            "published": got.isoformat() if got else None,
+            "basis": article.published_basis if article else None,
+            "range": [d.isoformat() if d else None for d in (article.published_from, article.published_to)]
+            if article
+            else None,
+            "evidence": article.published_evidence if article else None,
+            "expected_language": truth.get("language"),
+            "language": article.language if article else None,
+            "title": article.title if article else None,
+            "source": article.source if article else None,
+            "problems": [str(p) for p in result.problems],
+        }
+        if expected:
+            stated += 1
+            row["date_right"] = got == expected
+            exact += got == expected
+        elif got is not None:
+            extra += 1  # a date resolved where the truth states none (relative/event): not scored
+        if truth.get("language"):
+            languages += 1
+            row["language_right"] = row["language"] == truth["language"]
+            languages_right += row["language_right"]
+        rows.append(row)
+    return {
+        "dates_stated": stated,
+        "dates_exact": exact,
+        "date_accuracy": exact / stated if stated else None,
+        "dates_resolved_where_none_stated": extra,
+        "languages": languages,
+        "languages_right": languages_right,
+        "language_accuracy": languages_right / languages if languages else None,
+        "rows": rows,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m analysis.evaluation.metadata ARTICLES_CSV ARTICLES_DIR [--no-url] [--rows]`: print the scores."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    show_rows = "--rows" in args
+    use_url = "--no-url" not in args
+    paths = [a for a in args if not a.startswith("--")]
+    if len(paths) != 2:
+        print(main.__doc__, file=sys.stderr)
+        return 2
+    report = evaluate_metadata(Path(paths[0]), Path(paths[1]), use_url=use_url)
+    if not show_rows:
+        report = {k: v for k, v in report.items() if k != "rows"}
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

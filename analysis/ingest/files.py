@@ -1,0 +1,129 @@
+"""The ingest entry points: paths to files, files/uploads to articles plus per-file (per-row) problems."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from analysis.errors import InputError
+from analysis.ingest.manifest import Manifest, ManifestEntry, is_manifest
+from analysis.ingest.normalise import replace_surrogates
+from analysis.ingest.readers import FORMATS, Record, read_records
+from analysis.ingest.record import build_article
+from analysis.models import Article, Problem
+
+
+@dataclass
+class IngestResult:
+    """What one file gave: its articles (a bulk file gives many) and what was rejected or doubtful."""
+
+    articles: list[Article] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        parts = path.parts
+    return any(part.startswith(".") for part in parts)
+
+
+def iter_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Files to ingest: named files as given, folders walked recursively (sorted, readable formats only).
+
+    Hidden files and folders and manifests are skipped; each file is yielded once.
+    """
+    seen: set[Path] = set()
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file() and not _hidden(p, path) and not is_manifest(p) and p.suffix.lower() in FORMATS
+            )
+        else:
+            found = [] if is_manifest(path) else [path]
+        for item in found:
+            key = item.resolve() if item.exists() else item
+            if key not in seen:
+                seen.add(key)
+                yield item
+
+
+def ingest_bytes(data: bytes, *, name: str, manifest: Manifest | None = None) -> IngestResult:
+    """Ingest an upload or file content; the name's extension picks the reader."""
+    records, problems = bytes_records(data, name=name)
+    result = build_records(records, name=name, entry=manifest.lookup(name) if manifest else None)
+    result.problems[:0] = problems
+    return result
+
+
+def read_file_records(path: Path) -> tuple[list[Record], list[Problem]]:
+    """A file's records before cleaning, and the problems of reading it (never raises for bad content)."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return [], [Problem(str(path), "file not found")]
+    except OSError as exc:
+        return [], [Problem(str(path), f"cannot read: {exc.strerror or exc}")]
+    return bytes_records(data, name=str(path))
+
+
+def bytes_records(data: bytes, *, name: str) -> tuple[list[Record], list[Problem]]:
+    """Decoded records of file content (cheap); a file that cannot be read at all is one problem."""
+    try:
+        return read_records(data, name=name)
+    except InputError as exc:
+        return [], [Problem(exc.path or name, exc.reason, row=exc.row)]
+
+
+def build_records(
+    records: Sequence[Record], *, name: str, entry: ManifestEntry | None = None
+) -> IngestResult:
+    """Records of one file to articles (the costly part, run in pool workers for big ingests).
+
+    A record that cannot become an article is a problem naming its row; the others are kept.
+    """
+    result = IngestResult()
+    for record in records:
+        try:
+            article, warnings = build_article(record, manifest=entry)
+        except InputError as exc:
+            result.problems.append(Problem(name, exc.reason, row=record.row))
+            continue
+        result.articles.append(article)
+        result.problems.extend(Problem(name, warning, row=record.row, fatal=False) for warning in warnings)
+    return result
+
+
+def ingest_record(
+    text: str,
+    *,
+    path: str,
+    fmt: str,
+    title: str | None = None,
+    source: str | None = None,
+    url: str | None = None,
+    published: str | date | None = None,
+    raw_text: str | None = None,
+    encoding: str = "utf-8",
+) -> Article:
+    """One bulk row or plain text to an Article; the given fields count as the record's own (front matter).
+
+    Raises EmptyInputError when nothing is left after cleaning, InputError for other unusable input.
+    """
+    if not isinstance(text, str):
+        raise InputError("text must be a string", path=path, field="text")
+    fields = {
+        k: v for k, v in (("title", title), ("source", source), ("url", url), ("published", published)) if v
+    }
+    text = replace_surrogates(text)
+    raw = text if raw_text is None else replace_surrogates(raw_text)
+    record = Record(text, raw, path, fmt, encoding, fields, markdown=fmt != "html")
+    article, _ = build_article(record)
+    return article

@@ -1,0 +1,88 @@
+"""Every tunable of the product in one place: environment variables, read when asked for (never at import).
+
+`current()` returns a frozen Settings; a bad value is a ConfigError naming the variable. Tests change settings
+with environment variables (monkeypatch.setenv), not by patching module globals.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from analysis.errors import ConfigError
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _data_dir() -> Path:
+    """The product's data: $NARRATIVE_DATA_DIR, else data/ of a checkout, else the copy inside the wheel."""
+    env = os.environ.get("NARRATIVE_DATA_DIR")
+    if env:
+        return Path(env)
+    checkout = _PACKAGE.parent / "data"
+    if (checkout / "companies.toml").exists():
+        return checkout
+    return _PACKAGE / "_data"
+
+
+DATA_DIR = _data_dir()
+
+
+def _int(name: str, default: int, *, low: int = 1, high: int = 10**9) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r}: not a whole number") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name}={raw!r}: must be between {low} and {high}")
+    return value
+
+
+def _float(name: str, default: float, *, low: float = 0.0) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r}: not a number") from None
+    if not value >= low:
+        raise ConfigError(f"{name}={raw!r}: must be at least {low}")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the product can be tuned with; each field names its environment variable."""
+
+    db_path: Path  # NARRATIVE_DB
+    data_dir: Path  # NARRATIVE_DATA_DIR
+    lock_timeout_s: float  # NARRATIVE_LOCK_TIMEOUT: seconds to wait for another process's write lock
+    duckdb_memory: str  # NARRATIVE_DUCKDB_MEMORY: DuckDB's memory bound per connection (spills beyond it)
+    score_batch: int  # NARRATIVE_BATCH_SIZE: articles per scoring batch (the unit a pool process gets)
+    write_every: int  # NARRATIVE_WRITE_EVERY: scored articles per write transaction
+    ingest_batch: int  # NARRATIVE_INGEST_BATCH: articles per ingest write transaction
+
+
+def current() -> Settings:
+    """The settings as the environment gives them now."""
+    data_dir = Path(os.environ.get("NARRATIVE_DATA_DIR") or DATA_DIR)
+    db = os.environ.get("NARRATIVE_DB")
+    return Settings(
+        db_path=Path(db) if db else DATA_DIR / "narrative.duckdb",
+        data_dir=data_dir,
+        lock_timeout_s=_float("NARRATIVE_LOCK_TIMEOUT", 30.0),
+        duckdb_memory=os.environ.get("NARRATIVE_DUCKDB_MEMORY") or "512MB",
+        score_batch=_int("NARRATIVE_BATCH_SIZE", 200, high=100_000),
+        write_every=_int("NARRATIVE_WRITE_EVERY", 2000, high=10_000_000),
+        ingest_batch=_int("NARRATIVE_INGEST_BATCH", 2000, high=10_000_000),
+    )
+
+
+def default_workers() -> int:
+    """Processes for pooled ingest and scoring: the cores, at most 8 (the parent saturates beyond)."""
+    return max(1, min(os.cpu_count() or 1, 8))

@@ -1,0 +1,37 @@
+"""What the dashboard and `report` read: views over the store, KPIs, picks and exports.
+
+Nothing here imports Streamlit, so every rule the page follows (what a KPI means, which articles a view holds,
+what a download contains) is tested without a browser.
+"""
+
+from analysis.views.export import articles_csv, filtered_articles_csv, import_price_upload, upload_rows
+from analysis.views.kpis import (
+    Kpis,
+    chart_window,
+    chosen,
+    compute_kpis,
+    date_range_bounds,
+    finance_vs_snownlp,
+    kpis_from_cube,
+    picked_article_ids,
+    picker_ids,
+    plot_articles,
+    prices_in_range,
+)
+from analysis.views.read import (
+    PAGE_ROWS,
+    PICKER_ROWS,
+    SAMPLE_POINTS,
+    ViewData,
+    read_aggregates,
+    read_points,
+    read_view,
+    view_series,
+)
+
+__all__ = [
+    "PAGE_ROWS", "PICKER_ROWS", "SAMPLE_POINTS", "Kpis", "ViewData", "articles_csv", "chart_window", "chosen",
+    "compute_kpis", "date_range_bounds", "filtered_articles_csv", "finance_vs_snownlp", "import_price_upload",
+    "kpis_from_cube", "picked_article_ids", "picker_ids", "plot_articles", "prices_in_range", "read_aggregates",
+    "read_points", "read_view", "upload_rows", "view_series",
+]  # fmt: skip

@@ -1,0 +1,54 @@
+"""Data in and out of the page: uploaded price files, the problems of an upload, the CSV download."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.companies import check_ticker
+
+_CSV_TEXT_COLUMNS = ("title", "source", "path", "url", "frames", "dominant_frame")
+
+
+def articles_csv(articles: pd.DataFrame) -> bytes:
+    """The filtered scored articles as UTF-8 CSV with a BOM (Excel reads Chinese), formula-safe text cells."""
+    frame = articles.copy()
+    for column in _CSV_TEXT_COLUMNS:
+        if column in frame:
+            frame[column] = frame[column].map(_formula_safe)
+    return frame.to_csv(index=False).encode("utf-8-sig")
+
+
+def filtered_articles_csv(store, filters) -> bytes:
+    """articles_csv of every article under the filters, read when the download is asked for (not per view)."""
+    return articles_csv(store.scored_articles(filters))
+
+
+def _formula_safe(value: object) -> object:
+    # A cell starting with = + - @ is run as a formula by spreadsheets: prefix it so it stays text.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def import_price_upload(store, data: bytes, *, name: str, ticker: str) -> tuple[int, list[str]]:
+    """Parse an uploaded price CSV and replace that ticker's days all-or-nothing; returns (rows, warnings)."""
+    from analysis.prices import check_against_existing, parse_price_csv
+
+    ticker = check_ticker(ticker)
+    frame = parse_price_csv(data, name=name)
+    warnings = check_against_existing(frame, store.prices([ticker]))
+    rows = store.replace_prices(ticker, frame, source=f"upload:{Path(name).name}")
+    return rows, warnings
+
+
+def upload_rows(summary) -> pd.DataFrame:
+    """One row per problem of an ingest (file, row, outcome, reason): shown as a table, never as markup."""
+    rows = [
+        {"file": p.path, "row": p.row, "outcome": "rejected" if p.fatal else "warning", "reason": p.reason}
+        for p in [*summary.problems, *summary.warnings]
+    ]
+    frame = pd.DataFrame(rows, columns=["file", "row", "outcome", "reason"])
+    frame["row"] = frame["row"].astype("Int64")
+    return frame

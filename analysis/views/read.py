@@ -1,0 +1,142 @@
+"""What the dashboard reads and computes on a filter change: sums from DuckDB, the series from them, and bounded
+rows (a fair sample of points for the main chart, one page of the explorer, the picker's newest articles).
+
+No step reads every matching article into Python, so a filter change costs about the same at 5 articles as at
+100,000; the CSV of every filtered article is made only when it is asked for (uploads.filtered_articles_csv).
+The benchmark's query step times these same calls.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from analysis.narrative.cube import (
+    event_study_from_cube,
+    field_sums,
+    frame_shares_from_days,
+    lead_lag_from_cube,
+    source_tone_from_cube,
+    tone_index_from_cube,
+)
+from analysis.narrative.shifts import detect_shifts
+from analysis.views.kpis import Kpis, kpis_from_cube
+
+SAMPLE_POINTS = 2000  # points on the main chart (Altair embeds them; lines and panels use every article)
+PAGE_ROWS = 500  # explorer table rows per page
+PICKER_ROWS = 1000  # articles offered by the picker, newest first
+
+
+@dataclass(frozen=True)
+class ViewData:
+    """One filtered view: per-day sums, per-outlet sums, frame hits per day, and the bounded article rows."""
+
+    cube: pd.DataFrame
+    sources: pd.DataFrame
+    frames_by_day: pd.DataFrame
+    points: pd.DataFrame
+    page: pd.DataFrame
+    picker: pd.DataFrame
+    page_number: int = 0
+    page_rows: int = PAGE_ROWS
+    picker_rows: int = PICKER_ROWS
+
+    @property
+    def n_articles(self) -> int:
+        """Every article under the filters (near-duplicates included), as the KPI counts them."""
+        return int(self.cube["n"].sum()) if len(self.cube) else 0
+
+    def n_plotted(self, tone_field: str) -> int:
+        """The articles that have the plotted tone (snownlp scores can be missing)."""
+        return int(field_sums(self.cube, tone_field)["n"].sum()) if len(self.cube) else 0
+
+    @property
+    def n_pages(self) -> int:
+        return max(1, -(-self.n_articles // self.page_rows))
+
+
+def read_aggregates(store, filters, *, freq: str) -> dict[str, pd.DataFrame]:
+    """The sums every chart is drawn from: per day (tone_cube), per outlet and period, frame hits per day."""
+    with store.reading():
+        return {
+            "cube": store.tone_cube(filters),
+            "sources": store.source_cube(filters, freq=freq),
+            "frames_by_day": store.frame_counts_by_day(filters),
+        }
+
+
+def day_counts(cube: pd.DataFrame, tone_field: str = "tone") -> pd.Series:
+    """Articles per day (those with the plotted tone), from the cube: what sampling and paging need to know."""
+    rows = field_sums(cube, tone_field)
+    return rows.groupby("date")["n"].sum() if len(rows) else pd.Series(dtype="int64")
+
+
+def read_points(
+    store, filters, *, tone_field: str, limit: int = SAMPLE_POINTS, cube: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The main chart's article points: all of them up to `limit`, else a sample fair across days."""
+    counts = None if cube is None else day_counts(cube, tone_field)
+    return store.article_sample(filters, limit=limit, tone_field=tone_field, day_counts=counts)
+
+
+def read_view(
+    store,
+    filters,
+    *,
+    freq: str,
+    tone_field: str,
+    page: int = 0,
+    page_rows: int | None = None,
+    picker_rows: int | None = None,
+    sample: int | None = None,
+) -> ViewData:
+    """Everything the page reads for one view, through one connection; `page` (from 0) is clamped to the last.
+
+    The sizes default to SAMPLE_POINTS, PAGE_ROWS and PICKER_ROWS (read at call time).
+    """
+    page_rows, picker_rows = page_rows or PAGE_ROWS, picker_rows or PICKER_ROWS
+    sample = sample or SAMPLE_POINTS
+    with store.reading():
+        sums = read_aggregates(store, filters, freq=freq)
+        counts = day_counts(sums["cube"])
+        total = int(counts.sum())
+        page = min(max(0, int(page)), max(0, -(-total // page_rows) - 1))
+        return ViewData(
+            **sums,
+            points=read_points(store, filters, tone_field=tone_field, limit=sample, cube=sums["cube"]),
+            page=store.article_page(filters, limit=page_rows, offset=page * page_rows, day_counts=counts),
+            picker=store.article_page(filters, limit=picker_rows, newest_first=True, day_counts=counts),
+            page_number=page,
+            page_rows=page_rows,
+            picker_rows=picker_rows,
+        )
+
+
+def view_series(
+    data: ViewData,
+    prices: pd.DataFrame,
+    *,
+    ticker: str,
+    tone_field: str,
+    freq: str,
+    benchmark: str,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> dict:
+    """The KPIs and every narrative series the page draws, from the view's sums (no article rows)."""
+    index = tone_index_from_cube(data.cube, freq="D", tone_field=tone_field)
+    kpis: Kpis = kpis_from_cube(
+        data.cube, prices, ticker=ticker, tone_field=tone_field, date_from=date_from, date_to=date_to
+    )
+    return {
+        "kpis": kpis,
+        "index": index,
+        # The daily index stands in for the articles: its n_unique are what a shift's before/after count.
+        "shifts": detect_shifts(index, index, data.frames_by_day),
+        "frame_shares": frame_shares_from_days(data.frames_by_day, freq=freq),
+        "source_tone": source_tone_from_cube(data.sources, tone_field=tone_field),
+        "lead_lag": lead_lag_from_cube(data.cube, prices, ticker=ticker, tone_field=tone_field),
+        "event_study": event_study_from_cube(data.cube, prices, ticker=ticker, benchmark=benchmark),
+    }

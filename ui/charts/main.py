@@ -1,0 +1,247 @@
+"""The main chart: the share price and the tone of the news on one time axis, with the narrative shifts."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from ui.charts.style import (
+    BENCH_COLOUR,
+    HEIGHT,
+    INDEX_COLOUR,
+    LABEL_COLOURS,
+    PRICE_COLOUR,
+    SHIFT_COLOUR,
+    WIDTH,
+    empty_chart,
+    text,
+)
+
+PICK = "article_pick"  # the main chart's point selection: the dashboard reads the clicked article_id from it
+ZOOM = "zoom"
+# Altair refuses more than 5000 inline rows: draw at most this many articles (highest relevance × confidence
+# first) and price days (longer price series are drawn as weekly closes).
+MAX_POINTS = 4000
+GAP_PERIODS = 4  # the tone index line breaks where more than this many periods in a row have no articles
+
+
+def main_chart(
+    prices: pd.DataFrame,
+    articles: pd.DataFrame,
+    index: pd.DataFrame,
+    shifts: list[dict],
+    *,
+    ticker: str,
+    benchmark: str = "HSI",
+    tone_field: str = "tone",
+    color_by: str = "label",
+    lang: str = "en",
+) -> alt.LayerChart | alt.Chart:
+    """Close (left axis) with the benchmark rebased, articles and the tone index on a tone axis (right), shifts."""
+    stock, bench = _price_lines(prices, ticker, benchmark)
+    points = _article_points(articles, tone_field, lang)
+    if stock.empty and points.empty:
+        return empty_chart(text("empty_main", lang))
+    x = alt.X("date:T", title=text("date", lang))
+    zoom = alt.selection_interval(name=ZOOM, bind="scales", encodings=["x"])
+    layers = []
+    if not stock.empty:
+        y_price = alt.Y("close:Q", title=text("close", lang, ticker=ticker), scale=alt.Scale(zero=False))
+        price_tooltip = [
+            alt.Tooltip("date:T", title=text("date", lang)),
+            alt.Tooltip("close:Q", format=".2f"),
+        ]
+        price_line = (
+            alt.Chart(stock)
+            .mark_line(color=PRICE_COLOUR, strokeWidth=1.6)
+            .encode(x, y_price, tooltip=price_tooltip)
+        )
+        price_parts = [price_line.add_params(zoom)]
+        if not bench.empty:
+            bench_title = text("benchmark", lang, benchmark=benchmark, ticker=ticker)
+            price_parts.append(
+                alt.Chart(bench)
+                .mark_line(color=BENCH_COLOUR, opacity=0.45, strokeDash=[4, 3], strokeWidth=1.2)
+                .encode(
+                    x,
+                    alt.Y("close:Q"),
+                    tooltip=[alt.Tooltip("date:T"), alt.Tooltip("close:Q", title=bench_title)],
+                )
+            )
+        layers.append(alt.layer(*price_parts))
+    layers.append(
+        _tone_layer(points, index, shifts, x, tone_field, color_by, lang, zoom if stock.empty else None)
+    )
+    chart = alt.layer(*layers).resolve_scale(y="independent") if len(layers) > 1 else layers[0]
+    subtitle = text("main_subtitle", lang, ticker=ticker, benchmark=benchmark)
+    title = alt.Title(text("main_title", lang, ticker=ticker), subtitle=subtitle, anchor="start")
+    return chart.properties(width=WIDTH, height=HEIGHT, title=title)
+
+
+def _price_lines(prices: pd.DataFrame, ticker: str, benchmark: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The stock's closes, and the benchmark rebased so that it starts at the stock's first close."""
+    if prices.empty:
+        return pd.DataFrame(columns=["date", "close"]), pd.DataFrame(columns=["date", "close"])
+
+    def series(name: str) -> pd.DataFrame:
+        rows = prices[prices["ticker"] == name] if "ticker" in prices.columns else prices.iloc[0:0]
+        frame = rows[["date", "close"]].dropna().copy()
+        frame["date"] = pd.to_datetime(frame["date"])
+        return frame.sort_values("date", ignore_index=True)
+
+    stock, bench = _thin(series(ticker)), _thin(series(benchmark))
+    if stock.empty or bench.empty:
+        return stock, bench.iloc[0:0]
+    bench = bench[(bench["date"] >= stock["date"].min()) & (bench["date"] <= stock["date"].max())]
+    common = stock.merge(bench, on="date", suffixes=("", "_bench"))
+    if common.empty:
+        return stock, bench.iloc[0:0]
+    factor = common["close"].iloc[0] / common["close_bench"].iloc[0]
+    return stock, bench.assign(close=bench["close"] * factor)
+
+
+def _thin(frame: pd.DataFrame) -> pd.DataFrame:
+    """Weekly last closes when a daily series is too long to embed in the chart."""
+    if len(frame) <= MAX_POINTS:
+        return frame
+    weekly = frame.set_index("date")["close"].resample("W-FRI").last().dropna()
+    return weekly.reset_index()
+
+
+def _article_points(articles: pd.DataFrame, tone_field: str, lang: str) -> pd.DataFrame:
+    """One row per article for the tone axis, with tooltip text; the most relevant MAX_POINTS at most."""
+    if articles.empty or tone_field not in articles.columns:
+        return pd.DataFrame()
+    data = articles.dropna(subset=[tone_field]).reset_index(drop=True)
+    if data.empty:
+        return data
+    if len(data) > MAX_POINTS:
+        weight = data["relevance"].astype(float).fillna(0) * data.get("confidence", 1.0)
+        data = data.loc[weight.sort_values(ascending=False, kind="stable").index[:MAX_POINTS]]
+    # snownlp is a probability in [0, 1]; put it on the same −1…+1 axis as the finance tone.
+    data["y"] = (
+        data[tone_field].astype(float) * 2 - 1 if tone_field == "snownlp" else data[tone_field].astype(float)
+    )
+    data["date"] = pd.to_datetime(data["date"])
+    inferred = data["date_inferred"].astype(bool) if "date_inferred" in data else False
+    day = data["date"].dt.strftime("%Y-%m-%d")
+    data["date_label"] = day.where(~inferred, day + f" ({text('inferred', lang)})")
+    data["title_text"] = data["title"].astype(object).where(data["title"].notna(), text("untitled", lang))
+    data["outlet"] = data["source"].astype(object).where(data["source"].notna(), "?")
+    # Listed frames, strongest first ('a;b;c'); a store sample brings only the first three (top_frames).
+    listed = next((data[c] for c in ("top_frames", "frames") if c in data), pd.Series("", index=data.index))
+    data["top_frames"] = (
+        listed.fillna("").astype(str).map(lambda value: ", ".join([f for f in value.split(";") if f][:3]))
+    )
+    keep = ["article_id", "date", "y", "relevance", "label", "dominant_frame", "date_label", "title_text", "outlet",
+            "top_frames"]  # fmt: skip
+    for column in keep:
+        if column not in data.columns:
+            data[column] = None
+    return data[keep]
+
+
+def _tone_layer(points, index, shifts, x, tone_field, color_by, lang, zoom) -> alt.LayerChart:
+    """Article points (selectable), the tone index line and the shift rules, all on the −1…+1 tone axis."""
+    y_scale = alt.Scale(domain=[-1, 1])
+    y_title = text("snownlp" if tone_field == "snownlp" else "tone", lang)
+    y_axis = alt.Axis(orient="right", title=y_title)
+    layers = []
+    if not points.empty:
+        pick = alt.selection_point(name=PICK, fields=["article_id"], on="click", toggle=False)
+        if color_by == "dominant_frame":
+            colour = alt.Color("dominant_frame:N", title=text("frame", lang))
+        else:
+            colour = alt.Color(
+                "label:N",
+                title=text("label", lang),
+                scale=alt.Scale(domain=list(LABEL_COLOURS), range=list(LABEL_COLOURS.values())),
+            )
+        circles = (
+            alt.Chart(points)
+            .mark_circle(stroke="#222222")
+            .encode(
+                x,
+                alt.Y("y:Q", scale=y_scale, axis=y_axis),
+                color=colour,
+                size=alt.Size(
+                    "relevance:Q",
+                    title=text("relevance", lang),
+                    scale=alt.Scale(domain=[0, 1], range=[25, 320]),
+                ),
+                opacity=alt.condition(pick, alt.value(0.9), alt.value(0.35)),
+                strokeWidth=alt.condition(pick, alt.value(0.8), alt.value(0)),
+                tooltip=[
+                    alt.Tooltip("date_label:N", title=text("date", lang)),
+                    alt.Tooltip("outlet:N", title=text("outlet", lang)),
+                    alt.Tooltip("title_text:N", title=text("title", lang)),
+                    alt.Tooltip("y:Q", title=y_title, format="+.2f"),
+                    alt.Tooltip("label:N", title=text("label", lang)),
+                    alt.Tooltip("top_frames:N", title=text("frames", lang)),
+                ],
+            )
+            .add_params(pick)
+        )
+        layers.append(circles.add_params(zoom) if zoom is not None else circles)
+    if index is not None and not index.empty:
+        line = _index_segments(index)
+        layers.append(
+            alt.Chart(line)
+            .mark_line(
+                color=INDEX_COLOUR, strokeWidth=2, point=alt.OverlayMarkDef(color=INDEX_COLOUR, size=18)
+            )
+            .encode(
+                x,
+                alt.Y("tone:Q", scale=y_scale, axis=y_axis),
+                detail="segment:N",
+                tooltip=[
+                    alt.Tooltip("date:T", title=text("date", lang)),
+                    alt.Tooltip("tone:Q", title=text("tone_index", lang), format="+.2f"),
+                    alt.Tooltip("n_unique:Q", title=text("n", lang)),
+                ],
+            )
+        )
+    if shifts:
+        rules = pd.DataFrame(
+            {
+                "date": [pd.Timestamp(shift["date"]) for shift in shifts],
+                "shift_label": [_shift_label(shift, lang) for shift in shifts],
+                "shift_frames": [_shift_frames(shift) for shift in shifts],
+            }
+        )
+        tooltip = [
+            alt.Tooltip("shift_label:N", title=text("shift", lang)),
+            alt.Tooltip("shift_frames:N", title=""),
+        ]
+        layers.append(
+            alt.Chart(rules).mark_rule(color=SHIFT_COLOUR, strokeDash=[6, 4]).encode(x, tooltip=tooltip)
+        )
+        layers.append(
+            # Written upwards along the rule, so a shift near the right edge is not cut off.
+            alt.Chart(rules)
+            .mark_text(angle=270, align="right", baseline="bottom", dy=-3, fontSize=11, color=SHIFT_COLOUR)
+            .encode(x, y=alt.value(4), text="shift_label:N", tooltip=tooltip)
+        )
+    return alt.layer(*layers)
+
+
+def _index_segments(index: pd.DataFrame) -> pd.DataFrame:
+    """Tone index points, split into separate line segments where more than GAP_PERIODS periods are empty."""
+    line = index.dropna(subset=["tone"]).copy()
+    line["date"] = pd.to_datetime(line["date"])
+    line = line.sort_values("date", ignore_index=True)
+    if "n_unique" not in line.columns:
+        line["n_unique"] = None
+    gaps = line["date"].diff().dt.days
+    step = gaps[gaps > 0].min() if (gaps > 0).any() else 1
+    line["segment"] = (gaps > GAP_PERIODS * step).cumsum()
+    return line[["date", "tone", "n_unique", "segment"]]
+
+
+def _shift_label(shift: dict, lang: str) -> str:
+    return f"{text('shift', lang)} {shift.get('before_tone', 0):+.2f} → {shift.get('after_tone', 0):+.2f}"
+
+
+def _shift_frames(shift: dict) -> str:
+    up, down = shift.get("frames_up") or [], shift.get("frames_down") or []
+    return " ".join([*(f"↑{frame}" for frame in up[:3]), *(f"↓{frame}" for frame in down[:3])])

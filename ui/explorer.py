@@ -1,0 +1,188 @@
+"""Article explorer: a sortable table, a picker, and the detail of one article with its evidence."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analysis.views import ViewData, finance_vs_snownlp, picker_ids
+from ui import charts, state
+from ui.labels import basis_name, frame_name, label_name, language_name, t
+from ui.markup import escape_markdown, highlight_evidence
+from ui.render import show_chart
+from ui.sidebar import Controls
+from ui.tables import explorer_table
+
+TABLE_KEY = "articles_table"
+PAGE_KEY = "explorer_page"
+
+
+def requested_page() -> int:
+    """The explorer page the user asked for (from 0): read before the view, which reads that page only."""
+    value = st.session_state.get(PAGE_KEY, 1)
+    return max(0, int(value) - 1) if isinstance(value, int | float) else 0
+
+
+def render(controls: Controls, data: ViewData) -> None:
+    lang = controls.lang
+    st.subheader(t("explorer", lang))
+    table = explorer_table(data.page, lang)
+    total = data.n_articles
+    event = st.dataframe(
+        table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 320),
+        on_select="rerun", selection_mode="single-row", key=TABLE_KEY,
+        column_config={
+            "date": st.column_config.DateColumn(_col("date", lang)),
+            "date_basis": st.column_config.TextColumn(_col("date_basis", lang)),
+            "outlet": st.column_config.TextColumn(_col("outlet", lang)),
+            "title": st.column_config.TextColumn(_col("title", lang), width="medium"),
+            "tone": st.column_config.NumberColumn(_col("tone", lang), format="%+.2f"),
+            "label": st.column_config.TextColumn(_col("label", lang)),
+            "frames": st.column_config.TextColumn(_col("frames", lang)),
+            "article_id": st.column_config.TextColumn("id", width="small"),
+        },
+    )  # fmt: skip
+    if total > len(table):
+        _pager(data, lang)
+    rows = list(event.selection.rows) if event is not None and hasattr(event, "selection") else []
+    # Like the chart, a table row selection persists: only a newly clicked row moves the picker.
+    if rows and rows != st.session_state.get("_table_rows_seen") and rows[0] < len(table):
+        st.session_state[state.ARTICLE_KEY] = table["article_id"].iloc[rows[0]]
+    st.session_state["_table_rows_seen"] = rows
+
+    current = st.session_state.get(state.ARTICLE_KEY)
+    choices = _picker_rows(controls, data, current)
+    ids = picker_ids(choices, limit=data.picker_rows, keep=current)
+    if current not in ids:
+        st.session_state.pop(state.ARTICLE_KEY, None)
+    if total > data.picker_rows:
+        st.caption(t("too_many", lang, shown=data.picker_rows, total=total))
+    titles = _titles(choices, ids)
+    article_id = st.selectbox(t("pick_article", lang), ids, key=state.ARTICLE_KEY,
+                              format_func=lambda i: titles.get(i, i))  # fmt: skip
+    if article_id:
+        detail(controls, article_id)
+
+
+def _pager(data: ViewData, lang: str) -> None:
+    """Rows a–b of n, and the page number (the table holds one page; the filters narrow it)."""
+    first = data.page_number * data.page_rows + 1
+    last = first + len(data.page) - 1
+    if st.session_state.get(PAGE_KEY) != data.page_number + 1:
+        st.session_state[PAGE_KEY] = data.page_number + 1  # clamped by the view: the filters shrank the table
+    left, right = st.columns([3, 1])
+    left.caption(t("table_page", lang, first=f"{first:,}", last=f"{last:,}", total=f"{data.n_articles:,}"))
+    right.number_input(t("page", lang), min_value=1, max_value=data.n_pages, step=1, key=PAGE_KEY)
+
+
+def _picker_rows(controls: Controls, data: ViewData, current: str | None) -> pd.DataFrame:
+    """The newest articles, plus the open article's row when it is under the filters but not among them."""
+    rows = data.picker
+    if not current or current in set(rows["article_id"]):
+        return rows
+    known = pd.concat([data.page, data.points], ignore_index=True)
+    found = known[known["article_id"] == current].head(1)
+    if found.empty:
+        found = state.article_row(controls.view, current)
+    return pd.concat([rows, found], ignore_index=True) if len(found) else rows
+
+
+def _titles(articles: pd.DataFrame, ids: list[str]) -> dict[str, str]:
+    """'date · outlet · title' for the picker's options only."""
+    rows = articles[articles["article_id"].isin(set(ids))]
+    labels = {}
+    for row in rows.itertuples(index=False):
+        day = pd.Timestamp(row.date).strftime("%Y-%m-%d") if pd.notna(row.date) else "?"
+        title = row.title if isinstance(row.title, str) and row.title else row.article_id
+        outlet = row.source if isinstance(row.source, str) and row.source else "?"
+        labels[row.article_id] = f"{day} · {outlet} · {title}"[:140]
+    return labels
+
+
+def detail(controls: Controls, article_id: str) -> None:
+    """Cleaned text with evidence marked, the sentence strip, both tones, and the stated prices checked."""
+    lang = controls.lang
+    data = state.article_detail(controls.db, controls.ticker, controls.view.run_id, article_id)
+    article = data["article"]
+    if article is None:
+        st.info(t("empty_filter", lang))
+        return
+    scored = data["sentences"]
+    st.markdown(f"#### {escape_markdown(article.get('title') or article_id)}")
+    st.caption(" · ".join(escape_markdown(part) for part in _meta(article, lang)))
+    text_column, side = st.columns([3, 2])
+    with text_column:
+        st.markdown(f"**{t('evidence', lang)}**")
+        with st.container(height=460):
+            # The only unsafe_allow_html in the app: markup built from html.escape'd text pieces only.
+            st.markdown(highlight_evidence(article["text"], data["evidence"]), unsafe_allow_html=True)
+    with side:
+        tone, snownlp = _article_tones(data.get("score"))
+        left, right = st.columns(2)
+        left.metric(t("finance_tone", lang), "—" if tone is None else f"{tone:+.2f}", border=True)
+        right.metric(t("snownlp_tone", lang), "—" if snownlp is None else f"{snownlp:+.2f}", border=True,
+                     help=t("snownlp_help", lang))  # fmt: skip
+        st.markdown(f"**{t('sentences', lang)}**")
+        show_chart(charts.sentence_strip_chart(scored, lang=lang))
+        frames = _frames_of(data["evidence"], lang)
+        if frames:
+            st.caption(escape_markdown(", ".join(frames)))
+        st.markdown(f"**{t('price_mentions', lang)}**")
+        own = data["mentions"]
+        if own is None or own.empty:
+            st.caption(t("no_mentions", lang))
+        else:
+            columns = [c for c in ("date", "kind", "price", "trade_date", "close", "matched", "sentence")
+                       if c in own.columns]  # fmt: skip
+            shown = own[columns].copy()
+            for column in ("date", "trade_date"):
+                if column in shown:
+                    shown[column] = pd.to_datetime(shown[column]).dt.date
+            st.dataframe(shown, hide_index=True, width="stretch", column_config={
+                "price": st.column_config.NumberColumn(format="%.2f"),
+                "close": st.column_config.NumberColumn(format="%.2f"),
+                "sentence": st.column_config.TextColumn(width="large"),
+            })  # fmt: skip
+
+
+def _meta(article: dict, lang: str) -> list[str]:
+    published = article.get("published") or article.get("published_from")
+    day = str(published) if published else "?"
+    basis = basis_name(article.get("published_basis"), lang)
+    if article.get("published") is None and article.get("published_from") is not None:
+        day = f"{article['published_from']}…{article['published_to']}"
+    parts = [
+        f"{day} ({basis})",
+        article.get("source") or "?",
+        language_name(article.get("language") or "", lang),
+    ]
+    if article.get("url"):
+        parts.append(str(article["url"])[:120])
+    return parts
+
+
+def _article_tones(score: pd.DataFrame) -> tuple[float | None, float | None]:
+    if score is None or score.empty:
+        return None, None
+    return finance_vs_snownlp(score["tone"].iloc[0], score["snownlp"].iloc[0])
+
+
+def _frames_of(evidence: pd.DataFrame, lang: str) -> list[str]:
+    if evidence.empty:
+        return []
+    live = evidence[~evidence["negated"].astype(bool)] if "negated" in evidence else evidence
+    counts = live.groupby(["frame", "polarity"]).size().sort_values(ascending=False)
+    return [
+        f"{frame_name(frame)} ({label_name(polarity, lang)}) ×{n}" for (frame, polarity), n in counts.items()
+    ]
+
+
+_COLUMNS = {
+    "date": ("Date", "日期"), "date_basis": ("Date basis", "日期依据"), "outlet": ("Outlet", "媒体"),
+    "title": ("Title", "标题"), "tone": ("Tone", "情绪"), "label": ("Label", "标签"), "frames": ("Frames", "框架"),
+}  # fmt: skip
+
+
+def _col(name: str, lang: str) -> str:
+    english, chinese = _COLUMNS[name]
+    return chinese if lang == "zh" else english

@@ -1,0 +1,120 @@
+"""KPI row, the main chart (price against tone) and the four narrative panels."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analysis.views import Kpis, ViewData, chart_window, picked_article_ids, prices_in_range
+from ui import charts
+from ui.labels import label_name, t
+from ui.render import show_chart
+from ui.sidebar import Controls
+from ui.state import ARTICLE_KEY, PICK_SEEN_KEY
+
+
+def kpi_row(controls: Controls, kpis: Kpis) -> None:
+    """Articles in range, mean tone, bullish : bearish, price change over the range, current run."""
+    lang, view = controls.lang, controls.view
+    columns = st.columns(5)
+    span = (view.date_to - view.date_from).days + 1 if view.date_from and view.date_to else None
+    dates = t("kpi_days", lang, days=f"{span:,}") if span else None
+    _card(columns[0], t("kpi_articles", lang), f"{kpis.n_articles:,}", dates)
+    snownlp = controls.tone_field == "snownlp"
+    _card(columns[1], t("kpi_tone", lang), "—" if kpis.mean_tone is None else f"{kpis.mean_tone:+.2f}",
+          t("kpi_snownlp" if snownlp else "kpi_finance", lang),
+          help=t("tone_snownlp" if snownlp else "tone_finance", lang))  # fmt: skip
+    # The label counts are always the finance scorer's, over every filtered article.
+    _card(columns[2], t("kpi_balance", lang), kpis.balance,
+          t("kpi_others", lang, mixed=f"{kpis.n_mixed:,}", neutral=f"{kpis.n_neutral:,}"))  # fmt: skip
+    price_label = t("kpi_price", lang, ticker=controls.ticker)
+    if kpis.price_change is None:
+        _card(columns[3], price_label, "—", t("kpi_no_prices", lang))
+    else:
+        _card(
+            columns[3],
+            price_label,
+            f"{kpis.price_change:+.1%}",
+            f"{kpis.price_first:.2f} → {kpis.price_last:.2f}",
+        )
+    run = controls.run
+    if run is None:
+        _card(columns[4], t("kpi_run", lang), t("kpi_none", lang), None)
+    else:
+        _card(columns[4], t("kpi_run", lang), f"#{run.run_id}", f"{run.scorer} {run.version}",
+              help=t("kpi_run_help", lang, scored=run.n_scored, reused=run.n_reused))  # fmt: skip
+
+
+def _card(column, label: str, value: str, note: str | None, *, help: str | None = None) -> None:
+    """One KPI: the number, and a neutral note under it (no arrow: none of these is a change to judge)."""
+    column.metric(label, value, delta=note, delta_color="off", delta_arrow="off", help=help, border=True,
+                  height="stretch")  # fmt: skip
+
+
+def main_chart(controls: Controls, data: ViewData, series: dict, prices: pd.DataFrame) -> None:
+    """The layered dual-axis chart; a click on an article point opens it in the explorer."""
+    lang, view = controls.lang, controls.view
+    st.subheader(t("main_chart", lang))
+    chart = charts.main_chart(
+        prices_in_range(prices, *chart_window(view.date_from, view.date_to)), data.points, series["index"],
+        series["shifts"], ticker=controls.ticker, benchmark=controls.benchmark, tone_field=controls.tone_field,
+        color_by=controls.color_by, lang=lang,
+    )  # fmt: skip
+    event = show_chart(chart, on_select="rerun", key="main_chart")
+    caption = t("main_caption", lang, benchmark=controls.benchmark)
+    total = data.n_plotted(controls.tone_field)
+    if len(data.points) < total:
+        caption += " " + t("main_sampled", lang, shown=f"{len(data.points):,}", total=f"{total:,}")
+    st.caption(caption)
+    picked = picked_article_ids(getattr(event, "selection", None) if event is not None else None,
+                                param=charts.PICK)  # fmt: skip
+    # A selection persists across reruns: only a new click moves the explorer, so the picker stays usable.
+    if picked and picked != st.session_state.get(PICK_SEEN_KEY):
+        st.session_state[ARTICLE_KEY] = picked[0]
+    st.session_state[PICK_SEEN_KEY] = picked
+
+
+def panels(controls: Controls, data: ViewData, series: dict) -> None:
+    """Frame mix, tone per outlet, lead/lag and event study, each with its n."""
+    lang = controls.lang
+    left, right = st.columns(2)
+    with left:
+        st.subheader(t("frame_mix", lang))
+        shares = series["frame_shares"]
+        show_chart(charts.frame_mix_chart(shares, lang=lang))
+        st.caption(t("n_articles", lang, n=data.n_articles))
+    with right:
+        st.subheader(t("source_tone", lang))
+        outlet = series["source_tone"]
+        show_chart(charts.source_tone_chart(outlet, lang=lang))
+        st.caption(t("n_articles", lang, n=int(outlet["n"].sum()) if len(outlet) else 0))
+    left, right = st.columns(2)
+    with left:
+        st.subheader(t("lead_lag", lang))
+        lead_lag = series["lead_lag"]
+        show_chart(charts.lead_lag_chart(lead_lag, lang=lang))
+        st.caption(_lead_lag_note(lead_lag, lang))
+    with right:
+        st.subheader(t("event_study", lang))
+        events = series["event_study"]
+        show_chart(charts.event_study_chart(events, lang=lang, benchmark=controls.benchmark))
+        st.caption(_event_note(events, lang))
+
+
+def _lead_lag_note(lead_lag: pd.DataFrame, lang: str) -> str:
+    if lead_lag.empty:
+        return t("n_articles", lang, n=0)
+    n = int(lead_lag["n"].max())
+    days = f"n = {n} " + ("个有文章的交易日" if lang == "zh" else "trading days with articles")
+    notes = sorted({str(v) for v in lead_lag["note"].dropna()})
+    return days + (" · " + "; ".join(notes) if notes else "")
+
+
+def _event_note(events: dict, lang: str) -> str:
+    parts = []
+    for side in ("bullish", "bearish"):
+        entry = events.get(side) or {}
+        note = f" ({entry['note']})" if entry.get("note") else ""
+        parts.append(f"{label_name(side, lang)} n = {entry.get('n', 0)}{note}")
+    model = (events.get("bullish") or {}).get("model")
+    return " · ".join(parts) + (f" · {model}" if model else "")

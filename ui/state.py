@@ -1,0 +1,235 @@
+"""Cached reads and the background scoring job: the only places the shell touches the store.
+
+Every cached function takes the database path and the current run id as arguments, so a new run (from this
+page, another tab or the CLI) is a new cache key; nothing here keeps a DuckDB connection between runs.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from analysis.errors import NarrativeError, ScoringRunError
+from analysis.ingest.run import IngestSummary, ingest_uploads
+from analysis.mentions import check_price_mentions
+from analysis.scoring.run import ScoreSummary, score_store
+from analysis.store import ArticleFilter, Store
+from analysis.views import ViewData, read_view, view_series
+from ui.labels import t
+from ui.markup import escape_markdown
+
+CACHE = {"ttl": 600, "max_entries": 16, "show_spinner": False}
+JOB_KEY = "scoring_job"
+OUTCOME_KEY = "scoring_outcome"
+UPLOAD_KEY = "upload_report"
+RESET_DATES = "_reset_date_range"
+ARTICLE_KEY = "article"
+PICK_SEEN_KEY = "_main_chart_pick_seen"
+
+
+@dataclass(frozen=True)
+class View:
+    """What the filters pick: the cache key of every derived read."""
+
+    db: str
+    ticker: str
+    run_id: int | None
+    date_from: date | None = None
+    date_to: date | None = None
+    sources: tuple[str, ...] | None = None
+    languages: tuple[str, ...] | None = None
+    frames: tuple[str, ...] | None = None
+
+    @property
+    def filters(self) -> ArticleFilter:
+        return ArticleFilter(ticker=self.ticker, date_from=self.date_from, date_to=self.date_to,
+                             sources=self.sources, languages=self.languages, frames=self.frames)  # fmt: skip
+
+    def key(self) -> tuple:
+        return (self.db, self.ticker, self.run_id, self.date_from, self.date_to, self.sources, self.languages,
+                self.frames)  # fmt: skip
+
+
+def price_key(store: Store) -> tuple:
+    """Per ticker (rows, first, last, last close): changes whenever prices are imported, so it keys the cache."""
+    return tuple(
+        (p["ticker"], p["rows"], str(p["first"]), str(p["last"]), p["last_close"])
+        for p in store.price_stats()
+    )
+
+
+@st.cache_data(**CACHE)
+def facets(db: str, ticker: str, run_id: int | None, n_articles: int) -> dict:
+    return Store(db).facets(ticker=ticker)
+
+
+@st.cache_data(**CACHE)
+def prices(db: str, version: tuple) -> pd.DataFrame:
+    return Store(db).prices()
+
+
+@st.cache_data(**CACHE)
+def _view_data(key: tuple, freq: str, tone_field: str, page: int) -> ViewData:
+    view = View(*key)
+    return read_view(Store(view.db), view.filters, freq=freq, tone_field=tone_field, page=page)
+
+
+def view_data(view: View, *, freq: str, tone_field: str, page: int = 0) -> ViewData:
+    """The view's sums, chart points, explorer page and picker rows, read through one connection (cached)."""
+    return _view_data(view.key(), freq, tone_field, page)
+
+
+@st.cache_data(**CACHE)
+def _series(
+    key: tuple, price_key: tuple, tone_field: str, freq: str, benchmark: str, _data: ViewData
+) -> dict:
+    # _data is not hashed: it follows from (key, tone_field, freq), which are.
+    view = View(*key)
+    return view_series(_data, prices(view.db, price_key), ticker=view.ticker, tone_field=tone_field, freq=freq,
+                       benchmark=benchmark, date_from=view.date_from, date_to=view.date_to)  # fmt: skip
+
+
+def series(
+    view: View, price_key: tuple, data: ViewData, *, tone_field: str, freq: str, benchmark: str
+) -> dict:
+    """The KPIs and every narrative series the panels draw (cached by filters, run id, prices, tone field, period)."""
+    return _series(view.key(), price_key, tone_field, freq, benchmark, data)
+
+
+@st.cache_data(**CACHE)
+def _article_row(key: tuple, article_id: str) -> pd.DataFrame:
+    view = View(*key)
+    return Store(view.db).article_page(view.filters, limit=1, article_id=article_id)
+
+
+def article_row(view: View, article_id: str) -> pd.DataFrame:
+    """The article's row if it is under the filters (empty otherwise): keeps an opened article in the picker."""
+    return _article_row(view.key(), article_id)
+
+
+@st.cache_data(**CACHE)
+def article_detail(db: str, ticker: str, run_id: int | None, article_id: str) -> dict:
+    with Store(db).reading() as store:
+        article = store.article(article_id)
+        detail = {
+            "article": article,
+            "score": store.article_page(ArticleFilter(ticker=ticker), limit=1, article_id=article_id),
+            "sentences": store.sentences(article_id, ticker=ticker),
+            "evidence": store.evidence(ArticleFilter(ticker=ticker), article_id=article_id),
+            "mentions": pd.DataFrame(),
+        }
+        if article is not None:
+            # Price statements are checked for the opened article only, not the whole corpus per view.
+            texts = store.article_texts_frame(ArticleFilter(ticker=ticker), article_id=article_id)
+            detail["mentions"] = check_price_mentions(texts, store.prices(), ticker=ticker)
+    return detail
+
+
+def clear_caches() -> None:
+    """After a run, an upload or a price import every cached read is stale."""
+    st.cache_data.clear()
+
+
+# -- scoring in the background -------------------------------------------------------------------------
+@dataclass
+class ScoringJob:
+    """A scoring run on a worker thread; the page polls it, so a click elsewhere does not kill the run."""
+
+    db: str
+    ticker: str
+    force: bool
+    uploads: list[tuple[str, bytes]] = field(default_factory=list)
+    done: int = 0
+    total: int = 0
+    message: str = ""
+    ingest: IngestSummary | None = None
+    summary: ScoreSummary | None = None
+    error: BaseException | None = None
+    thread: threading.Thread | None = None
+    started: float = field(default_factory=time.monotonic)
+
+    def start(self) -> ScoringJob:
+        self.thread = threading.Thread(target=self._work, name="narrative-scoring", daemon=True)
+        self.thread.start()
+        return self
+
+    def _work(self) -> None:
+        try:
+            store = Store(self.db)
+            if self.uploads:
+                self.message = "ingesting uploads"
+                self.ingest = ingest_uploads(store, self.uploads)
+                self.uploads = []
+                if not self.ingest.added:
+                    return  # nothing new to score
+            self.summary = score_store(store, ticker=self.ticker, force=self.force, progress=self._progress)
+        except BaseException as exc:  # handed to the page, which shows or re-raises it
+            self.error = exc
+
+    def _progress(self, done: int, total: int, message: str) -> None:
+        self.done, self.total, self.message = done, total, message
+
+    @property
+    def alive(self) -> bool:
+        return self.thread is not None and self.thread.is_alive()
+
+    @property
+    def fraction(self) -> float:
+        return min(1.0, self.done / self.total) if self.total else 0.0
+
+
+def current_job() -> ScoringJob | None:
+    return st.session_state.get(JOB_KEY)
+
+
+def start_job(db: str, ticker: str, *, force: bool, uploads: list[tuple[str, bytes]] | None = None) -> None:
+    """Start a run unless this session already has one going (other sessions are refused by the store)."""
+    job = current_job()
+    if job is not None and job.alive:
+        return
+    st.session_state[JOB_KEY] = ScoringJob(
+        db=db, ticker=ticker, force=force, uploads=list(uploads or [])
+    ).start()
+
+
+def follow_job(box, lang: str) -> None:
+    """Show the running job's progress until it ends, then record its outcome and redraw the page once.
+
+    Called last in the script, so the page (with the previous scores) is already drawn while the run goes.
+    """
+    job = current_job()
+    if job is None:
+        return
+    if job.alive:
+        with box, st.status(t("run_going", lang), expanded=True) as status:
+            bar = st.progress(job.fraction, text="…")
+            while job.alive:
+                bar.progress(job.fraction, text=escape_markdown(job.message) or "…")
+                time.sleep(0.2)
+            status.update(state="complete", expanded=False)
+    st.session_state[JOB_KEY] = None
+    if job.ingest is not None:
+        st.session_state[UPLOAD_KEY] = job.ingest
+        if job.ingest.added:
+            st.session_state[RESET_DATES] = True
+    error = job.error
+    if error is not None and not isinstance(error, NarrativeError):
+        raise error  # unexpected: Streamlit shows it, it is not swallowed
+    if isinstance(error, ScoringRunError):
+        st.session_state[OUTCOME_KEY] = ("info", t("run_busy", lang, message=escape_markdown(error)))
+    elif error is not None:
+        st.session_state[OUTCOME_KEY] = ("error", t("run_failed", lang, message=escape_markdown(error)))
+    elif job.summary is not None and job.summary.run is not None:
+        run = job.summary.run
+        st.session_state[OUTCOME_KEY] = ("success", t(
+            "run_done", lang, run_id=run.run_id, scorer=escape_markdown(run.scorer),
+            version=escape_markdown(run.version),
+            scored=job.summary.scored, seconds=job.summary.seconds,
+        ))  # fmt: skip
+    clear_caches()
+    st.rerun()

@@ -1,0 +1,30 @@
+"""Tables the page shows, with labels in the reader's language."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ui.labels import basis_name, label_name, t
+
+EXPLORER_COLUMNS = ("date", "date_basis", "outlet", "title", "tone", "label", "frames", "article_id")
+
+
+def explorer_table(articles: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """The explorer's rows: date and its basis ('inferred' where it is), outlet, title, tone, label, frames."""
+    if articles.empty:
+        return pd.DataFrame(columns=list(EXPLORER_COLUMNS))
+    inferred = articles["date_inferred"].fillna(False).astype(bool)
+    basis = [
+        t("inferred", lang) if was_inferred else basis_name(b, lang)
+        for was_inferred, b in zip(inferred, articles["published_basis"], strict=True)
+    ]
+    return pd.DataFrame({
+        "date": pd.to_datetime(articles["date"]).dt.date,
+        "date_basis": basis,
+        "outlet": articles["source"].fillna("(unknown)"),
+        "title": articles["title"].fillna(""),
+        "tone": pd.to_numeric(articles["tone"], errors="coerce").round(3),
+        "label": [label_name(v, lang) for v in articles["label"]],
+        "frames": articles["frames"].fillna("").str.replace(";", ", "),
+        "article_id": articles["article_id"],
+    }).reset_index(drop=True)  # fmt: skip

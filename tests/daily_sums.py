@@ -57,7 +57,10 @@ def frames_by_day(*rows: tuple) -> pd.DataFrame:
 
 def source_sums(*rows: dict) -> pd.DataFrame:
     """Store.source_cube from {period, source, n, weight, weighted, tone_sum} rows (no snownlp scores)."""
-    full = [{"n_snownlp": 0, "weight_snownlp": 0.0, "weighted_snownlp": 0.0, "snownlp_sum": 0.0, **row} for row in rows]
+    full = [
+        {"n_snownlp": 0, "weight_snownlp": 0.0, "weighted_snownlp": 0.0, "snownlp_sum": 0.0, **row}
+        for row in rows
+    ]
     frame = pd.DataFrame(full, columns=list(SOURCE_COLUMNS))
     frame["period"] = pd.to_datetime(frame["period"])
     return frame

@@ -40,7 +40,10 @@ def test_a_day_summed_into_one_row_gives_the_same_index_as_its_articles_row_by_r
 
 
 def test_zero_weights_fall_back_to_the_plain_mean():
-    sums = cube({"date": "2025-03-03", "tone": 0.6, "relevance": 0.0}, {"date": "2025-03-03", "tone": 0.2, "relevance": 0.0})
+    sums = cube(
+        {"date": "2025-03-03", "tone": 0.6, "relevance": 0.0},
+        {"date": "2025-03-03", "tone": 0.2, "relevance": 0.0},
+    )
     assert tone_index(sums).loc[0, "tone"] == pytest.approx(0.4)
 
 
@@ -186,7 +189,14 @@ def test_bull_bear_intensity_sums_the_scorer_intensities_and_balances_them():
 def test_source_tone_is_the_weighted_tone_of_each_outlet_and_period():
     sums = source_sums(
         {"period": "2025-03-01", "source": "A", "n": 2, "weight": 1.5, "weighted": 0.3, "tone_sum": 0.4},
-        {"period": "2025-03-01", "source": "(unknown)", "n": 1, "weight": 0.0, "weighted": 0.0, "tone_sum": -0.7},
+        {
+            "period": "2025-03-01",
+            "source": "(unknown)",
+            "n": 1,
+            "weight": 0.0,
+            "weighted": 0.0,
+            "tone_sum": -0.7,
+        },
     )
     result = source_tone(sums).set_index("source")
     assert result.loc["A", "tone"] == pytest.approx(0.2)

@@ -43,7 +43,9 @@ def test_the_dashboard_view_of_the_bundled_corpus_shows_every_article(bundled):
 def small(store) -> Store:
     """Three articles: a story and its near-duplicate on Monday, a bearish one without snownlp on Wednesday."""
     story = make_article("小米市值突破万亿", published=date(2025, 2, 3), source="A")
-    copy = make_article("小米市值突破万亿 转载", published=date(2025, 2, 3), source="B", duplicate_of=story.id)
+    copy = make_article(
+        "小米市值突破万亿 转载", published=date(2025, 2, 3), source="B", duplicate_of=story.id
+    )
     bearish = make_article("小米股价大跌", published=date(2025, 2, 5), source="A")
     store.add_articles([story, copy, bearish])
     falling = replace(make_score(bearish, tone=-0.5, label="bearish", frames=("trust_crisis",)), snownlp=None,
@@ -114,7 +116,9 @@ def test_view_series_takes_the_prices_it_is_given(small):
 
 
 def test_an_opened_article_comes_with_its_sentences_evidence_and_checked_prices(store):
-    article = make_article("10月31日，港股小米集团股价下跌2.17%，收于43.20港元。", published=date(2025, 11, 3))
+    article = make_article(
+        "10月31日，港股小米集团股价下跌2.17%，收于43.20港元。", published=date(2025, 11, 3)
+    )
     store.add_articles([article])
     run_id = store.start_run(ticker=TICKER, scorer="finance", version="1", config_hash="h", options={})
     store.write_scores(run_id, [make_score(article, tone=-0.4, label="bearish")])

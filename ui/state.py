@@ -89,7 +89,9 @@ def _series(
 ) -> dict:
     # _data is not hashed: it follows from (key, tone_field, freq), which are; price_key keys the prices it reads.
     view = View(*key)
-    return read_series(Store(view.db), view.filters, _data, tone_field=tone_field, freq=freq, benchmark=benchmark)
+    return read_series(
+        Store(view.db), view.filters, _data, tone_field=tone_field, freq=freq, benchmark=benchmark
+    )
 
 
 def series(

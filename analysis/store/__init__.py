@@ -47,10 +47,12 @@ class Store:
 
     @property
     def path(self) -> Path:
+        """The database file."""
         return self._db.path
 
     @property
     def lock_timeout(self) -> float:
+        """Seconds to wait for another process's lock before giving up."""
         return self._db.lock_timeout
 
     # -- connections ----------------------------------------------------------------------------
@@ -69,6 +71,7 @@ class Store:
         return self._db.transaction()
 
     def schema_version(self) -> int:
+        """The schema version the file is at (this release's, once opened)."""
         with self.connect() as con:
             return schema.version(con)
 
@@ -87,6 +90,7 @@ class Store:
             return articles.add(con, batch)
 
     def existing_ids(self, ids: Iterable[str]) -> set[str]:
+        """Which of the ids are stored."""
         with self.connect() as con:
             return articles.existing_ids(con, list(ids))
 
@@ -96,6 +100,7 @@ class Store:
             return articles.known_fingerprints(con)
 
     def article_count(self) -> int:
+        """How many articles are stored."""
         with self.connect() as con:
             return articles.count(con)
 
@@ -173,14 +178,17 @@ class Store:
             runs.fail(con, run_id, message)
 
     def run(self, run_id: int) -> RunInfo | None:
+        """One run as recorded, or None."""
         with self.connect() as con:
             return runs.by_id(con, run_id)
 
     def current_run(self, ticker: str = "1810.HK") -> RunInfo | None:
+        """The run whose scores are current for the ticker, or None."""
         with self.connect() as con:
             return runs.current(con, ticker)
 
     def runs(self, limit: int = 20) -> list[RunInfo]:
+        """The last runs, newest first."""
         with self.connect() as con:
             return runs.latest(con, limit)
 

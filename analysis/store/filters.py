@@ -45,8 +45,11 @@ _PREDICATES = {
     "since": "f.date >= $since",
     "until": "f.date <= $until",
 }
-# Chosen frames past the bit mask are matched in the listed frames as well.
-_SLOW_FRAMES = "((f.frames_mask & $frames_mask::UBIGINT) <> 0 OR list_has_any($slow_frames, string_split(f.frames, ';')))"
+# The frames predicate when some chosen frames are past the bit mask.
+_SLOW_FRAMES = (
+    "((f.frames_mask & $frames_mask::UBIGINT) <> 0 "
+    "OR list_has_any($slow_frames, string_split(f.frames, ';')))"
+)
 
 
 def where(
@@ -75,19 +78,16 @@ def where(
         "since": since,
         "until": until,
     }
-    bound = {"ticker": filters.ticker} | {name: value for name, value in values.items() if value is not None}
-    predicates = ["f.ticker = $ticker"] + [
-        _SLOW_FRAMES if name == "frames_mask" and slow else _PREDICATES[name]
-        for name in bound
-        if name != "ticker"
-    ]
-    if slow:
-        bound["slow_frames"] = slow
+    active = {name: value for name, value in values.items() if value is not None}
+    predicates = ["f.ticker = $ticker", *(_PREDICATES[name] for name in active)]
+    if slow:  # chosen frames past the mask: matched in the listed frames as well
+        predicates[predicates.index(_PREDICATES["frames_mask"])] = _SLOW_FRAMES
+        active["slow_frames"] = slow
     if not filters.include_duplicates:
         predicates.append("NOT f.duplicate")
     if snownlp_only:
         predicates.append("f.snownlp IS NOT NULL")
-    return " AND ".join(predicates), bound
+    return " AND ".join(predicates), {"ticker": filters.ticker, **active}
 
 
 def read(

@@ -93,7 +93,7 @@ def where(
 def read(
     con: duckdb.DuckDBPyConnection, sql: str, filters: ArticleFilter, *, narrow: dict | None = None, **values
 ) -> pd.DataFrame:
-    """Run sql (over article_facts f) with its {where} placeholder as the filters' condition; `values` bound."""
+    """Run sql over article_facts f, its {where} placeholder the filters' condition; `values` bound."""
     condition, bound = where(con, filters, **(narrow or {}))
     return con.execute(sql.replace("{where}", condition), bound | values).df()
 

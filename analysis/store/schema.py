@@ -86,7 +86,7 @@ _MIGRATIONS: dict[int, list[str]] = {
                    published IS NULL AND published_from IS NOT NULL AS date_inferred
             FROM articles""",
     ],
-    # Per-article facts for the dashboard's aggregates (see store/fact_tables.py), filled from the current scores.
+    # Per-article facts for the dashboard's aggregates (fact_tables.py), filled from the current scores.
     2: FACTS_MIGRATION,
 }
 

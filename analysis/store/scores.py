@@ -107,7 +107,7 @@ def frame_counts(con: duckdb.DuckDBPyConnection, filters: ArticleFilter) -> pd.D
 def article_texts_frame(
     con: duckdb.DuckDBPyConnection, filters: ArticleFilter, *, article_id: str | None
 ) -> pd.DataFrame:
-    """article_id, date, date_inferred, text of the filtered dated articles (or one): what mention checks read."""
+    """article_id, date, date_inferred, text of the filtered dated articles (or one), for mention checks."""
     frame = read(
         con,
         f"""SELECT a.id AS article_id, f.date, f.date_inferred, a.text

@@ -175,7 +175,10 @@ def test_a_reading_session_shares_one_connection_and_closes_it(store):
         with session.connect() as first, session.connect() as second:
             assert first is second
         assert session.article_count() == 1
-    assert store._session is None
+    with pytest.raises(duckdb.ConnectionException):
+        first.execute("SELECT 1")  # closed with the session
+    with store.connect() as later:
+        assert later is not first
 
 
 def test_frame_hits_per_day_count_each_unique_article_and_name_the_shift(store):

@@ -28,14 +28,15 @@ from analysis.ingest import ingest_bytes
 from analysis.ingest import record as ingest_pipeline
 from analysis.ingest.clean import assemble, chrome_flags, cut_inline, strip_markdown, tail_start
 from analysis.ingest.encoding import decode_bytes
-from analysis.ingest.metadata import derive_title, detect_language, find_source, find_title, url_domain
-from analysis.ingest.normalise import normalise_text, to_simplified
+from analysis.ingest.metadata import derive_title, find_source, find_title, url_domain
+from analysis.ingest.normalise import normalise_text
 from analysis.ingest.readers import read_records, split_front_matter
 from analysis.mentions import check_price_mentions, extract_price_mentions
 from analysis.models import LANGUAGES
 from analysis.prices import PRICE_COLUMNS, check_against_existing, parse_price_csv
 from analysis.scoring import load_scorer
 from analysis.scoring.classify import classify_line
+from analysis.text import detect_language, to_simplified
 
 TODAY = date(2026, 1, 15)
 DEADLINE_S = 5.0  # per example; real inputs of this size take milliseconds

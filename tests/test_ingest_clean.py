@@ -80,7 +80,8 @@ ARTICLE_LINES = [
 
 @pytest.mark.parametrize("line", CHROME_LINES)
 def test_chrome_line_is_recognised(line: str) -> None:
-    from analysis.ingest.normalise import normalise_text, to_simplified
+    from analysis.ingest.normalise import normalise_text
+    from analysis.text import to_simplified
 
     simplified = to_simplified(normalise_text(line))
     assert chrome_flags([simplified]) == [True]

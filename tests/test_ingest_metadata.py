@@ -8,7 +8,8 @@ import pytest
 
 from analysis.ingest import ingest_record
 from analysis.ingest import record as ingest_pipeline
-from analysis.ingest.metadata import derive_title, detect_language, headline_like, url_domain
+from analysis.ingest.metadata import derive_title, headline_like, url_domain
+from analysis.text import detect_language
 
 
 @pytest.fixture(autouse=True)

@@ -11,10 +11,11 @@ from analysis.ingest import implied_dates as implied
 from analysis.ingest.clean import assemble, chrome_flags, cut_inline, strip_markdown, tail_start
 from analysis.ingest.dedup import simhash64
 from analysis.ingest.manifest import ManifestEntry
-from analysis.ingest.metadata import derive_title, detect_language, find_source, find_title
-from analysis.ingest.normalise import normalise_text, to_simplified
+from analysis.ingest.metadata import derive_title, find_source, find_title
+from analysis.ingest.normalise import normalise_text
 from analysis.ingest.readers import Record
 from analysis.models import Article
+from analysis.text import detect_language, to_simplified
 
 _HEAD_CHROME_MAX = 40  # lines above the headline and at most this long are navigation, slogans, badges
 

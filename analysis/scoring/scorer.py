@@ -6,18 +6,14 @@ import hashlib
 from bisect import bisect_left
 from pathlib import Path
 
+from analysis.companies import load_companies
 from analysis.errors import InputError
 from analysis.models import ArticleScore, FrameHit, SentenceScore
 from analysis.scoring import aggregate as agg
 from analysis.scoring.config import compute_config_hash
 from analysis.scoring.frames import FrameMatcher
 from analysis.scoring.lexicon import build_lexicon
-from analysis.scoring.relevance import (
-    OTHER_TONE_DAMPING,
-    RELEVANCE_OTHER,
-    load_companies,
-    sentence_relevance,
-)
+from analysis.scoring.relevance import OTHER_TONE_DAMPING, RELEVANCE_OTHER, sentence_relevance
 from analysis.scoring.rules import is_negated, score_sentence
 from analysis.scoring.sentences import URL, ChromeRules, segment
 from analysis.scoring.snownlp_signal import SnowNLPSignal

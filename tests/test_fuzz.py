@@ -25,7 +25,6 @@ from analysis.errors import InputError, PriceDataError
 from analysis.ingest import dates as dt
 from analysis.ingest import implied_dates as implied
 from analysis.ingest import ingest_bytes
-from analysis.ingest import record as ingest_pipeline
 from analysis.ingest.clean import assemble, chrome_flags, cut_inline, strip_markdown, tail_start
 from analysis.ingest.encoding import decode_bytes
 from analysis.ingest.metadata import derive_title, find_source, find_title, url_domain
@@ -37,8 +36,8 @@ from analysis.prices import PRICE_COLUMNS, check_against_existing, parse_price_c
 from analysis.scoring import load_scorer
 from analysis.scoring.classify import classify_line
 from analysis.text import detect_language, to_simplified
+from tests.conftest import TODAY
 
-TODAY = date(2026, 1, 15)
 DEADLINE_S = 5.0  # per example; real inputs of this size take milliseconds
 
 
@@ -62,9 +61,7 @@ def deadline(seconds: float = DEADLINE_S) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-@pytest.fixture(autouse=True)
-def pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ingest_pipeline, "today", lambda: TODAY)
+pytestmark = pytest.mark.usefixtures("pinned_today")  # dates are checked against a pinned today
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -20,6 +20,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
+from analysis.companies import default_ticker
 from analysis.text import date_words as dw
 
 MENTION_COLUMNS = (
@@ -146,13 +147,14 @@ def extract_price_mentions(text: str, *, reference: date | None = None) -> list[
 
 
 def check_price_mentions(
-    texts: pd.DataFrame, prices: pd.DataFrame, *, ticker: str = "1810.HK", tolerance: float = 0.01
+    texts: pd.DataFrame, prices: pd.DataFrame, *, ticker: str | None = None, tolerance: float = 0.01
 ) -> pd.DataFrame:
     """Check each article's price quotes against the price table; matched is None where there is nothing to check.
 
     tolerance is relative: a close matches when |price - close| <= tolerance × close; an intraday quote when it lies
-    in [low, high] widened by the tolerance; an 'unknown' quote when either holds.
+    in [low, high] widened by the tolerance; an 'unknown' quote when either holds. ticker: the default company's.
     """
+    ticker = ticker or default_ticker()
     if prices.empty or "date" not in prices.columns:
         table = pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]"), "close": [], "low": [], "high": []})
     else:

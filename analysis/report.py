@@ -9,6 +9,7 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
+from analysis.companies import default_benchmark
 from analysis.narrative import (
     bull_bear_intensity,
     detect_shifts,
@@ -34,13 +35,14 @@ def build_report(
     date_to: date | str | None = None,
     sources: Iterable[str] | None = None,
     freq: str = "W",
-    benchmark: str = "HSI",
+    benchmark: str | None = None,
 ) -> dict:
     """Shifts, tone index, frame shares, lead/lag, event study and price-mention checks for the filtered articles.
 
     Filters apply to articles (and through them to evidence and mentions); prices are kept whole because the
     return windows of the lead/lag table and the event study reach past the filtered dates.
     """
+    benchmark = benchmark or default_benchmark()  # the default company's, as its prices are stored
     chosen = _filter_articles(articles, date_from, date_to, sources)
     ids = chosen["article_id"].to_numpy() if not chosen.empty else []
     hits = evidence[evidence["article_id"].isin(ids)] if not evidence.empty else evidence

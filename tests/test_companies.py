@@ -83,3 +83,16 @@ def test_the_default_ticker_follows_the_data_directory(tmp_path, monkeypatch) ->
     _write(tmp_path, '[[company]]\nticker = "TSLA"\nbenchmark = "^GSPC"\naliases = ["tesla"]\n')
     monkeypatch.setenv("NARRATIVE_DATA_DIR", str(tmp_path))
     assert (default_ticker(), default_benchmark()) == ("TSLA", "GSPC")
+
+
+def test_cli_ticker_defaults_come_from_the_company_list(tmp_path, monkeypatch, capsys) -> None:
+    from analysis.cli import EXIT_ERROR, build_parser, main
+
+    for command in (["score"], ["stats"], ["export"], ["classify"], ["report"]):
+        assert build_parser().parse_args(command).ticker == "1810.HK"
+    _write(tmp_path, '[[company]]\nticker = "TSLA"\nbenchmark = "^GSPC"\naliases = ["tesla"]\n')
+    monkeypatch.setenv("NARRATIVE_DATA_DIR", str(tmp_path))
+    assert build_parser().parse_args(["stats"]).ticker == "TSLA"
+    _write(tmp_path, '[[company]]\nticker = "TSLA"\nalias = ["tesla"]\n')
+    assert main(["stats"]) == EXIT_ERROR
+    assert "unknown field 'alias'" in capsys.readouterr().err

@@ -156,7 +156,7 @@ def event_study_from_cube(
     prices: pd.DataFrame,
     *,
     ticker: str,
-    benchmark: str = "HSI",
+    benchmark: str | None = None,
     window: tuple[int, int] = (-5, 10),
     min_n: int = 1,
 ) -> dict:

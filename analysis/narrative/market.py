@@ -12,6 +12,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from analysis.companies import default_benchmark
 from analysis.narrative.series import unique_articles, weighted_tone_by
 
 LEAD_LAG_COLUMNS = ("k", "r", "lo", "hi", "n", "note")
@@ -101,7 +102,7 @@ def event_study(
     prices: pd.DataFrame,
     *,
     ticker: str,
-    benchmark: str = "HSI",
+    benchmark: str | None = None,
     window: tuple[int, int] = (-5, 10),
     min_n: int = 1,
 ) -> dict:
@@ -122,12 +123,13 @@ def event_study_at(
     prices: pd.DataFrame,
     *,
     ticker: str,
-    benchmark: str = "HSI",
+    benchmark: str | None = None,
     window: tuple[int, int] = (-5, 10),
     min_n: int = 1,
 ) -> dict:
     """event_study from each side's event positions in the ticker's trading days (see trading_day_positions)."""
     first, last = window
+    benchmark = benchmark or default_benchmark()  # the default company's, as its prices are stored
     close = closes(prices, ticker)
     stock_returns = close.pct_change()
     bench = closes(prices, benchmark)

@@ -24,6 +24,7 @@ import duckdb
 import pandas as pd
 
 from analysis import settings
+from analysis.companies import default_ticker
 from analysis.errors import DatabaseLockedError, SchemaVersionError, ScoringRunError, StoreError
 from analysis.models import Article, ArticleScore
 from analysis.scoring.columns import ARTICLE_COLUMNS, EVIDENCE_COLUMNS, SENTENCE_COLUMNS, ScoreRows
@@ -122,7 +123,7 @@ _ARTICLE_COLUMNS = (
 class ArticleFilter:
     """What the dashboard and the CLI narrow articles by; None means 'all'."""
 
-    ticker: str = "1810.HK"
+    ticker: str = field(default_factory=default_ticker)  # the first [[company]] in companies.toml
     date_from: date | None = None
     date_to: date | None = None
     sources: tuple[str, ...] | None = None
@@ -518,7 +519,8 @@ class Store(FactQueries):
         runs = self._runs("WHERE run_id = ?", [run_id])
         return runs[0] if runs else None
 
-    def current_run(self, ticker: str = "1810.HK") -> RunInfo | None:
+    def current_run(self, ticker: str | None = None) -> RunInfo | None:
+        ticker = ticker or default_ticker()
         runs = self._runs("WHERE run_id = (SELECT run_id FROM current_run WHERE ticker = ?)", [ticker])
         return runs[0] if runs else None
 
@@ -593,8 +595,9 @@ class Store(FactQueries):
         with self.connect() as con:
             return con.execute(sql, _filter_params(f)).df()
 
-    def sentences(self, article_id: str, *, ticker: str = "1810.HK") -> pd.DataFrame:
+    def sentences(self, article_id: str, *, ticker: str | None = None) -> pd.DataFrame:
         """The current sentence scores of one article, in order."""
+        ticker = ticker or default_ticker()
         with self.connect() as con:
             return con.execute(
                 # Sentence texts are not stored (they are spans of the article's text): sliced here.
@@ -627,8 +630,9 @@ class Store(FactQueries):
         frame["date"] = pd.to_datetime(frame["date"])
         return frame
 
-    def export_frame(self, *, ticker: str = "1810.HK") -> pd.DataFrame:
+    def export_frame(self, *, ticker: str | None = None) -> pd.DataFrame:
         """One row per article (scored or not), with its current score when there is one."""
+        ticker = ticker or default_ticker()
         with self.connect() as con:
             frame = con.execute(
                 """SELECT a.id, a.path, a.title, a.title_basis, a.source, a.source_basis, a.url,
@@ -644,8 +648,9 @@ class Store(FactQueries):
             ).df()
         return frame
 
-    def facets(self, *, ticker: str = "1810.HK") -> dict:
+    def facets(self, *, ticker: str | None = None) -> dict:
         """What the filters can offer: sources, languages, frames and the date bounds."""
+        ticker = ticker or default_ticker()
         with self.connect() as con:
             sources = [
                 r[0]
@@ -668,8 +673,9 @@ class Store(FactQueries):
         return {"sources": sources, "languages": languages, "frames": frames,
                 "date_min": bounds[0], "date_max": bounds[1]}  # fmt: skip
 
-    def stats(self, *, ticker: str = "1810.HK") -> dict:
+    def stats(self, *, ticker: str | None = None) -> dict:
         """Counts for `stats`: articles, duplicates, by language and date basis, prices, current run."""
+        ticker = ticker or default_ticker()
         with self.connect() as con:
             total, duplicates = con.execute("SELECT count(*), count(duplicate_of) FROM articles").fetchone()
             by_language = dict(

@@ -15,12 +15,12 @@ EXIT_OK, EXIT_NOTHING_DONE, EXIT_ERROR = 0, 1, 2
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "handler", None):
-        parser.print_help()
-        return EXIT_ERROR
     try:
+        parser = build_parser()  # reads companies.toml for the --ticker default: its errors are one line too
+        args = parser.parse_args(argv)
+        if not getattr(args, "handler", None):
+            parser.print_help()
+            return EXIT_ERROR
         return args.handler(args)
     except NarrativeError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -33,6 +33,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from analysis.companies import default_ticker
+
+    ticker = default_ticker()  # the first [[company]] in companies.toml (1810.HK with the bundled data)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", default=argparse.SUPPRESS,
                         help="database file (default: $NARRATIVE_DB, else data/narrative.duckdb)")  # fmt: skip
@@ -56,14 +59,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("score", parents=[common], help="score articles in a new run (incremental by default)")
     p.add_argument("--force", action="store_true", help="rescore every article")
-    p.add_argument("--ticker", default="1810.HK")
+    p.add_argument("--ticker", default=ticker)
     p.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
     p.add_argument("--no-snownlp", action="store_true", help="leave the slow snownlp signal out of this run")
     p.add_argument("--format", choices=["text", "json"], default="text", dest="output")
     p.set_defaults(handler=cmd_score)
 
     p = sub.add_parser("stats", parents=[common], help="article count, prices and the current scoring run")
-    p.add_argument("--ticker", default="1810.HK")
+    p.add_argument("--ticker", default=ticker)
     p.add_argument("--format", choices=["text", "json"], default="text", dest="output")
     p.set_defaults(handler=cmd_stats)
 
@@ -74,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", parents=[common], help="one row per article, with its current score")
     p.add_argument("--format", choices=["csv", "jsonl"], default="csv")
     p.add_argument("--out", help="file to write (default: standard output)")
-    p.add_argument("--ticker", default="1810.HK")
+    p.add_argument("--ticker", default=ticker)
     p.set_defaults(handler=cmd_export)
 
     prices = sub.add_parser("prices", parents=[common], help="import, fetch or list daily prices")
@@ -93,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("classify", parents=[common],
                        help='score JSON lines {"id":..,"text":..} from stdin; no database needed')  # fmt: skip
-    p.add_argument("--ticker", default="1810.HK")
+    p.add_argument("--ticker", default=ticker)
     p.add_argument("--no-snownlp", action="store_true")
     p.set_defaults(handler=cmd_classify)
 
@@ -107,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "report", parents=[common], help="the narrative in brief: shifts, lead/lag, event study"
     )
-    p.add_argument("--ticker", default="1810.HK")
+    p.add_argument("--ticker", default=ticker)
     p.add_argument("--from", dest="date_from", type=date.fromisoformat)
     p.add_argument("--to", dest="date_to", type=date.fromisoformat)
     p.add_argument("--source", nargs="+", dest="sources")

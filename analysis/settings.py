@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from analysis.errors import ConfigError
@@ -66,6 +67,7 @@ class Settings:
     score_batch: int  # NARRATIVE_BATCH_SIZE: articles per scoring batch (the unit a pool process gets)
     write_every: int  # NARRATIVE_WRITE_EVERY: scored articles per write transaction
     ingest_batch: int  # NARRATIVE_INGEST_BATCH: articles per ingest write transaction
+    today: date  # NARRATIVE_TODAY: the reference day dates are checked against (ISO date; default: today)
 
 
 def current() -> Settings:
@@ -80,7 +82,20 @@ def current() -> Settings:
         score_batch=_int("NARRATIVE_BATCH_SIZE", 200, high=100_000),
         write_every=_int("NARRATIVE_WRITE_EVERY", 2000, high=10_000_000),
         ingest_batch=_int("NARRATIVE_INGEST_BATCH", 2000, high=10_000_000),
+        today=today(),
     )
+
+
+def today() -> date:
+    """The reference 'today' (no date may lie after it): $NARRATIVE_TODAY when set, so runs can be replayed
+    and tests pinned, else the calendar's today."""
+    raw = os.environ.get("NARRATIVE_TODAY")
+    if raw is None or raw.strip() == "":
+        return date.today()
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        raise ConfigError(f"NARRATIVE_TODAY={raw!r}: not an ISO date (YYYY-MM-DD)") from None
 
 
 def default_workers() -> int:

@@ -17,6 +17,14 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 EVAL_DEV = SHARED / "eval" / "dev"
 BUNDLED_ARTICLES = DATA_DIR / "articles"
+TODAY = date(2026, 1, 15)  # the day tests that check dates against 'today' pretend it is
+
+
+@pytest.fixture
+def pinned_today(monkeypatch: pytest.MonkeyPatch) -> date:
+    """Dates are checked against 'today' (NARRATIVE_TODAY): pin it so results do not follow the clock."""
+    monkeypatch.setenv("NARRATIVE_TODAY", TODAY.isoformat())
+    return TODAY
 
 
 def ingest_one(path: Path, *, manifest: Manifest | None = None) -> IngestResult:

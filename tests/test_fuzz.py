@@ -25,19 +25,19 @@ from analysis.errors import InputError, PriceDataError
 from analysis.ingest import dates as dt
 from analysis.ingest import implied_dates as implied
 from analysis.ingest import ingest_bytes
-from analysis.ingest import record as ingest_pipeline
 from analysis.ingest.clean import assemble, chrome_flags, cut_inline, strip_markdown, tail_start
 from analysis.ingest.encoding import decode_bytes
-from analysis.ingest.metadata import derive_title, detect_language, find_source, find_title, url_domain
-from analysis.ingest.normalise import normalise_text, to_simplified
+from analysis.ingest.metadata import derive_title, find_source, find_title, url_domain
+from analysis.ingest.normalise import normalise_text
 from analysis.ingest.readers import read_records, split_front_matter
 from analysis.mentions import check_price_mentions, extract_price_mentions
 from analysis.models import LANGUAGES
 from analysis.prices import PRICE_COLUMNS, check_against_existing, parse_price_csv
 from analysis.scoring import load_scorer
 from analysis.scoring.classify import classify_line
+from analysis.text import detect_language, to_simplified
+from tests.conftest import TODAY
 
-TODAY = date(2026, 1, 15)
 DEADLINE_S = 5.0  # per example; real inputs of this size take milliseconds
 
 
@@ -61,9 +61,7 @@ def deadline(seconds: float = DEADLINE_S) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-@pytest.fixture(autouse=True)
-def pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ingest_pipeline, "today", lambda: TODAY)
+pytestmark = pytest.mark.usefixtures("pinned_today")  # dates are checked against a pinned today
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -93,7 +93,7 @@ def _scored_batches(
 def score_store(
     store: Store,
     *,
-    ticker: str = "1810.HK",
+    ticker: str | None = None,
     force: bool = False,
     workers: int | None = None,
     use_snownlp: bool = True,
@@ -108,6 +108,7 @@ def score_store(
     batch_size = batch_size or tuning.score_batch
     started = time.perf_counter()
     scorer = load_scorer(data_dir, ticker=ticker, use_snownlp=use_snownlp)
+    ticker = scorer.ticker  # the default company when none was named
     ids = store.articles_to_score(ticker=ticker, config_hash=scorer.config_hash, force=force)
     total_articles = store.article_count()
     run_id = store.start_run(

@@ -6,22 +6,18 @@ import hashlib
 from bisect import bisect_left
 from pathlib import Path
 
+from analysis.companies import load_companies
 from analysis.errors import InputError
 from analysis.models import ArticleScore, FrameHit, SentenceScore
 from analysis.scoring import aggregate as agg
 from analysis.scoring.config import compute_config_hash
 from analysis.scoring.frames import FrameMatcher
 from analysis.scoring.lexicon import build_lexicon
-from analysis.scoring.relevance import (
-    OTHER_TONE_DAMPING,
-    RELEVANCE_OTHER,
-    load_companies,
-    sentence_relevance,
-)
+from analysis.scoring.relevance import OTHER_TONE_DAMPING, RELEVANCE_OTHER, sentence_relevance
 from analysis.scoring.rules import is_negated, score_sentence
 from analysis.scoring.sentences import URL, ChromeRules, segment
 from analysis.scoring.snownlp_signal import SnowNLPSignal
-from analysis.scoring.textprep import aligned_lower, detect_language, matching_copy
+from analysis.text import aligned_lower, detect_language, matching_copy
 
 FRAME_AGREEMENT = 0.3  # a bullish frame in a sentence with tone <= -0.3 (or bearish >= 0.3) does not count
 SNOWNLP_MIN_RELEVANCE = 0.4  # everything but chrome and sentences only about other firms

@@ -224,6 +224,7 @@ def _run(store: Store, scores: list) -> None:
     store.finish_run(run_id, n_articles=len(scores))
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(specs=st.lists(ARTICLE, min_size=1, max_size=30), filters=st.lists(FILTER, min_size=1, max_size=3),
        seed=st.integers(0, 2**16))  # fmt: skip

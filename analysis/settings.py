@@ -30,6 +30,22 @@ def _data_dir() -> Path:
 DATA_DIR = _data_dir()
 
 
+def _user_data_dir() -> Path:
+    """Where an installed package keeps the user's files: site-packages is not the user's to write."""
+    if os.name == "nt":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+    else:
+        base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "narrative-tone"
+
+
+def _default_db() -> Path:
+    """data/narrative.duckdb of a checkout (or of $NARRATIVE_DATA_DIR); the user data dir when installed."""
+    if DATA_DIR == _PACKAGE / "_data":
+        return _user_data_dir() / "narrative.duckdb"
+    return DATA_DIR / "narrative.duckdb"
+
+
 def _int(name: str, default: int, *, low: int = 1, high: int = 10**9) -> int:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
@@ -60,7 +76,7 @@ def _float(name: str, default: float, *, low: float = 0.0) -> float:
 class Settings:
     """What the product can be tuned with; each field names its environment variable."""
 
-    db_path: Path  # NARRATIVE_DB
+    db_path: Path  # NARRATIVE_DB; else data/ of a checkout, the user data dir when installed
     data_dir: Path  # NARRATIVE_DATA_DIR
     lock_timeout_s: float  # NARRATIVE_LOCK_TIMEOUT: seconds to wait for another process's write lock
     duckdb_memory: str  # NARRATIVE_DUCKDB_MEMORY: DuckDB's memory bound per connection (spills beyond it)
@@ -75,7 +91,7 @@ def current() -> Settings:
     data_dir = Path(os.environ.get("NARRATIVE_DATA_DIR") or DATA_DIR)
     db = os.environ.get("NARRATIVE_DB")
     return Settings(
-        db_path=Path(db) if db else DATA_DIR / "narrative.duckdb",
+        db_path=Path(db) if db else _default_db(),
         data_dir=data_dir,
         lock_timeout_s=_float("NARRATIVE_LOCK_TIMEOUT", 30.0),
         duckdb_memory=os.environ.get("NARRATIVE_DUCKDB_MEMORY") or "512MB",

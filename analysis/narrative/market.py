@@ -158,7 +158,7 @@ def trading_day_positions(dates: pd.Series, trading_days: pd.DatetimeIndex) -> l
 
 def _correlation(k: int, x: np.ndarray, y: np.ndarray, min_n: int) -> dict:
     n = len(x)
-    row = {"k": k, "r": math.nan, "lo": math.nan, "hi": math.nan, "n": n, "note": None}
+    row: dict[str, object] = {"k": k, "r": math.nan, "lo": math.nan, "hi": math.nan, "n": n, "note": None}
     if n < max(min_n, 4):
         row["note"] = NOT_ENOUGH_DATA
         return row

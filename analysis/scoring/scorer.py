@@ -149,8 +149,8 @@ class Scorer:
                 agg.ScoredSentence(score, hits, strengths, polarity, weak, names_company="self" in kinds)
             )
         if corrections:
-            polarity = {name: spec.polarity for name, spec in self.frames.specs.items()}
-            scored = corrected.apply_to_sentences(scored, corrections, frame_polarity=polarity)
+            frame_polarity = {name: spec.polarity for name, spec in self.frames.specs.items()}
+            scored = corrected.apply_to_sentences(scored, corrections, frame_polarity=frame_polarity)
         result = agg.aggregate(article_id, scored)
         return corrected.apply_to_article(result, corrections) if corrections else result
 

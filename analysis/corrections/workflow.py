@@ -92,6 +92,15 @@ def status(store: Store, *, data_dir: Path | None = None) -> dict:
     }
 
 
+def frame_names(data_dir: Path | None = None) -> list[str]:
+    """The frames a sentence can be corrected to: data/frames.toml's [frames.<name>] tables, in file order."""
+    from analysis.scoring import config
+
+    path = config.resolve(Path(data_dir or settings.current().data_dir), config.FRAMES)
+    frames = config.read_toml(path).get("frames")
+    return list(frames) if isinstance(frames, dict) else []
+
+
 def _corrections_used(path: Path) -> int:
     try:
         metrics = json.loads(path.read_text(encoding="utf-8"))

@@ -358,3 +358,17 @@ def test_the_scorer_applies_corrections_given_to_it_and_is_unchanged_without():
     )  # fmt: skip
     assert corrected.sentences[0].label == "negative" and corrected.tone < plain.tone
     assert corrected.label == "mixed" and corrected.evidence == plain.evidence
+
+
+def test_a_correction_saved_while_a_run_goes_is_in_force_when_it_finishes(tmp_path):
+    store, (article_id, _) = scored_store(tmp_path)
+    saved = []
+
+    def meanwhile(done: int, total: int, message: str) -> None:
+        if not saved:  # the run has read the corrections already: this one is not in its scores
+            saved.append(correct(store, article_id, "stance", "bearish"))
+
+    run = score_store(store, workers=1, use_snownlp=False, force=True, progress=meanwhile).run
+    assert saved and store.current_run().run_id == run.run_id
+    assert store.current_score(article_id)["label"] == "bearish"
+    assert store.scored_articles().set_index("article_id").loc[article_id, "label"] == "bearish"

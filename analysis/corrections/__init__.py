@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from analysis.corrections.csvfile import CSV_COLUMNS, as_dict, export_corrections, read_csv, write_csv
-from analysis.corrections.workflow import correct, frame_names, save, status
+from analysis.corrections.workflow import correct, frame_names, rescore, save, status
 from analysis.scoring.corrections import (
     FIELDS,
     NO_FRAME,
@@ -23,7 +23,7 @@ from analysis.store import Store
 
 __all__ = [
     "CSV_COLUMNS", "FIELDS", "NO_FRAME", "SENTENCE_LABELS", "STANCES", "Correction", "as_dict", "correct",
-    "export_corrections", "frame_names", "import_corrections", "read_csv", "save", "status", "write_csv",
+    "export_corrections", "frame_names", "import_corrections", "read_csv", "rescore", "save", "status", "write_csv",
 ]  # fmt: skip
 
 

@@ -78,6 +78,24 @@ def save(
     )
 
 
+def rescore(
+    store: Store, article_ids: Sequence[str], *, ticker: str | None = None, data_dir: Path | None = None
+) -> None:
+    """Rescore articles with their corrections in force into the current run (one transaction, facts too).
+
+    What a scoring run does for the corrections saved while it went: it read the corrections when it started.
+    """
+    run = store.current_run(ticker)
+    if run is None or not article_ids:
+        return
+    scorer = _scorer(run, ticker=ticker, data_dir=data_dir)
+    grouped = by_article(store.corrections(article_ids))
+    rescored = ScoreRows.from_scores(
+        scorer.score_article(*row, grouped.get(row[0])) for row in store.article_texts(article_ids)
+    )
+    store.add_corrections([], rescored=rescored, ticker=run.ticker, run_id=run.run_id)
+
+
 def status(store: Store, *, data_dir: Path | None = None) -> dict:
     """Corrections made, in force, and how many of those the learned model has not seen yet.
 

@@ -126,7 +126,8 @@ def score_store(
         options={"force": force, "snownlp": use_snownlp, "workers": workers or settings.default_workers()},
     )  # fmt: skip
     try:
-        corrections = by_article(store.corrections())  # the analyst's, in force: they win over the model
+        loaded = set(store.corrections())  # the analyst's, in force: they win over the model
+        corrections = by_article(loaded)
         if progress:
             progress(0, len(ids), f"run {run_id}: {len(ids)} of {total_articles} articles to score")
         batches = [ids[i : i + batch_size] for i in range(0, len(ids), batch_size)]
@@ -147,6 +148,16 @@ def score_store(
     except BaseException as exc:
         store.fail_run(run_id, f"{type(exc).__name__}: {exc}")
         raise
+    _apply_late_corrections(store, loaded, ticker=ticker, data_dir=data_dir)
     return ScoreSummary(
         run=run, scored=done, total_articles=total_articles, seconds=time.perf_counter() - started
     )
+
+
+def _apply_late_corrections(store: Store, loaded: set, *, ticker: str, data_dir: Path | None) -> None:
+    """Corrections saved while the run went were not in its scores: rescore their articles now."""
+    from analysis.corrections import rescore
+
+    late = sorted({c.article_id for c in store.corrections() if c not in loaded})
+    if late:
+        rescore(store, late, ticker=ticker, data_dir=data_dir)

@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 
 from analysis.evaluation.metadata import evaluate_metadata
+from tests.conftest import EVAL_DEV
 
 pytestmark = pytest.mark.usefixtures("pinned_today")  # dates are checked against a pinned today
 
 
-DEV = Path("/work/shared/eval/dev")
+DEV = EVAL_DEV
 
 
 def make_labelled_set(tmp_path: Path) -> tuple[Path, Path]:

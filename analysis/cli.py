@@ -450,8 +450,14 @@ def cmd_dashboard(args) -> int:
         cmd_setup(argparse.Namespace(db=str(db), no_snownlp=False))
     command = dashboard_command(port=args.port, address=args.address)
     print(f"dashboard on http://{args.address}:{args.port} (database {db})", file=sys.stderr)
+    env = os.environ | {"NARRATIVE_DB": str(db)}
+    if os.name == "posix":
+        # The server replaces this process, so a service manager's SIGTERM or Ctrl-C reaches it (a child
+        # would be left running when only this process is stopped).
+        sys.stderr.flush()
+        os.execve(command[0], command, env)
     try:
-        return subprocess.call(command, env=os.environ | {"NARRATIVE_DB": str(db)})
+        return subprocess.call(command, env=env)
     except KeyboardInterrupt:
         return EXIT_OK
 

@@ -6,12 +6,16 @@ import hashlib
 from bisect import bisect_left
 from pathlib import Path
 
-from analysis.errors import InputError
+import numpy as np
+
+from analysis.errors import ConfigError, InputError
 from analysis.models import ArticleScore, FrameHit, SentenceScore
 from analysis.scoring import aggregate as agg
 from analysis.scoring.config import compute_config_hash
+from analysis.scoring.features import dense_features, model_text
 from analysis.scoring.frames import FrameMatcher
 from analysis.scoring.lexicon import build_lexicon
+from analysis.scoring.model import MODEL_FILE, ToneModel
 from analysis.scoring.relevance import (
     OTHER_TONE_DAMPING,
     RELEVANCE_OTHER,
@@ -27,20 +31,45 @@ FRAME_AGREEMENT = 0.3  # a bullish frame in a sentence with tone <= -0.3 (or bea
 SNOWNLP_MIN_RELEVANCE = 0.4  # everything but chrome and sentences only about other firms
 
 
-class Scorer:
-    """Scores articles toward one company. Build with load_scorer(); cheap to rebuild per worker process."""
+SCORERS = ("learned", "lexicon")
 
-    name = "finance"
-    version = "1.0.0"
+
+class Scorer:
+    """Scores articles toward one company. Build with load_scorer(); cheap to rebuild per worker process.
+
+    kind "learned": each sentence's tone comes from the tone model (data/models/), which reads the lexicon's
+    rule-based signal as features; kind "lexicon": from the rules alone. Segmentation, chrome, relevance,
+    frames and the article aggregate are the same for both.
+    """
+
+    version = "2.0.0"
 
     def __init__(
-        self, data_dir: Path, *, ticker: str, use_snownlp: bool, lm_csv: Path | None, config_hash: str
+        self,
+        data_dir: Path,
+        *,
+        ticker: str,
+        use_snownlp: bool,
+        lm_csv: Path | None,
+        config_hash: str,
+        kind: str = "learned",
+        model: ToneModel | None = None,
     ):
+        if kind not in SCORERS:
+            raise InputError(f"unknown scorer {kind!r} (choose {' or '.join(SCORERS)})", field="scorer")
         self.data_dir = data_dir
         self.ticker = ticker
         self.use_snownlp = use_snownlp
         self.lm_csv = lm_csv
         self.config_hash = config_hash
+        self.kind = kind
+        self.name = kind
+        if kind == "learned":
+            self.model = model if model is not None else ToneModel.load(model_path(data_dir))
+        else:
+            self.model = None
+        if self.model is not None:
+            self.version = f"{Scorer.version}+{self.model.digest()}"  # a new model is a new scorer version
         companies = load_companies(data_dir)
         self.company = companies.get(ticker)
         self.lexicon = build_lexicon(data_dir, companies.entity_kinds(ticker), lm_csv=lm_csv)
@@ -52,7 +81,7 @@ class Scorer:
         # Workers rebuild from the configuration instead of pickling automata.
         from analysis.scoring import load_scorer
 
-        return (_rebuild, (load_scorer, self.data_dir, self.ticker, self.use_snownlp, self.lm_csv))
+        return (_rebuild, (load_scorer, self.data_dir, self.ticker, self.use_snownlp, self.lm_csv, self.kind))
 
     def score_text(self, text: str) -> ArticleScore:
         """Score a text as given (spans index into it): simplified copy by OpenCC t2s, language guessed."""
@@ -92,6 +121,13 @@ class Scorer:
                 names_company = True
             per_sentence.append((sentence, sentence_tokens, kinds))
 
+        signals = {}
+        for sentence, sentence_tokens, _ in per_sentence:
+            if sentence.chrome is None:
+                s, e = sentence.start, sentence.end
+                signals[sentence.index] = score_sentence(sentence_tokens, lowered[s:e], s, e)
+        predictions = self._predict(lowered, per_sentence, signals) if self.model is not None else {}
+
         scored = []
         use_snownlp = self.snownlp is not None and language != "en"
         for sentence, sentence_tokens, kinds in per_sentence:
@@ -109,9 +145,14 @@ class Scorer:
                 )
                 scored.append(agg.ScoredSentence(score, chrome=True))
                 continue
-            signal, clauses = score_sentence(sentence_tokens, lowered[s:e], s, e)
+            signal, clauses = signals[sentence.index]
             relevance = sentence_relevance(kinds, article_names_company=names_company)
-            own_tone = agg.sentence_tone(signal.raw)
+            prediction = predictions.get(sentence.index)
+            if prediction is not None:
+                own_tone, confidence, evidence = prediction.tone, prediction.confidence, prediction.evidence
+            else:
+                own_tone = agg.sentence_tone(signal.raw)
+                evidence = ()
             lo, hi = bisect_left(part_starts, s), bisect_left(part_starts, e)
             hits, strengths, polarity, weak = self._frames(
                 [p for p in parts[lo:hi] if p[1] <= e], sentence.index, sentence_tokens, clauses, own_tone
@@ -119,6 +160,10 @@ class Scorer:
             if sentence.header:  # a section header names a topic; its frames count, its tone does not
                 own_tone = 0.0
             tone = own_tone * OTHER_TONE_DAMPING if relevance == RELEVANCE_OTHER else own_tone
+            if prediction is None:
+                confidence = agg.sentence_confidence(
+                    tone, signal.positive, signal.negative, signal.polar, relevance
+                )
             snow = None
             if use_snownlp and relevance >= SNOWNLP_MIN_RELEVANCE:
                 snow = self.snownlp(text_simplified[s:e])
@@ -129,17 +174,31 @@ class Scorer:
                 text=text[s:e],
                 tone=round(tone, 4),
                 label=agg.sentence_label(tone),
-                confidence=agg.sentence_confidence(
-                    tone, signal.positive, signal.negative, signal.polar, relevance
-                ),
+                confidence=round(confidence, 4),
                 relevance=relevance,
                 frames=tuple(sorted(strengths, key=lambda f: (-strengths[f], polarity[f] == "context"))),
                 snownlp=None if snow is None else round(snow, 4),
+                evidence=evidence,
             )
             scored.append(
                 agg.ScoredSentence(score, hits, strengths, polarity, weak, names_company="self" in kinds)
             )
         return agg.aggregate(article_id, scored)
+
+    def _predict(self, lowered: str, per_sentence, signals) -> dict:
+        """The tone model's prediction for every non-chrome sentence, in one pass over the article."""
+        normalised = model_text(lowered)
+        indexes, spans, dense = [], [], []
+        for sentence, _, _ in per_sentence:
+            if sentence.chrome is None:
+                indexes.append(sentence.index)
+                spans.append((sentence.start, sentence.end))
+                english = not any("\u3400" <= c <= "\u9fff" for c in lowered[sentence.start : sentence.end])
+                dense.append(dense_features(signals[sentence.index][0], english=english))
+        if not spans:
+            return {}
+        predictions = self.model.predict(normalised, spans, np.array(dense, dtype=np.float64))
+        return dict(zip(indexes, predictions, strict=True))
 
     def _frames(self, parts, index, tokens, clauses, tone):
         """FrameHits of one sentence, each frame's strongest counted hit, and the frames only weak patterns hit."""
@@ -165,14 +224,36 @@ class Scorer:
         return hits, strengths, polarity, weak
 
 
-def _rebuild(load, data_dir, ticker, use_snownlp, lm_csv):
-    return load(data_dir, ticker=ticker, use_snownlp=use_snownlp, lm_csv=lm_csv)
+def _rebuild(load, data_dir, ticker, use_snownlp, lm_csv, kind):
+    return load(data_dir, ticker=ticker, use_snownlp=use_snownlp, lm_csv=lm_csv, scorer=kind)
 
 
-def build(data_dir: Path, *, ticker: str, use_snownlp: bool, lm_csv: Path | None) -> Scorer:
-    """A new Scorer (no caching); load_scorer caches these per process."""
+def model_path(data_dir: Path) -> Path:
+    return Path(data_dir) / MODEL_FILE
+
+
+def scorer_config_hash(
+    data_dir: Path, *, kind: str, ticker: str, use_snownlp: bool, lm_csv: Path | None
+) -> str:
+    """What versions a scorer's output: its kind and version, every configuration file, and its model."""
+    if kind not in SCORERS:
+        raise InputError(f"unknown scorer {kind!r} (choose {' or '.join(SCORERS)})", field="scorer")
     extra = [lm_csv] if lm_csv is not None else []
-    digest = compute_config_hash(
-        data_dir, version=Scorer.version, use_snownlp=use_snownlp, ticker=ticker, extra=extra
+    if kind == "learned":
+        model = model_path(data_dir)
+        if not model.is_file():
+            raise ConfigError(f"{model}: the tone model is missing (rebuild it with `narrative train`)")
+        extra.append(model)
+    return compute_config_hash(
+        data_dir, version=f"{kind} {Scorer.version}", use_snownlp=use_snownlp, ticker=ticker, extra=extra
     )
-    return Scorer(data_dir, ticker=ticker, use_snownlp=use_snownlp, lm_csv=lm_csv, config_hash=digest)
+
+
+def build(
+    data_dir: Path, *, ticker: str, use_snownlp: bool, lm_csv: Path | None, kind: str = "learned"
+) -> Scorer:
+    """A new Scorer (no caching); load_scorer caches these per process."""
+    digest = scorer_config_hash(data_dir, kind=kind, ticker=ticker, use_snownlp=use_snownlp, lm_csv=lm_csv)
+    return Scorer(
+        data_dir, ticker=ticker, use_snownlp=use_snownlp, lm_csv=lm_csv, config_hash=digest, kind=kind
+    )

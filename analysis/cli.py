@@ -380,30 +380,17 @@ def _prepare_with_ingest(raw: str) -> tuple[str, str, str]:
 
 
 def cmd_report(args) -> int:
-    from analysis.report import format_report_text
+    from analysis.report import build_report, format_report_text
     from analysis.store import ArticleFilter
 
-    store = _store(args)
     filters = ArticleFilter(ticker=args.ticker, date_from=args.date_from, date_to=args.date_to,
                             sources=tuple(args.sources) if args.sources else None)  # fmt: skip
-    report = _build_report(store, filters)
+    report = build_report(_store(args), filters)
     if args.output == "json":
         _print_json(report)
     else:
         print(format_report_text(report))
     return EXIT_OK
-
-
-def _build_report(store, filters) -> dict:
-    from analysis.mentions import check_price_mentions
-    from analysis.report import build_report
-
-    articles = store.scored_articles(filters)
-    evidence = store.evidence(filters)
-    prices = store.prices()
-    mentions = check_price_mentions(store.article_texts_frame(filters), prices, ticker=filters.ticker)
-    return build_report(articles, evidence, prices, mentions, ticker=filters.ticker, date_from=filters.date_from,
-                        date_to=filters.date_to, sources=filters.sources)  # fmt: skip
 
 
 def cmd_bench(args) -> int:

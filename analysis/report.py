@@ -1,68 +1,65 @@
-"""The narrative in brief: one JSON-ready dict built from the stored frames, and its plain-text rendering."""
+"""The narrative in brief (`report`): one JSON-ready dict read from the store as the dashboard reads it, and its
+plain-text rendering."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from analysis.mentions import check_price_mentions
 from analysis.narrative import (
     bull_bear_intensity,
+    closes,
     detect_shifts,
     event_study,
     frame_shares,
     lead_lag,
     tone_index,
 )
-from analysis.narrative.market import closes
-from analysis.narrative.series import within_dates
+from analysis.views.read import read_aggregates
+
+if TYPE_CHECKING:
+    from analysis.store import ArticleFilter, Store
 
 LABELS = ("bullish", "bearish", "mixed", "neutral")
 
 
-def build_report(
-    articles: pd.DataFrame,
-    evidence: pd.DataFrame,
-    prices: pd.DataFrame,
-    price_mentions: pd.DataFrame | None,
-    *,
-    ticker: str,
-    date_from: date | str | None = None,
-    date_to: date | str | None = None,
-    sources: Iterable[str] | None = None,
-    freq: str = "W",
-    benchmark: str = "HSI",
-) -> dict:
+def build_report(store: Store, filters: ArticleFilter, *, freq: str = "W", benchmark: str = "HSI") -> dict:
     """Shifts, tone index, frame shares, lead/lag, event study and price-mention checks for the filtered articles.
 
-    Filters apply to articles (and through them to evidence and mentions); prices are kept whole because the
-    return windows of the lead/lag table and the event study reach past the filtered dates.
+    The series come from the same per-day sums the dashboard reads (views.read_aggregates), through one
+    connection. Prices are kept whole because the return windows of the lead/lag table and the event study reach
+    past the filtered dates; price statements are checked in the filtered articles only.
     """
-    chosen = _filter_articles(articles, date_from, date_to, sources)
-    ids = chosen["article_id"].to_numpy() if not chosen.empty else []
-    hits = evidence[evidence["article_id"].isin(ids)] if not evidence.empty else evidence
-    index = tone_index(chosen, freq=freq)
-    shares = frame_shares(chosen, hits, freq=freq)
+    with store.reading():
+        sums = read_aggregates(store, filters, freq=freq)
+        prices = store.prices()
+        mentions = check_price_mentions(store.article_texts_frame(filters), prices, ticker=filters.ticker)
+    cube, frames_by_day = sums["cube"], sums["frames_by_day"]
+    ticker = filters.ticker
+    index = tone_index(cube, freq=freq)
+    shares = frame_shares(frames_by_day, freq=freq)
     report = {
         "ticker": ticker,
         "benchmark": benchmark,
         "filters": {
-            "date_from": date_from,
-            "date_to": date_to,
-            "sources": sorted(sources) if sources else None,
+            "date_from": filters.date_from,
+            "date_to": filters.date_to,
+            "sources": sorted(filters.sources) if filters.sources else None,
             "freq": freq,
         },
-        "articles": _article_summary(chosen),
-        "price": _price_summary(prices, ticker, chosen, date_from, date_to),
+        "articles": _article_summary(cube),
+        "price": _price_summary(prices, ticker, cube, filters.date_from, filters.date_to),
         "tone_index": _tone_summary(index, freq),
-        "frame_shares": _frame_summary(shares, chosen, freq),
-        "shifts": detect_shifts(index, chosen, hits),
-        "lead_lag": lead_lag(chosen, prices, ticker=ticker).to_dict("records"),
-        "event_study": event_study(chosen, prices, ticker=ticker, benchmark=benchmark),
-        "price_mentions": _mention_rows(price_mentions, ids),
+        "frame_shares": _frame_summary(shares, cube, freq),
+        "shifts": detect_shifts(index, frames_by_day),
+        "lead_lag": lead_lag(cube, prices, ticker=ticker).to_dict("records"),
+        "event_study": event_study(cube, prices, ticker=ticker, benchmark=benchmark),
+        "price_mentions": _mention_rows(mentions),
     }
     return jsonable(report)
 
@@ -192,49 +189,31 @@ def jsonable(value):
 _FREQ_NAMES = {"D": "daily", "W": "weekly", "M": "monthly"}
 
 
-def _filter_articles(articles: pd.DataFrame, date_from, date_to, sources) -> pd.DataFrame:
-    if articles.empty:
-        return articles
-    mask = within_dates(articles, date_from, date_to)
-    if sources:
-        mask &= articles["source"].isin(list(sources))
-    return articles[mask]
-
-
-def _article_summary(articles: pd.DataFrame) -> dict:
-    if articles.empty:
+def _article_summary(cube: pd.DataFrame) -> dict:
+    """Counts of the filtered articles (near-duplicates and inferred dates among them), their span and labels."""
+    rows = cube[cube["n"] > 0]
+    if rows.empty:
         return {"n": 0, "n_unique": 0, "n_inferred_dates": 0, "first": None, "last": None, "labels": {}}
-    unique = articles["duplicate_of"].isna().sum() if "duplicate_of" in articles else len(articles)
-    counts = articles["label"].value_counts()
+    n = rows["n"]
+    counts = n.groupby(rows["label"]).sum()
     return {
-        "n": len(articles),
-        "n_unique": int(unique),
-        "n_inferred_dates": int(articles["date_inferred"].astype(bool).sum())
-        if "date_inferred" in articles
-        else 0,
-        "first": pd.to_datetime(articles["date"]).min(),
-        "last": pd.to_datetime(articles["date"]).max(),
+        "n": int(n.sum()),
+        "n_unique": int(n[~rows["duplicate"].astype(bool)].sum()),
+        "n_inferred_dates": int(n[rows["inferred"].astype(bool)].sum()),
+        "first": pd.to_datetime(rows["date"]).min(),
+        "last": pd.to_datetime(rows["date"]).max(),
         "labels": {label: int(counts.get(label, 0)) for label in LABELS},
     }
 
 
-def _price_summary(
-    prices: pd.DataFrame, ticker: str, articles: pd.DataFrame, date_from, date_to
-) -> dict | None:
+def _price_summary(prices: pd.DataFrame, ticker: str, cube: pd.DataFrame, date_from, date_to) -> dict | None:
     """Close-to-close change over the filtered range (or the articles' span when no range is given)."""
     series = closes(prices, ticker)
     if series.empty:
         return None
-    start = (
-        pd.Timestamp(date_from)
-        if date_from
-        else (pd.to_datetime(articles["date"]).min() if len(articles) else None)
-    )
-    end = (
-        pd.Timestamp(date_to)
-        if date_to
-        else (pd.to_datetime(articles["date"]).max() if len(articles) else None)
-    )
+    days = pd.to_datetime(cube.loc[cube["n"] > 0, "date"])
+    start = pd.Timestamp(date_from) if date_from else (days.min() if len(days) else None)
+    end = pd.Timestamp(date_to) if date_to else (days.max() if len(days) else None)
     window = series
     if start is not None:
         window = window[window.index >= start]
@@ -272,14 +251,14 @@ def _tone_summary(index: pd.DataFrame, freq: str) -> dict:
     return summary
 
 
-def _frame_summary(shares: pd.DataFrame, articles: pd.DataFrame, freq: str) -> dict:
+def _frame_summary(shares: pd.DataFrame, cube: pd.DataFrame, freq: str) -> dict:
     overall: list[dict] = []
     if not shares.empty:
         totals = shares.groupby(["frame", "polarity"], as_index=False)["intensity"].sum()
         totals["share"] = totals["intensity"] / totals["intensity"].sum()
         totals = totals.sort_values("share", ascending=False)
         overall = totals[["frame", "polarity", "intensity", "share"]].to_dict("records")
-    balance = bull_bear_intensity(articles, freq=freq)
+    balance = bull_bear_intensity(cube, freq=freq)
     return {
         "freq": freq,
         "overall": overall,
@@ -288,10 +267,10 @@ def _frame_summary(shares: pd.DataFrame, articles: pd.DataFrame, freq: str) -> d
     }
 
 
-def _mention_rows(mentions: pd.DataFrame | None, ids) -> list[dict]:
-    if mentions is None or mentions.empty:
+def _mention_rows(mentions: pd.DataFrame) -> list[dict]:
+    if mentions.empty:
         return []
-    chosen = mentions[mentions["article_id"].isin(ids)]
+    chosen = mentions
     columns = [
         c for c in ("article_id", "date", "date_basis", "kind", "price", "close", "trade_date", "matched", "sentence")
         if c in chosen.columns

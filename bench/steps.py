@@ -299,7 +299,7 @@ def _core_change(timer: _Timer, store, f) -> int:
     """The data behind the charts, read as the dashboard reads it: per-day sums, per-outlet sums, frame hits per
     day and the main chart's bounded sample of points (one connection, opened and closed per change), prices,
     and the series drawn from those sums. No step reads every filtered article."""
-    from analysis.narrative import cube
+    from analysis import narrative
     from analysis.views import read_points
 
     t0 = time.perf_counter()
@@ -312,10 +312,10 @@ def _core_change(timer: _Timer, store, f) -> int:
         timer.call("prices", store.prices, [f.ticker], date_from=f.date_from, date_to=f.date_to)
         closing = time.perf_counter()
     timer.parts.setdefault("connection", []).append(((opened - t0) + (time.perf_counter() - closing)) * 1000)
-    timer.call("tone_index", cube.tone_index_from_cube, sums, freq="D")
-    timer.call("frame_shares", cube.frame_shares_from_days, frames, freq="W")
-    timer.call("source_tone", cube.source_tone_from_cube, sources)
-    timer.call("bull_bear_intensity", cube.bull_bear_from_cube, sums, freq="W")
+    timer.call("tone_index", narrative.tone_index, sums, freq="D")
+    timer.call("frame_shares", narrative.frame_shares, frames, freq="W")
+    timer.call("source_tone", narrative.source_tone, sources)
+    timer.call("bull_bear_intensity", narrative.bull_bear_intensity, sums, freq="W")
     return int(sums["n"].sum()) if len(sums) else 0
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from analysis.narrative import detect_shifts, event_study, frame_shares, lead_lag, source_tone, tone_index
 from analysis.prices import load_price_file
+from tests.daily_sums import cube, frames_by_day, source_sums
 from ui import charts
 from ui.charts import (
     PICK,
@@ -70,6 +71,36 @@ def evidence() -> pd.DataFrame:
     )
 
 
+@pytest.fixture(scope="module")
+def sums(articles) -> pd.DataFrame:
+    """Store.tone_cube of the articles."""
+    return cube(*(
+        {"date": row.date, "tone": row.tone, "relevance": row.relevance, "confidence": row.confidence,
+         "label": row.label, "inferred": row.date_inferred, "snownlp": None if pd.isna(row.snownlp) else row.snownlp}
+        for row in articles.itertuples()
+    ))  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def frames(articles, evidence) -> pd.DataFrame:
+    """Store.frame_counts_by_day of the evidence (one hit per row, each article on its date)."""
+    days = articles.set_index("article_id")["date"]
+    return frames_by_day(
+        *((days[row.article_id], row.frame, row.polarity, 1) for row in evidence.itertuples())
+    )
+
+
+@pytest.fixture(scope="module")
+def sources(articles) -> pd.DataFrame:
+    """Store.source_cube of the articles per month, outlets without a name as '(unknown)'."""
+    return source_sums(*(
+        {"period": row.date.replace(day=1), "source": "(unknown)" if pd.isna(row.source) else row.source, "n": 1,
+         "weight": row.relevance * row.confidence, "weighted": row.relevance * row.confidence * row.tone,
+         "tone_sum": row.tone}
+        for row in articles.itertuples()
+    ))  # fmt: skip
+
+
 def units(spec: dict, data: dict | None = None) -> list[dict]:
     """Every single-mark view in a (possibly nested) layered spec, with the data it inherits from its parents."""
     data = spec.get("data", data)
@@ -92,9 +123,9 @@ def is_empty_state(spec: dict, words: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def spec(prices, articles, evidence) -> dict:
-    index = tone_index(articles, freq="W")
-    shifts = detect_shifts(index, articles, evidence)
+def spec(prices, articles, sums, frames) -> dict:
+    index = tone_index(sums, freq="W")
+    shifts = detect_shifts(index, frames)
     return main_chart(prices, articles, index, shifts, ticker="1810.HK").to_dict()
 
 
@@ -194,8 +225,8 @@ def test_main_chart_draws_at_most_max_points_with_the_highest_weight(prices, art
     assert sorted(row["article_id"] for row in rows(spec, points)) == ["001", "002"]
 
 
-def test_tone_index_line_breaks_across_long_gaps(prices, articles):
-    index = tone_index(articles, freq="W")
+def test_tone_index_line_breaks_across_long_gaps(prices, articles, sums):
+    index = tone_index(sums, freq="W")
     spec = main_chart(prices, articles, index, [], ticker="1810.HK").to_dict()
     (line,) = [unit for unit in units(spec["layer"][1]) if mark_type(unit) == "line"]
     assert line["encoding"]["detail"]["field"] == "segment"
@@ -203,24 +234,20 @@ def test_tone_index_line_breaks_across_long_gaps(prices, articles):
     assert segments == [0, 1, 2, 2]  # Feb | late Sep | two consecutive November weeks
 
 
-def test_frame_mix_stacks_bullish_up_and_bearish_down(articles, evidence):
-    spec = frame_mix_chart(frame_shares(articles, evidence, freq="M")).to_dict()
+def test_frame_mix_stacks_bullish_up_and_bearish_down(frames):
+    spec = frame_mix_chart(frame_shares(frames, freq="M")).to_dict()
     data = rows(spec, spec)
     signs = {(row["polarity"], row["signed"] > 0) for row in data}
     assert signs == {("bullish", True), ("bearish", False)}
     assert "market_context" not in {row["frame"] for row in data}
-    assert is_empty_state(
-        frame_mix_chart(frame_shares(articles.iloc[0:0], evidence)).to_dict(), "score the articles"
-    )
+    assert is_empty_state(frame_mix_chart(frame_shares(frames.iloc[0:0])).to_dict(), "score the articles")
 
 
-def test_source_tone_heatmap_uses_the_full_tone_range(articles):
-    spec = source_tone_chart(source_tone(articles, freq="M")).to_dict()
+def test_source_tone_heatmap_uses_the_full_tone_range(sources):
+    spec = source_tone_chart(source_tone(sources)).to_dict()
     assert spec["encoding"]["color"]["scale"]["domain"] == [-1, 0, 1]
     assert {row["source"] for row in rows(spec, spec)} >= {"极客公园", "(unknown)"}
-    assert is_empty_state(
-        source_tone_chart(source_tone(articles.iloc[0:0])).to_dict(), "widen the date range"
-    )
+    assert is_empty_state(source_tone_chart(source_tone(sources.iloc[0:0])).to_dict(), "widen the date range")
 
 
 def test_lead_lag_chart_draws_bars_with_interval_rules():
@@ -243,18 +270,18 @@ def test_lead_lag_chart_draws_bars_with_interval_rules():
     assert rows(spec, notes)[0]["note_text"] == "not enough data"
 
 
-def test_lead_lag_chart_says_not_enough_data_when_no_k_has_a_coefficient(articles, prices):
-    spec = lead_lag_chart(lead_lag(articles, prices, ticker="1810.HK")).to_dict()
+def test_lead_lag_chart_says_not_enough_data_when_no_k_has_a_coefficient(sums, prices):
+    spec = lead_lag_chart(lead_lag(sums, prices, ticker="1810.HK")).to_dict()
     assert is_empty_state(spec, "Not enough data")
     assert "have 5" in rows(spec, spec)[0]["message"]
 
 
-def test_event_study_chart_names_n_per_side(articles):
+def test_event_study_chart_names_n_per_side(sums):
     full = pd.concat(
         [load_price_file(ROOT / "data" / "prices" / f"{ticker}.csv") for ticker in ("1810.HK", "HSI")],
         ignore_index=True,
     )
-    spec = event_study_chart(event_study(articles, full, ticker="1810.HK")).to_dict()
+    spec = event_study_chart(event_study(sums, full, ticker="1810.HK")).to_dict()
     lines = units(spec)[0]
     assert lines["encoding"]["color"]["scale"]["domain"] == ["bullish (n=2)", "bearish (n=1)"]
     assert lines["encoding"]["y"]["axis"]["format"] == "%"

@@ -13,21 +13,22 @@ from hypothesis import strategies as st
 
 from analysis.companies import benchmark_for, check_ticker, load_tickers
 from analysis.errors import InputError, PriceDataError
+from analysis.store import ArticleFilter
 from analysis.views import (
     articles_csv,
     chart_window,
     chosen,
-    compute_kpis,
     date_range_bounds,
     finance_vs_snownlp,
     import_price_upload,
+    kpis_from_cube,
     picked_article_ids,
     picker_ids,
-    plot_articles,
     prices_in_range,
     upload_rows,
 )
 from tests.conftest import make_article, make_score
+from tests.daily_sums import cube
 from ui.labels import TEXT, t
 from ui.markup import escape_markdown, highlight_evidence
 from ui.tables import EXPLORER_COLUMNS, explorer_table
@@ -59,11 +60,13 @@ def test_placeholders_are_filled_in_both_languages():
 
 
 def test_kpis_count_articles_balance_and_mean_tone():
-    articles = _articles(
-        [{"tone": 0.6, "label": "bullish"}, {"tone": -0.2, "label": "bearish"}, {"tone": 0.2, "label": "bullish"},
-         {"tone": 0.0, "label": "mixed"}, {"tone": 0.2, "label": "neutral"}]
+    sums = cube(
+        {"date": "2025-02-08", "tone": 0.6, "label": "bullish"}, {"date": "2025-02-08", "tone": -0.2, "label": "bearish"},
+        {"date": "2025-02-09", "tone": 0.2, "label": "bullish", "duplicate": True},
+        {"date": "2025-02-09", "tone": 0.0, "label": "mixed", "relevance": 0.0},
+        {"date": "2025-02-10", "tone": 0.2, "label": "neutral"},
     )  # fmt: skip
-    kpis = compute_kpis(articles, _prices("1810.HK", {}), ticker="1810.HK")
+    kpis = kpis_from_cube(sums, _prices("1810.HK", {}), ticker="1810.HK")
     assert kpis.n_articles == 5
     assert kpis.mean_tone == pytest.approx(0.16)
     assert kpis.balance == "2 : 1"
@@ -88,19 +91,19 @@ def test_price_change_runs_from_first_to_last_close_inside_the_range():
         _prices("1810.HK", {"2025-01-02": 10.0, "2025-01-03": 20.0, "2025-01-06": 15.0, "2025-01-07": 30.0}),
         _prices("HSI", {"2025-01-03": 1.0, "2025-01-06": 2.0}),
     ])  # fmt: skip
-    kpis = compute_kpis(_articles([]).iloc[0:0], prices, ticker="1810.HK",
-                             date_from=date(2025, 1, 3), date_to=date(2025, 1, 6))  # fmt: skip
+    kpis = kpis_from_cube(cube(), prices, ticker="1810.HK", date_from=date(2025, 1, 3),
+                          date_to=date(2025, 1, 6))  # fmt: skip
     assert (kpis.price_first, kpis.price_last) == (20.0, 15.0)
     assert kpis.price_change == pytest.approx(-0.25)
     assert kpis.n_articles == 0 and kpis.mean_tone is None
 
 
-def test_snownlp_tone_is_rescaled_to_minus_one_to_one_and_replaces_the_plotted_tone():
-    articles = _articles([{"tone": 0.3, "snownlp": 0.0}, {"tone": 0.3, "snownlp": 0.75}, {"snownlp": None}])
-    plotted = plot_articles(articles, "snownlp")
-    assert plotted["tone"].tolist() == [-1.0, 0.5]
-    assert plotted["finance_tone"].tolist() == [0.3, 0.3]
-    assert plot_articles(articles, "tone") is articles
+def test_snownlp_kpis_count_and_average_the_articles_with_a_snownlp_score_as_2p_minus_1():
+    sums = cube({"date": "2025-02-08", "tone": 0.3, "snownlp": 0.0, "label": "bullish"},
+                {"date": "2025-02-08", "tone": 0.3, "snownlp": 0.75}, {"date": "2025-02-08", "label": "bearish"})  # fmt: skip
+    kpis = kpis_from_cube(sums, _prices("1810.HK", {}), ticker="1810.HK", tone_field="snownlp")
+    assert (kpis.n_articles, kpis.mean_tone) == (2, pytest.approx(-0.25))
+    assert (kpis.n_bullish, kpis.n_bearish, kpis.n_neutral) == (1, 1, 1)  # labels: every article's, finance
 
 
 def test_explorer_marks_inferred_dates_as_inferred():
@@ -289,7 +292,7 @@ def test_helpers_work_on_store_frames(store):
     store.write_scores(run_id, [make_score(article)])
     store.finish_run(run_id, n_articles=1)
     articles = store.scored_articles()
-    kpis = compute_kpis(articles, store.prices(), ticker="1810.HK")
+    kpis = kpis_from_cube(store.tone_cube(ArticleFilter()), store.prices(), ticker="1810.HK")
     assert (kpis.n_articles, kpis.n_bullish, kpis.mean_tone) == (1, 1, 0.5)
     table = explorer_table(articles)
     assert table["article_id"].tolist() == [article.id]

@@ -1,4 +1,5 @@
-"""Tone against prices: trading-day alignment, a planted lead found at its k, the CAR of a planted jump."""
+"""Tone against prices from per-day sums: trading-day alignment, a planted lead found at its k, the CAR of a
+planted jump."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 
 from analysis.narrative import align_to_trading_days, event_study, lead_lag
 from analysis.prices import load_price_file
+from tests.daily_sums import cube
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -25,19 +27,16 @@ def price_table(closes: dict[str, np.ndarray], days: pd.DatetimeIndex) -> pd.Dat
     )
 
 
-def scored(dates, tones=None, labels=None) -> pd.DataFrame:
+def scored(dates, tones=None, labels=None, duplicate=None) -> pd.DataFrame:
+    """Store.tone_cube of one article per date, with the given tones, labels and near-duplicate flags."""
     n = len(dates)
-    return pd.DataFrame(
-        {
-            "article_id": [f"a{i}" for i in range(n)],
-            "date": pd.to_datetime(list(dates)),
-            "tone": tones if tones is not None else [0.0] * n,
-            "relevance": 1.0,
-            "confidence": 1.0,
-            "label": labels if labels is not None else ["neutral"] * n,
-            "duplicate_of": None,
-        }
-    )
+    tones = [0.0] * n if tones is None else list(tones)
+    labels = ["neutral"] * n if labels is None else labels
+    duplicate = [False] * n if duplicate is None else duplicate
+    return cube(*(
+        {"date": day, "tone": float(tone), "label": label, "duplicate": dup}
+        for day, tone, label, dup in zip(pd.to_datetime(list(dates)), tones, labels, duplicate, strict=True)
+    ))  # fmt: skip
 
 
 def test_non_trading_days_align_to_the_next_trading_day_of_the_price_table():
@@ -120,7 +119,7 @@ def test_below_min_n_the_table_says_not_enough_data():
 
 def test_constant_tone_has_no_variation_note():
     arts, prices = planted_lead(1, n_days=100)
-    arts["tone"] = 0.5
+    arts = arts.assign(weighted=0.5 * arts["weight"], tone_sum=0.5)
     assert set(lead_lag(arts, prices, ticker="1810.HK")["note"]) == {"no variation"}
 
 
@@ -208,3 +207,23 @@ def test_min_n_hides_a_side_with_too_few_events():
     result = event_study(scored([days[20]], labels=["bullish"]), prices, ticker="1810.HK", min_n=3)
     assert result["bullish"]["n"] == 1
     assert result["bullish"]["car"] == {} and result["bullish"]["note"] == "not enough data"
+
+
+def test_near_duplicates_are_no_events_and_no_tone():
+    days, flat = jump_market()
+    prices = price_table({"1810.HK": flat, "HSI": flat}, days)
+    arts = scored([days[20], days[30]], labels=["bullish", "bullish"], duplicate=[False, True])
+    assert event_study(arts, prices, ticker="1810.HK")["bullish"]["n"] == 1
+    from analysis.narrative import daily_tone
+
+    assert daily_tone(arts, days).index.tolist() == [days[20]]
+
+
+def test_lead_lag_reads_the_snownlp_sums_when_asked():
+    arts, prices = planted_lead(3)
+    # snownlp's plotted 2p−1 carries the planted tone; the finance tone is flat.
+    plotted = arts["tone_sum"]
+    arts = arts.assign(n_snownlp=1, weight_snownlp=arts["weight"], weighted_snownlp=plotted * arts["weight"],
+                       snownlp_sum=plotted, weighted=0.0, tone_sum=0.0)  # fmt: skip
+    assert lead_lag(arts, prices, ticker="1810.HK", tone_field="snownlp").set_index("k")["r"].idxmax() == 3
+    assert set(lead_lag(arts, prices, ticker="1810.HK")["note"]) == {"no variation"}

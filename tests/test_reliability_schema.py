@@ -12,9 +12,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from analysis import store as store_module
 from analysis.errors import StoreError
 from analysis.store import SCHEMA_VERSION, Store
+from analysis.store import schema as schema_module
 from tests.conftest import REPO, make_article, make_score
 
 NEXT = SCHEMA_VERSION + 1  # the version a next release would add
@@ -93,8 +93,8 @@ def future_version(monkeypatch):
     """This product as if its next release added schema version 2."""
 
     def install(statements: list[str]) -> None:
-        monkeypatch.setattr(store_module, "SCHEMA_VERSION", NEXT)
-        monkeypatch.setattr(store_module, "_MIGRATIONS", store_module._MIGRATIONS | {NEXT: statements})
+        monkeypatch.setattr(schema_module, "SCHEMA_VERSION", NEXT)
+        monkeypatch.setattr(schema_module, "_MIGRATIONS", schema_module._MIGRATIONS | {NEXT: statements})
 
     return install
 

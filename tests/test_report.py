@@ -3,78 +3,70 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from analysis.mentions import check_price_mentions
+from analysis.models import FrameHit
 from analysis.prices import load_price_file
 from analysis.report import build_report, format_report_text, jsonable
+from analysis.store import ArticleFilter, Store
+from tests.conftest import make_article, make_score
 
 ROOT = Path(__file__).resolve().parents[1]
+TICKER = "1810.HK"
+# Shaped like the bundled corpus (5 articles), with the two real price sentences of 001 and 002:
+# id, date (None: inferred from a range), source, tone, confidence, relevance, label, bull, bear, hits, text.
+CORPUS = [
+    ("003", date(2025, 2, 7), "chinaaet", 0.55, 0.8, 1.0, "bullish", 2.0, 0.0,
+     [("market_cap_milestone", "bullish", False)], "市值破万亿"),
+    ("002", date(2025, 2, 8), "极客公园", 0.6, 0.8, 1.0, "bullish", 3.0, 0.0,
+     [("market_cap_milestone", "bullish", False), ("product_success", "bullish", False)],
+     "2 月 6 日，小米集团的港股迎来了强劲上涨，股价突破到 40.55 港币，涨幅为 2.27%。"),
+    ("004", date(2025, 9, 28), "MarketWatch", -0.1, 0.5, 0.9, "mixed", 1.0, 1.5,
+     [("recall_quality", "bearish", False)], "What happened to Xiaomi?"),
+    ("001", date(2025, 11, 3), "经济观察", -0.5, 0.7, 1.0, "bearish", 0.0, 3.0,
+     [("trust_crisis", "bearish", False)],
+     "10月31日(上周五),港股小米集团股价下跌2.17%,收于43.20港元,市值1.13万亿港元。"),
+    ("000", None, None, -0.45, 0.7, 0.8, "bearish", 0.0, 2.0,
+     [("trust_crisis", "bearish", False), ("safety_accident", "bearish", True)], "小米汽车事故"),
+]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
-def prices() -> pd.DataFrame:
-    return pd.concat(
-        [load_price_file(ROOT / "data" / "prices" / f"{ticker}.csv") for ticker in ("1810.HK", "HSI")],
-        ignore_index=True,
-    )
+def corpus(tmp_path_factory) -> Store:
+    """The corpus stored, scored and priced (1810.HK and HSI from data/prices) as a real run leaves it."""
+    store = Store(tmp_path_factory.mktemp("report") / "report.duckdb", lock_timeout=2)
+    articles, scores = [], []
+    for article_id, day, source, tone, confidence, relevance, label, bull, bear, hits, text in CORPUS:
+        dated = {"published": day} if day else {
+            "published": None, "published_from": date(2025, 11, 9), "published_to": date(2025, 11, 11),
+            "published_basis": "inferred"}  # fmt: skip
+        article = make_article(text, id=article_id, source=source, **dated)
+        frames = tuple(dict.fromkeys(frame for frame, _, negated in hits if not negated))
+        score = make_score(article, tone=tone, label=label, frames=frames)
+        evidence = tuple(
+            FrameHit(frame, polarity, "x", 0, 0, 1, negated=negated) for frame, polarity, negated in hits
+        )
+        scores.append(replace(score, confidence=confidence, relevance=relevance, bull_intensity=bull,
+                              bear_intensity=bear, evidence=evidence))  # fmt: skip
+        articles.append(article)
+    store.add_articles(articles)
+    run_id = store.start_run(ticker=TICKER, scorer="finance", version="1", config_hash="h", options={})
+    store.write_scores(run_id, scores)
+    store.finish_run(run_id, n_articles=len(scores))
+    for ticker in (TICKER, "HSI"):
+        store.replace_prices(
+            ticker, load_price_file(ROOT / "data" / "prices" / f"{ticker}.csv"), source="test"
+        )
+    return store
 
 
-@pytest.fixture
-def corpus() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Shaped like the bundled corpus (5 articles), with the two real price sentences of 001 and 002."""
-    articles = pd.DataFrame(
-        {
-            "article_id": ["003", "002", "004", "001", "000"],
-            "title": ["市值破万亿", "小米市值突破 1 万亿", "What happened to Xiaomi?", "股价大跌", None],
-            "source": ["chinaaet", "极客公园", "MarketWatch", "经济观察", None],
-            "date": pd.to_datetime(["2025-02-07", "2025-02-08", "2025-09-28", "2025-11-03", "2025-11-10"]),
-            "date_inferred": [False, False, False, False, True],
-            "duplicate_of": None,
-            "tone": [0.55, 0.6, -0.1, -0.5, -0.45],
-            "confidence": [0.8, 0.8, 0.5, 0.7, 0.7],
-            "relevance": [1.0, 1.0, 0.9, 1.0, 0.8],
-            "label": ["bullish", "bullish", "mixed", "bearish", "bearish"],
-            "bull_intensity": [2.0, 3.0, 1.0, 0.0, 0.0],
-            "bear_intensity": [0.0, 0.0, 1.5, 3.0, 2.0],
-            "dominant_frame": ["market_cap_milestone", "market_cap_milestone", "recall_quality", "trust_crisis", "trust_crisis"],
-            "frames": ["market_cap_milestone", "market_cap_milestone;product_success", "recall_quality", "trust_crisis",
-                       "trust_crisis;safety_accident"],
-        }
-    )  # fmt: skip
-    evidence = pd.DataFrame(
-        [
-            ("003", "market_cap_milestone", "bullish", False),
-            ("002", "market_cap_milestone", "bullish", False),
-            ("002", "product_success", "bullish", False),
-            ("004", "recall_quality", "bearish", False),
-            ("001", "trust_crisis", "bearish", False),
-            ("000", "trust_crisis", "bearish", False),
-            ("000", "safety_accident", "bearish", True),
-        ],
-        columns=["article_id", "frame", "polarity", "negated"],
-    )
-    texts = pd.DataFrame(
-        {
-            "article_id": ["001", "002"],
-            "date": pd.to_datetime(["2025-11-03", "2025-02-08"]),
-            "date_inferred": [False, False],
-            "text": [
-                "10月31日(上周五),港股小米集团股价下跌2.17%,收于43.20港元,市值1.13万亿港元。",
-                "2 月 6 日，小米集团的港股迎来了强劲上涨，股价突破到 40.55 港币，涨幅为 2.27%。",
-            ],
-        }
-    )
-    return articles, evidence, texts
-
-
-def test_report_has_the_documented_keys_and_is_strict_json(prices, corpus):
-    articles, evidence, texts = corpus
-    mentions = check_price_mentions(texts, prices)
-    report = build_report(articles, evidence, prices, mentions, ticker="1810.HK")
+def test_report_has_the_documented_keys_and_is_strict_json(corpus):
+    report = build_report(corpus, ArticleFilter(ticker=TICKER))
     for key in ("shifts", "lead_lag", "event_study", "price_mentions", "tone_index", "frame_shares"):
         assert key in report
     assert json.loads(json.dumps(report, allow_nan=False, ensure_ascii=False)) == report
@@ -83,6 +75,7 @@ def test_report_has_the_documented_keys_and_is_strict_json(prices, corpus):
     assert "2025-02-08" < shift["date"] <= "2025-09-28"
     assert set(shift) >= {"date", "frames_up", "frames_down"}
     assert "trust_crisis" in shift["frames_up"]
+    assert (shift["n_before"], shift["n_after"]) == (2, 3)
 
     assert [row["k"] for row in report["lead_lag"]] == list(range(-5, 6))
     assert all(row["note"] == "not enough data" and row["r"] is None for row in report["lead_lag"])
@@ -96,9 +89,8 @@ def test_report_has_the_documented_keys_and_is_strict_json(prices, corpus):
     assert checked["002"]["date"] == "2025-02-06" and checked["002"]["matched"] is True
 
 
-def test_tone_and_frame_summaries_describe_the_range(prices, corpus):
-    articles, evidence, _ = corpus
-    report = build_report(articles, evidence, prices, None, ticker="1810.HK", freq="M")
+def test_tone_and_frame_summaries_describe_the_range(corpus):
+    report = build_report(corpus, ArticleFilter(ticker=TICKER), freq="M")
     tone = report["tone_index"]
     assert tone["freq"] == "M"
     assert tone["most_positive"]["date"] == "2025-02-01"
@@ -107,14 +99,16 @@ def test_tone_and_frame_summaries_describe_the_range(prices, corpus):
     overall = {row["frame"]: row for row in report["frame_shares"]["overall"]}
     assert overall["trust_crisis"]["share"] == pytest.approx(2 / 6)
     assert "safety_accident" not in overall  # negated evidence carries no weight
-    assert report["articles"]["labels"] == {"bullish": 2, "bearish": 2, "mixed": 1, "neutral": 0}
-    assert report["price_mentions"] == []
+    bull_bear = {row["period"]: row for row in report["frame_shares"]["bull_bear"]}
+    assert (bull_bear["2025-02-01"]["bullish"], bull_bear["2025-11-01"]["bearish"]) == (5.0, 5.0)
+    articles = report["articles"]
+    assert articles["labels"] == {"bullish": 2, "bearish": 2, "mixed": 1, "neutral": 0}
+    assert (articles["n"], articles["n_unique"], articles["n_inferred_dates"]) == (5, 5, 1)
+    assert (articles["first"], articles["last"]) == ("2025-02-07", "2025-11-10")
 
 
-def test_date_filter_drops_the_february_story_and_with_it_the_shift(prices, corpus):
-    articles, evidence, texts = corpus
-    mentions = check_price_mentions(texts, prices)
-    report = build_report(articles, evidence, prices, mentions, ticker="1810.HK", date_from="2025-10-01")
+def test_date_filter_drops_the_february_story_and_with_it_the_shift(corpus):
+    report = build_report(corpus, ArticleFilter(ticker=TICKER, date_from=date(2025, 10, 1)))
     assert report["articles"]["n"] == 2
     assert report["shifts"] == []  # two bearish weeks: nothing shifted inside the range
     assert [row["article_id"] for row in report["price_mentions"]] == ["001"]
@@ -122,19 +116,15 @@ def test_date_filter_drops_the_february_story_and_with_it_the_shift(prices, corp
     assert report["filters"]["date_from"] == "2025-10-01"
 
 
-def test_source_filter_keeps_only_those_outlets(prices, corpus):
-    articles, evidence, _ = corpus
-    report = build_report(
-        articles, evidence, prices, None, ticker="1810.HK", sources=["极客公园", "经济观察"]
-    )
+def test_source_filter_keeps_only_those_outlets(corpus):
+    report = build_report(corpus, ArticleFilter(ticker=TICKER, sources=("经济观察", "极客公园")))
     assert report["articles"]["n"] == 2
     assert report["filters"]["sources"] == ["极客公园", "经济观察"]
+    assert {row["article_id"] for row in report["price_mentions"]} == {"001", "002"}
 
 
-def test_text_form_names_the_shift_the_frames_and_the_checks(prices, corpus):
-    articles, evidence, texts = corpus
-    report = build_report(articles, evidence, prices, check_price_mentions(texts, prices), ticker="1810.HK")
-    text = format_report_text(report)
+def test_text_form_names_the_shift_the_frames_and_the_checks(corpus):
+    text = format_report_text(build_report(corpus, ArticleFilter(ticker=TICKER)))
     assert "Narrative shifts" in text
     assert "frames up:   trust_crisis" in text
     assert "not enough data" in text
@@ -142,11 +132,12 @@ def test_text_form_names_the_shift_the_frames_and_the_checks(prices, corpus):
     assert "001" in text and "close 43.20  ok" in text
 
 
-def test_empty_database_gives_a_report_that_says_so(prices):
-    empty = pd.DataFrame(columns=["article_id", "date", "tone", "relevance", "confidence", "label", "source"])
-    report = build_report(empty, pd.DataFrame(), prices.iloc[0:0], None, ticker="1810.HK")
+def test_empty_database_gives_a_report_that_says_so(store):
+    report = build_report(store, ArticleFilter(ticker=TICKER))
     json.dumps(report, allow_nan=False)
     assert report["shifts"] == [] and report["price_mentions"] == [] and report["price"] is None
+    assert report["articles"] == {"n": 0, "n_unique": 0, "n_inferred_dates": 0, "first": None, "last": None,
+                                  "labels": {}}  # fmt: skip
     text = format_report_text(report)
     assert "no articles in range" in text and "none detected" in text
 

@@ -175,11 +175,16 @@ def test_a_reading_session_shares_one_connection_and_closes_it(store):
         with session.connect() as first, session.connect() as second:
             assert first is second
         assert session.article_count() == 1
-    assert store._session is None
+    with pytest.raises(duckdb.ConnectionException):
+        first.execute("SELECT 1")  # closed with the session
+    with store.connect() as later:
+        assert later is not first
 
 
-def test_frame_shares_from_daily_counts_equal_those_from_articles(store):
-    """The dashboard's per-day aggregate gives the same series and shifts as the per-article evidence."""
+def test_frame_hits_per_day_count_each_unique_article_and_name_the_shift(store):
+    """The dashboard's per-day frame hits: near-duplicates left out, the days' hits summed per frame."""
+    from dataclasses import replace
+
     from analysis import narrative
     from analysis.models import FrameHit
 
@@ -193,18 +198,14 @@ def test_frame_shares_from_daily_counts_equal_those_from_articles(store):
         hits = tuple(FrameHit(frame, polarity, "x", 0, 0, 1) for _ in range(i + 1))
         hits += (FrameHit("founder_ip", "context", "雷军", 0, 1, 2),)
         base = make_score(a, frames=(frame,), tone=0.6 if i < 3 or i == 5 else -0.6)
-        from dataclasses import replace
-
         scores.append(replace(base, evidence=hits))
     _run(store, scores)
-    scored = store.scored_articles()
-    per_article = narrative.frame_shares(scored, store.frame_counts(), freq="W")
-    per_day = narrative.frame_shares(scored, store.frame_counts_by_day(), freq="W")
-    pd.testing.assert_frame_equal(per_article, per_day, check_dtype=False)
-    index = narrative.tone_index(scored, freq="D")
-    shifts_a = narrative.detect_shifts(index, scored, store.frame_counts())
-    shifts_d = narrative.detect_shifts(index, scored, store.frame_counts_by_day())
-    assert shifts_a and shifts_a[0]["frames_up"]
-    assert [(s["frames_up"], s["frames_down"]) for s in shifts_a] == [
-        (s["frames_up"], s["frames_down"]) for s in shifts_d
+    by_day = store.frame_counts_by_day()
+    counted = {(row.date.date(), row.frame): (row.hits, row.n_articles) for row in by_day.itertuples()}
+    assert counted[(days[0], "market_cap_milestone")] == (1, 1)  # the near-duplicate's 6 hits are not counted
+    assert counted[(days[4], "trust_crisis")] == (5, 1)
+    assert sum(hits for (_, frame), (hits, _) in counted.items() if frame == "founder_ip") == 5
+    shifts = narrative.detect_shifts(narrative.tone_index(store.tone_cube(ArticleFilter())), by_day)
+    assert [(s["frames_up"][:1], s["frames_down"][:1]) for s in shifts] == [
+        (["trust_crisis"], ["market_cap_milestone"])
     ]

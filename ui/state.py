@@ -16,10 +16,9 @@ import streamlit as st
 
 from analysis.errors import NarrativeError, ScoringRunError
 from analysis.ingest.run import IngestSummary, ingest_uploads
-from analysis.mentions import check_price_mentions
 from analysis.scoring.run import ScoreSummary, score_store
 from analysis.store import ArticleFilter, Store
-from analysis.views import ViewData, read_view, view_series
+from analysis.views import ViewData, read_article, read_series, read_view
 from ui.labels import t
 from ui.markup import escape_markdown
 
@@ -88,10 +87,11 @@ def view_data(view: View, *, freq: str, tone_field: str, page: int = 0) -> ViewD
 def _series(
     key: tuple, price_key: tuple, tone_field: str, freq: str, benchmark: str, _data: ViewData
 ) -> dict:
-    # _data is not hashed: it follows from (key, tone_field, freq), which are.
+    # _data is not hashed: it follows from (key, tone_field, freq), which are; price_key keys the prices it reads.
     view = View(*key)
-    return view_series(_data, prices(view.db, price_key), ticker=view.ticker, tone_field=tone_field, freq=freq,
-                       benchmark=benchmark, date_from=view.date_from, date_to=view.date_to)  # fmt: skip
+    return read_series(
+        Store(view.db), view.filters, _data, tone_field=tone_field, freq=freq, benchmark=benchmark
+    )
 
 
 def series(
@@ -114,20 +114,8 @@ def article_row(view: View, article_id: str) -> pd.DataFrame:
 
 @st.cache_data(**CACHE)
 def article_detail(db: str, ticker: str, run_id: int | None, article_id: str) -> dict:
-    with Store(db).reading() as store:
-        article = store.article(article_id)
-        detail = {
-            "article": article,
-            "score": store.article_page(ArticleFilter(ticker=ticker), limit=1, article_id=article_id),
-            "sentences": store.sentences(article_id, ticker=ticker),
-            "evidence": store.evidence(ArticleFilter(ticker=ticker), article_id=article_id),
-            "mentions": pd.DataFrame(),
-        }
-        if article is not None:
-            # Price statements are checked for the opened article only, not the whole corpus per view.
-            texts = store.article_texts_frame(ArticleFilter(ticker=ticker), article_id=article_id)
-            detail["mentions"] = check_price_mentions(texts, store.prices(), ticker=ticker)
-    return detail
+    """The opened article's text, score, sentences, evidence and checked prices (cached by run id)."""
+    return read_article(Store(db), article_id, ticker=ticker)
 
 
 def clear_caches() -> None:

@@ -1,4 +1,4 @@
-"""Tone against the share price: trading-day alignment, lead/lag correlation, and an event study.
+"""Tone against the share price from per-day sums: trading-day alignment, lead/lag correlation, an event study.
 
 The trading calendar is the price table's own dates (HKEX days in the bundled data), so holidays, typhoon
 closures and half days need no separate calendar. An article dated on a non-trading day (a weekend, a holiday)
@@ -12,7 +12,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from analysis.narrative.series import unique_articles, weighted_tone_by
+from analysis.narrative.sums import SUMS, field_sums, unique_rows, weighted_tone_of
 
 LEAD_LAG_COLUMNS = ("k", "r", "lo", "hi", "n", "note")
 NOT_ENOUGH_DATA = "not enough data"
@@ -49,26 +49,32 @@ def closes(prices: pd.DataFrame, ticker: str) -> pd.Series:
     return series[~series.index.duplicated(keep="last")].sort_index()
 
 
-def daily_tone(articles: pd.DataFrame, trading_days: pd.DatetimeIndex) -> pd.Series:
+def daily_tone(cube: pd.DataFrame, trading_days: pd.DatetimeIndex, *, tone_field: str = "tone") -> pd.Series:
     """Weighted tone per trading day (unique articles, non-trading days moved to the next session)."""
-    unique = unique_articles(articles)
-    if unique.empty or len(trading_days) == 0:
+    rows = field_sums(cube, tone_field)
+    rows = rows[~rows["duplicate"].astype(bool)]
+    if rows.empty or len(trading_days) == 0:
         return pd.Series(dtype=float)
-    frame = unique.assign(day=align_to_trading_days(unique["date"], trading_days)).dropna(subset=["day"])
-    if frame.empty:
+    day = pd.Series(pd.to_datetime(rows["date"]).to_numpy(), index=rows.index)
+    aligned = align_to_trading_days(day, trading_days)
+    kept = aligned.notna()
+    if not kept.any():
         return pd.Series(dtype=float)
-    return weighted_tone_by(frame, "day").sort_index()
+    sums = rows.loc[kept, list(SUMS)].groupby(aligned[kept].rename("day")).sum()
+    return weighted_tone_of(sums).sort_index()
 
 
 def lead_lag(
-    articles: pd.DataFrame,
+    cube: pd.DataFrame,
     prices: pd.DataFrame,
     *,
     ticker: str,
+    tone_field: str = "tone",
     ks: range | list[int] = range(-5, 6),
     min_n: int = 10,
 ) -> pd.DataFrame:
-    """Cross-correlation of daily tone with the return k sessions away, with a Fisher 95% interval.
+    """Cross-correlation of daily tone (from Store.tone_cube) with the return k sessions away, with a Fisher 95%
+    interval.
 
     The return at k is one session's close-to-close return: k = 0 is the article day's own return (its
     previous close to its close), k > 0 a session after it (tone leads the price), k < 0 a session before it
@@ -76,13 +82,7 @@ def lead_lag(
     than smeared over every longer window. Below `min_n` days the row says 'not enough data', never a bare r.
     """
     close = closes(prices, ticker)
-    return lead_lag_of(daily_tone(articles, close.index), close, ks=ks, min_n=min_n)
-
-
-def lead_lag_of(
-    tone: pd.Series, close: pd.Series, *, ks: range | list[int] = range(-5, 6), min_n: int = 10
-) -> pd.DataFrame:
-    """lead_lag from a daily tone already on trading days (index) and the closes (from `closes`)."""
+    tone = daily_tone(cube, close.index, tone_field=tone_field)
     values = close.to_numpy()
     positions = close.index.get_indexer(tone.index) if len(tone) else np.array([], dtype=int)
     tones = tone.to_numpy(dtype=float)
@@ -97,7 +97,7 @@ def lead_lag_of(
 
 
 def event_study(
-    articles: pd.DataFrame,
+    cube: pd.DataFrame,
     prices: pd.DataFrame,
     *,
     ticker: str,
@@ -107,28 +107,15 @@ def event_study(
 ) -> dict:
     """Mean cumulative abnormal return around bullish and around bearish articles (market-adjusted model).
 
-    Abnormal return = stock return − benchmark return on the same day (no estimation window: with a few dozen
-    events a market model's beta adds noise, not insight). CAR(d) sums abnormal returns from the window's first
-    day to day d, day 0 being the article's trading day. Articles of the same side on the same trading day are
-    one event; events whose window runs off the price table are left out, so n counts complete windows only.
+    The events are the days of Store.tone_cube's unique articles with that finance label. Abnormal return =
+    stock return − benchmark return on the same day (no estimation window: with a few dozen events a market
+    model's beta adds noise, not insight). CAR(d) sums abnormal returns from the window's first day to day d,
+    day 0 being the article's trading day. Articles of the same side on the same trading day are one event;
+    events whose window runs off the price table are left out, so n counts complete windows only.
     """
-    trading_days = closes(prices, ticker).index
-    positions = {side: _event_positions(articles, trading_days, side) for side in SIDES}
-    return event_study_at(positions, prices, ticker=ticker, benchmark=benchmark, window=window, min_n=min_n)
-
-
-def event_study_at(
-    positions: dict[str, list[int]],
-    prices: pd.DataFrame,
-    *,
-    ticker: str,
-    benchmark: str = "HSI",
-    window: tuple[int, int] = (-5, 10),
-    min_n: int = 1,
-) -> dict:
-    """event_study from each side's event positions in the ticker's trading days (see trading_day_positions)."""
     first, last = window
     close = closes(prices, ticker)
+    unique = unique_rows(cube)
     stock_returns = close.pct_change()
     bench = closes(prices, benchmark)
     model = "market-adjusted"
@@ -139,7 +126,7 @@ def event_study_at(
     values = abnormal.to_numpy(dtype=float)
     result = {}
     for side in SIDES:
-        offsets = positions.get(side, [])
+        offsets = trading_day_positions(unique.loc[unique["label"] == side, "date"], close.index)
         windows = []
         for position in offsets:
             if position + first - 1 < 0 or position + last >= len(close):
@@ -159,15 +146,10 @@ def event_study_at(
     return result
 
 
-def _event_positions(articles: pd.DataFrame, trading_days: pd.DatetimeIndex, side: str) -> list[int]:
-    unique = unique_articles(articles)
-    if unique.empty or len(trading_days) == 0:
-        return []
-    return trading_day_positions(unique.loc[unique["label"] == side, "date"], trading_days)
-
-
 def trading_day_positions(dates: pd.Series, trading_days: pd.DatetimeIndex) -> list[int]:
     """The distinct trading days the dates align to, as sorted positions in trading_days (one event per day)."""
+    if len(trading_days) == 0 or len(dates) == 0:
+        return []
     days = align_to_trading_days(dates, trading_days).dropna().unique()
     return sorted(int(p) for p in trading_days.get_indexer(pd.DatetimeIndex(days)) if p >= 0)
 

@@ -19,8 +19,6 @@ import math
 import numpy as np
 import pandas as pd
 
-from analysis.narrative.series import unique_articles
-
 MIN_POINTS_FOR_PELT = 8
 SIGMA_FLOOR = 0.05
 PENALTY_FACTOR = 3.0
@@ -32,8 +30,7 @@ TOP_FRAMES = 5
 
 def detect_shifts(
     index: pd.DataFrame,
-    articles: pd.DataFrame,
-    evidence: pd.DataFrame,
+    frames_by_day: pd.DataFrame,
     *,
     min_size: int = 2,
     penalty: float | None = None,
@@ -42,9 +39,9 @@ def detect_shifts(
     """Change points in the tone index (`date`, `tone`), oldest first, with before/after tone and frame moves.
 
     `date` is the first index point of the new regime and `from_date` the last point of the old one: the change
-    happened between them. `articles` may be the articles, or a daily tone index (its n_unique are the counts);
-    `evidence` frame hits per article or per day. `penalty` overrides the PELT penalty; `min_delta` applies to
-    short series only.
+    happened between them. `index` is narrative.tone_index at any frequency: its n_unique are the articles each
+    side counts. `frames_by_day` (Store.frame_counts_by_day) gives the frames that rose and fell. `penalty`
+    overrides the PELT penalty; `min_delta` applies to short series only.
     """
     if index.empty:
         return []
@@ -63,8 +60,8 @@ def detect_shifts(
         start, cut, end = bounds[position - 1], bounds[position], bounds[position + 1]
         before_window = (dates[start], dates[cut])
         after_window = (dates[cut], dates[end] if end < len(dates) else None)
-        before_shares = _frame_shares_between(articles, evidence, *before_window)
-        after_shares = _frame_shares_between(articles, evidence, *after_window)
+        before_shares = _frame_shares_between(frames_by_day, *before_window)
+        after_shares = _frame_shares_between(frames_by_day, *after_window)
         changes = _share_changes(before_shares, after_shares)
         before_tone, after_tone = float(signal[start:cut].mean()), float(signal[cut:end].mean())
         shifts.append(
@@ -77,8 +74,8 @@ def detect_shifts(
                 "frames_up": [frame for frame, change in changes if change > 0][:TOP_FRAMES],
                 "frames_down": [frame for frame, change in changes if change < 0][:TOP_FRAMES],
                 "frame_changes": dict(changes),
-                "n_before": int(_count_between(articles, *before_window)),
-                "n_after": int(_count_between(articles, *after_window)),
+                "n_before": _count_between(index, *before_window),
+                "n_after": _count_between(index, *after_window),
                 "method": method,
             }
         )
@@ -116,47 +113,27 @@ def _mean_split(signal: np.ndarray, min_delta: float) -> list[int]:
     return [best_cut]
 
 
-def _in_window(articles: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp | None) -> pd.DataFrame:
-    dates = pd.to_datetime(articles["date"])
+def _in_window(rows: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp | None) -> pd.DataFrame:
+    """The rows dated in [start, end); end None leaves the window open."""
+    dates = pd.to_datetime(rows["date"])
     mask = dates >= start
     if end is not None:
         mask &= dates < end
-    return unique_articles(articles[mask])
+    return rows[mask]
 
 
-def _count_between(articles: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp | None) -> int:
-    if articles.empty:
-        return 0
-    window = _in_window(articles, start, end)
-    # A daily tone index stands in for its articles: one row per day, n_unique of them.
-    return int(window["n_unique"].sum()) if "n_unique" in window.columns else len(window)
+def _count_between(index: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp | None) -> int:
+    """The unique articles of the index periods starting in [start, end)."""
+    return int(_in_window(index, start, end)["n_unique"].sum())
 
 
 def _frame_shares_between(
-    articles: pd.DataFrame, evidence: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp | None
+    frames_by_day: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp | None
 ) -> pd.Series:
     """Share of each frame in the (non-negated) evidence of the articles dated in [start, end)."""
-    if articles.empty:
+    if frames_by_day.empty:
         return pd.Series(dtype=float)
-    window = _in_window(articles, start, end)
-    if evidence.empty:
-        hits = evidence
-    elif "article_id" not in evidence.columns:  # counted per day (Store.frame_counts_by_day)
-        hits = _in_window(evidence, start, end)
-    else:
-        hits = evidence[evidence["article_id"].isin(window["article_id"].to_numpy())]
-    if not hits.empty and "negated" in hits.columns:
-        hits = hits[~hits["negated"].astype(bool)]
-    if not hits.empty and "hits" in hits.columns:  # already counted per article and frame
-        counts = hits.groupby("frame")["hits"].sum()
-    elif not hits.empty:
-        counts = hits["frame"].value_counts()
-    elif "frames" in window.columns:
-        # No evidence rows (e.g. an older run): each article's listed frames count once.
-        listed = window["frames"].dropna().astype(str).str.split(";").explode().str.strip()
-        counts = listed[listed != ""].value_counts()
-    else:
-        return pd.Series(dtype=float)
+    counts = _in_window(frames_by_day, start, end).groupby("frame")["hits"].sum()
     return counts / counts.sum() if counts.sum() else counts.astype(float)
 
 

@@ -4,18 +4,17 @@ Nothing here imports Streamlit, so every rule the page follows (what a KPI means
 what a download contains) is tested without a browser.
 """
 
+from analysis.views.article import read_article
 from analysis.views.export import articles_csv, filtered_articles_csv, import_price_upload, upload_rows
 from analysis.views.kpis import (
     Kpis,
     chart_window,
     chosen,
-    compute_kpis,
     date_range_bounds,
     finance_vs_snownlp,
     kpis_from_cube,
     picked_article_ids,
     picker_ids,
-    plot_articles,
     prices_in_range,
 )
 from analysis.views.read import (
@@ -25,13 +24,14 @@ from analysis.views.read import (
     ViewData,
     read_aggregates,
     read_points,
+    read_series,
     read_view,
     view_series,
 )
 
 __all__ = [
     "PAGE_ROWS", "PICKER_ROWS", "SAMPLE_POINTS", "Kpis", "ViewData", "articles_csv", "chart_window", "chosen",
-    "compute_kpis", "date_range_bounds", "filtered_articles_csv", "finance_vs_snownlp", "import_price_upload",
-    "kpis_from_cube", "picked_article_ids", "picker_ids", "plot_articles", "prices_in_range", "read_aggregates",
-    "read_points", "read_view", "upload_rows", "view_series",
+    "date_range_bounds", "filtered_articles_csv", "finance_vs_snownlp", "import_price_upload", "kpis_from_cube",
+    "picked_article_ids", "picker_ids", "prices_in_range", "read_aggregates", "read_article", "read_points",
+    "read_series", "read_view", "upload_rows", "view_series",
 ]  # fmt: skip

@@ -9,8 +9,7 @@ from datetime import date
 
 import pandas as pd
 
-from analysis.narrative.cube import field_sums
-from analysis.narrative.series import within_dates
+from analysis.narrative import field_sums
 
 
 def date_range_bounds(value: object) -> tuple[date | None, date | None]:
@@ -32,20 +31,6 @@ def chosen(values: Sequence[str] | None, offered: Sequence[str]) -> tuple[str, .
     if not picked or set(picked) >= set(offered):
         return None
     return picked
-
-
-def plot_articles(articles: pd.DataFrame, tone_field: str) -> pd.DataFrame:
-    """The articles with `tone` set to the tone to plot: the finance scorer's, or snownlp's P(positive) as 2p−1.
-
-    With snownlp the finance tone is kept as `finance_tone` and articles without a snownlp score are left out;
-    labels and frames always stay the finance scorer's.
-    """
-    if tone_field != "snownlp":
-        return articles
-    frame = articles.copy()
-    frame["finance_tone"] = frame["tone"]
-    frame["tone"] = 2 * pd.to_numeric(frame["snownlp"], errors="coerce") - 1
-    return frame[frame["tone"].notna()].reset_index(drop=True)
 
 
 @dataclass(frozen=True)
@@ -76,35 +61,6 @@ def compact_count(n: int) -> str:
     return f"{n / 1_000_000:.1f}M"
 
 
-def compute_kpis(
-    articles: pd.DataFrame,
-    prices: pd.DataFrame,
-    *,
-    ticker: str,
-    tone_column: str = "tone",
-    date_from: date | None = None,
-    date_to: date | None = None,
-) -> Kpis:
-    """Articles in range, their mean tone, bullish vs bearish counts and the close-to-close change."""
-    tone = pd.to_numeric(articles[tone_column], errors="coerce").dropna() if len(articles) else pd.Series([])
-    labels = articles["label"] if len(articles) else pd.Series([], dtype=object)
-    closes = _closes(prices, ticker, date_from, date_to)
-    first = float(closes.iloc[0]) if len(closes) else None
-    last = float(closes.iloc[-1]) if len(closes) else None
-    change = last / first - 1 if first and last is not None and len(closes) >= 2 else None
-    return Kpis(
-        n_articles=len(articles),
-        mean_tone=float(tone.mean()) if len(tone) else None,
-        n_bullish=int((labels == "bullish").sum()),
-        n_bearish=int((labels == "bearish").sum()),
-        n_mixed=int((labels == "mixed").sum()),
-        n_neutral=int((labels == "neutral").sum()),
-        price_first=first,
-        price_last=last,
-        price_change=change,
-    )
-
-
 def kpis_from_cube(
     cube: pd.DataFrame,
     prices: pd.DataFrame,
@@ -114,10 +70,8 @@ def kpis_from_cube(
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> Kpis:
-    """The KPI row from Store.tone_cube: count and mean of the plotted tone, labels of all articles (finance).
-
-    Equal to compute_kpis over the plotted articles for the counts and tone, and over all of them for the labels.
-    """
+    """The KPI row from Store.tone_cube: count and mean of the plotted tone (articles that have it), the finance
+    labels of every article, and the close-to-close change inside [date_from, date_to]."""
     plotted = field_sums(cube, tone_field)
     n_plotted = int(plotted["n"].sum()) if len(plotted) else 0
     labels = cube.groupby("label")["n"].sum() if len(cube) else pd.Series(dtype="int64")
@@ -154,7 +108,13 @@ def prices_in_range(prices: pd.DataFrame, date_from: date | None, date_to: date 
     """The price rows inside the chosen dates (the main chart shows the range, not the whole history)."""
     if prices.empty:
         return prices
-    return prices[within_dates(prices, date_from, date_to)]
+    days = pd.to_datetime(prices["date"])
+    mask = pd.Series(True, index=prices.index)
+    if date_from is not None:
+        mask &= days >= pd.Timestamp(date_from)
+    if date_to is not None:
+        mask &= days <= pd.Timestamp(date_to)
+    return prices[mask]
 
 
 def chart_window(

@@ -13,15 +13,15 @@ from datetime import date
 
 import pandas as pd
 
-from analysis.narrative.cube import (
-    event_study_from_cube,
+from analysis.narrative import (
+    detect_shifts,
+    event_study,
     field_sums,
-    frame_shares_from_days,
-    lead_lag_from_cube,
-    source_tone_from_cube,
-    tone_index_from_cube,
+    frame_shares,
+    lead_lag,
+    source_tone,
+    tone_index,
 )
-from analysis.narrative.shifts import detect_shifts
 from analysis.views.kpis import Kpis, kpis_from_cube
 
 SAMPLE_POINTS = 2000  # points on the main chart (Altair embeds them; lines and panels use every article)
@@ -126,17 +126,25 @@ def view_series(
     date_to: date | None = None,
 ) -> dict:
     """The KPIs and every narrative series the page draws, from the view's sums (no article rows)."""
-    index = tone_index_from_cube(data.cube, freq="D", tone_field=tone_field)
+    index = tone_index(data.cube, freq="D", tone_field=tone_field)
     kpis: Kpis = kpis_from_cube(
         data.cube, prices, ticker=ticker, tone_field=tone_field, date_from=date_from, date_to=date_to
     )
     return {
         "kpis": kpis,
         "index": index,
-        # The daily index stands in for the articles: its n_unique are what a shift's before/after count.
-        "shifts": detect_shifts(index, index, data.frames_by_day),
-        "frame_shares": frame_shares_from_days(data.frames_by_day, freq=freq),
-        "source_tone": source_tone_from_cube(data.sources, tone_field=tone_field),
-        "lead_lag": lead_lag_from_cube(data.cube, prices, ticker=ticker, tone_field=tone_field),
-        "event_study": event_study_from_cube(data.cube, prices, ticker=ticker, benchmark=benchmark),
+        "shifts": detect_shifts(index, data.frames_by_day),
+        "frame_shares": frame_shares(data.frames_by_day, freq=freq),
+        "source_tone": source_tone(data.sources, tone_field=tone_field),
+        "lead_lag": lead_lag(data.cube, prices, ticker=ticker, tone_field=tone_field),
+        "event_study": event_study(data.cube, prices, ticker=ticker, benchmark=benchmark),
     }
+
+
+def read_series(store, filters, data: ViewData, *, tone_field: str, freq: str, benchmark: str) -> dict:
+    """view_series of a view read by read_view under the same filters, with the stored prices.
+
+    Prices are read whole: the return windows of lead/lag and the event study reach past the filtered dates.
+    """
+    return view_series(data, store.prices(), ticker=filters.ticker, tone_field=tone_field, freq=freq,
+                       benchmark=benchmark, date_from=filters.date_from, date_to=filters.date_to)  # fmt: skip

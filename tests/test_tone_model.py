@@ -98,8 +98,6 @@ def test_evidence_spans_lie_inside_their_sentences_on_the_bundled_corpus():
                 assert text[start:end].strip()
                 assert weight > 0
                 checked += 1
-            if sentence.evidence:
-                assert sentence.label != "neutral"
     assert checked > 20
 
 

@@ -1,40 +1,58 @@
-# Two commands set everything up: `make run` and `make test`.
-# .venv is rebuilt only when pyproject.toml changes, so a second call is quick.
+# Two commands set everything up: `make run` and `make test`. Each creates .venv when it is missing and
+# reinstalls only when pyproject.toml changed, so a second call starts at once.
+PYTHON  ?= python3
 PY      := .venv/bin/python
-STAMP   := .venv/.installed
+RUN_STAMP := .venv/.installed-run
+DEV_STAMP := .venv/.installed-dev
 DB      ?= data/narrative.duckdb
 PORT    ?= 8501
+# This machine only; `make run ADDRESS=0.0.0.0` serves the dashboard to the network (it has no login).
+ADDRESS ?= 127.0.0.1
+FAST    := -m "not slow and not browser"
 
-.PHONY: run test bench bench-quick lint format db clean
+.PHONY: run test test-fast bench bench-quick lint format db clean
 
-$(STAMP): pyproject.toml
-	test -x $(PY) || python3 -m venv .venv
+$(PY):
+	$(PYTHON) -m venv .venv
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
 
-db: $(STAMP)
+# What running needs: the package and its dependencies, nothing for tests.
+$(RUN_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+# Tests, lint and the benchmark add the dev extras.
+$(DEV_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@ $(RUN_STAMP)
+
+db: $(RUN_STAMP)
 	$(PY) -m analysis --db $(DB) setup
 
 run: db
-	$(PY) -m streamlit run app.py --server.port $(PORT)
+	$(PY) -m analysis --db $(DB) dashboard --port $(PORT) --address $(ADDRESS)
 
-test: $(STAMP)
+test: $(DEV_STAMP)
 	$(PY) -m pytest -q
 
-bench: $(STAMP)
+# The unit tests: no subprocess CLI runs, crash/concurrency, app or browser tests, fuzz campaigns.
+test-fast: $(DEV_STAMP)
+	$(PY) -m pytest -q $(FAST)
+
+bench: $(DEV_STAMP)
 	$(PY) -m bench
 
-bench-quick: $(STAMP)
+bench-quick: $(DEV_STAMP)
 	$(PY) -m bench --quick
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 
-format: $(STAMP)
+format: $(DEV_STAMP)
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
 clean:
-	rm -rf .venv .pytest_cache $(DB) $(DB).wal
+	rm -rf .venv .pytest_cache .mypy_cache $(DB) $(DB).wal

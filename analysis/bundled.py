@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from analysis import DATA_DIR
+from analysis.companies import default_benchmark, default_ticker
 from analysis.errors import NarrativeError
 from analysis.ingest.run import ingest_paths
 from analysis.models import Progress
@@ -12,7 +13,14 @@ from analysis.scoring.run import score_store
 from analysis.store import Store
 
 BUNDLED_ARTICLES = DATA_DIR / "articles"
-BUNDLED_PRICES = {"1810.HK": DATA_DIR / "prices" / "1810.HK.csv", "HSI": DATA_DIR / "prices" / "HSI.csv"}
+
+
+def bundled_prices() -> dict[str, Path]:
+    """The bundled price files by ticker: the default company's and its benchmark's (data/prices/<ticker>.csv)."""
+    return {
+        ticker: DATA_DIR / "prices" / f"{ticker}.csv"
+        for ticker in (default_ticker(DATA_DIR), default_benchmark(DATA_DIR))
+    }
 
 
 def import_price_file(store: Store, path: Path, *, ticker: str) -> tuple[int, list[str]]:
@@ -29,7 +37,7 @@ def ensure_bundled_prices(store: Store) -> list[str]:
     """Load the bundled price files for tickers with no prices yet."""
     have = {row["ticker"] for row in store.price_stats()}
     loaded = []
-    for ticker, path in BUNDLED_PRICES.items():
+    for ticker, path in bundled_prices().items():
         if ticker not in have and path.exists():
             import_price_file(store, path, ticker=ticker)
             loaded.append(ticker)

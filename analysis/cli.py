@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import subprocess
 import sys
 import time
 from datetime import date
@@ -16,12 +18,12 @@ SCORER_CHOICES = ("learned", "lexicon")  # analysis.scoring.SCORERS, without imp
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "handler", None):
-        parser.print_help()
-        return EXIT_ERROR
     try:
+        parser = build_parser()  # reads companies.toml for the --ticker default: its errors are one line too
+        args = parser.parse_args(argv)
+        if not getattr(args, "handler", None):
+            parser.print_help()
+            return EXIT_ERROR
         return args.handler(args)
     except NarrativeError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -34,9 +36,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from analysis.companies import default_ticker
+
+    ticker = default_ticker()  # the first [[company]] in companies.toml (1810.HK with the bundled data)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", default=argparse.SUPPRESS,
-                        help="database file (default: $NARRATIVE_DB, else data/narrative.duckdb)")  # fmt: skip
+                        help="database file (default: $NARRATIVE_DB, else data/narrative.duckdb in a clone, "
+                             "the user data folder when installed)")  # fmt: skip
     parser = argparse.ArgumentParser(
         prog="narrative", parents=[common],
         description="Narrative Tone: how the media story about a listed company shifts, against its share price.",
@@ -57,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("score", parents=[common], help="score articles in a new run (incremental by default)")
     p.add_argument("--force", action="store_true", help="rescore every article")
-    p.add_argument("--ticker", default="1810.HK")
+    p.add_argument("--ticker", default=ticker)
     p.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
     p.add_argument("--no-snownlp", action="store_true", help="leave the slow snownlp signal out of this run")
     p.add_argument("--scorer", choices=SCORER_CHOICES, default="learned",
@@ -66,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_score)
 
     p = sub.add_parser("stats", parents=[common], help="article count, prices and the current scoring run")
-    p.add_argument("--ticker", default="1810.HK")
+    p.add_argument("--ticker", default=ticker)
     p.add_argument("--format", choices=["text", "json"], default="text", dest="output")
     p.set_defaults(handler=cmd_stats)
 
@@ -77,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", parents=[common], help="one row per article, with its current score")
     p.add_argument("--format", choices=["csv", "jsonl"], default="csv")
     p.add_argument("--out", help="file to write (default: standard output)")
-    p.add_argument("--ticker", default="1810.HK")
+    p.add_argument("--ticker", default=ticker)
     p.set_defaults(handler=cmd_export)
 
     prices = sub.add_parser("prices", parents=[common], help="import, fetch or list daily prices")
@@ -96,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("classify", parents=[common],
                        help='score JSON lines {"id":..,"text":..} from stdin; no database needed')  # fmt: skip
-    p.add_argument("--ticker", default="1810.HK")
+    p.add_argument("--ticker", default=ticker)
     p.add_argument("--no-snownlp", action="store_true")
     p.add_argument("--scorer", choices=SCORER_CHOICES, default="learned")
     p.set_defaults(handler=cmd_classify)
@@ -118,12 +124,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "report", parents=[common], help="the narrative in brief: shifts, lead/lag, event study"
     )
-    p.add_argument("--ticker", default="1810.HK")
+    p.add_argument("--ticker", default=ticker)
     p.add_argument("--from", dest="date_from", type=date.fromisoformat)
     p.add_argument("--to", dest="date_to", type=date.fromisoformat)
     p.add_argument("--source", nargs="+", dest="sources")
     p.add_argument("--format", choices=["text", "json"], default="text", dest="output")
     p.set_defaults(handler=cmd_report)
+
+    p = sub.add_parser("dashboard", parents=[common],
+                       help="serve the dashboard (Streamlit); builds the database first when missing")  # fmt: skip
+    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--address", default="127.0.0.1",
+                   help="interface to serve on (default: this machine only; 0.0.0.0 exposes it to the network)")  # fmt: skip
+    p.set_defaults(handler=cmd_dashboard)
 
     p = sub.add_parser(
         "bench", parents=[common], help="benchmark on a synthetic corpus, from a clone (writes bench/out/)"
@@ -226,6 +239,9 @@ def cmd_score(args) -> int:
         _print_json(summary.as_dict())
         return EXIT_OK
     run = summary.run
+    if run is None:  # no run was opened: say why instead of failing on it
+        print(f"nothing scored: {summary.skipped_reason or 'no scoring run'}")
+        return EXIT_NOTHING_DONE
     print(f"run {run.run_id} ({run.scorer} {run.version}, config {run.config_hash[:12]}): "
           f"scored {summary.scored} articles, {summary.total_articles - summary.scored} unchanged, "
           f"in {summary.seconds:.1f}s")  # fmt: skip
@@ -391,6 +407,23 @@ def cmd_report(args) -> int:
     else:
         print(format_report_text(report))
     return EXIT_OK
+
+
+def cmd_dashboard(args) -> int:
+    """Serve the dashboard on the database (passed as NARRATIVE_DB), built from the bundled data if new."""
+    from analysis.serve import dashboard_command
+    from analysis.store import resolve_db_path
+
+    db = resolve_db_path(getattr(args, "db", None)).resolve()
+    if not db.exists():
+        print(f"building {db} from the bundled data (first start)", file=sys.stderr)
+        cmd_setup(argparse.Namespace(db=str(db), no_snownlp=False))
+    command = dashboard_command(port=args.port, address=args.address)
+    print(f"dashboard on http://{args.address}:{args.port} (database {db})", file=sys.stderr)
+    try:
+        return subprocess.call(command, env=os.environ | {"NARRATIVE_DB": str(db)})
+    except KeyboardInterrupt:
+        return EXIT_OK
 
 
 def cmd_bench(args) -> int:

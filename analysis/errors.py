@@ -38,6 +38,8 @@ class EmptyInputError(InputError):
 class PriceDataError(InputError):
     """A price file or row that cannot be imported (bad date, number, or inconsistent bar)."""
 
+    problems: list[str]  # every bad row of a file, set when there were several (the message lists the first)
+
 
 class ConfigError(NarrativeError):
     """A configuration file (frames, companies, lexicons) is missing or malformed."""

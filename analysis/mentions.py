@@ -20,6 +20,9 @@ from datetime import date, timedelta
 
 import pandas as pd
 
+from analysis.companies import default_ticker
+from analysis.text import date_words as dw
+
 MENTION_COLUMNS = (
     "article_id", "date", "date_basis", "kind", "price", "currency", "change_pct",
     "trade_date", "close", "low", "high", "matched", "sentence", "start", "end",
@@ -99,49 +102,33 @@ _DOWN = re.compile(
 )
 _UP = re.compile(r"涨|漲|升|rose|rise|up\b|gain|jump|surg|climb|soar|higher|rall", re.I)
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
-         ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"),
-         ("nov", "november"), ("dec", "december")],
-        start=1,
-    )
-    for name in names
-}  # fmt: skip
-_MONTH_WORD = r"(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH_WORD = rf"({dw.MONTH_NAME})\.?"
+_Y, _M, _D = rf"({dw.YEAR})", rf"({dw.MONTH})", rf"({dw.DAY})"
 # (pattern, how its groups map to year/month/day, kind). Longer forms are listed first and win overlaps.
 _DATE_PATTERNS = [
-    (re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号號]"), "ymd", "stated"),
-    (re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)"), "ymd", "stated"),
-    (re.compile(rf"\b{_MONTH_WORD}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b,?\s*(\d{{4}})", re.I), "mdy", "stated"),
-    (re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH_WORD}\b,?\s*(\d{{4}})", re.I), "dmy", "stated"),
-    (re.compile(r"(?<![\d年])(\d{1,2})\s*月\s*(\d{1,2})\s*[日号號]"), "md", "stated"),
-    (re.compile(rf"\b{_MONTH_WORD}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b", re.I), "md_en", "stated"),
-    (re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH_WORD}\b", re.I), "dm_en", "stated"),
-    (re.compile(r"(?<![\d月])(\d{1,2})\s*[日号號](?![内內前后後以起间間])"), "d", "stated"),
+    (re.compile(rf"{_Y}\s*年\s*{_M}\s*月\s*{_D}\s*{dw.DAY_MARK}"), "ymd", "stated"),
+    (re.compile(rf"(?<!\d){_Y}{dw.NUMERIC_SEPARATOR}{_M}{dw.NUMERIC_SEPARATOR}{_D}(?!\d)"), "ymd", "stated"),
+    (re.compile(rf"\b{_MONTH_WORD}\s+{_D}{dw.ORDINAL}?\b,?\s*{_Y}", re.I), "mdy", "stated"),
+    (re.compile(rf"\b{_D}{dw.ORDINAL}?\s+{_MONTH_WORD}\b,?\s*{_Y}", re.I), "dmy", "stated"),
+    (re.compile(rf"(?<![\d年]){_M}\s*月\s*{_D}\s*{dw.DAY_MARK}"), "md", "stated"),
+    (re.compile(rf"\b{_MONTH_WORD}\s+{_D}{dw.ORDINAL}?\b", re.I), "md_en", "stated"),
+    (re.compile(rf"\b{_D}{dw.ORDINAL}?\s+{_MONTH_WORD}\b", re.I), "dm_en", "stated"),
+    (re.compile(rf"(?<![\d月]){_D}\s*{dw.DAY_MARK}(?![内內前后後以起间間])"), "d", "stated"),
     (
-        re.compile(r"(\d{4})\s*年\s*(?:(\d{1,2})\s*月)?|(?<![\d年])(\d{1,2})\s*月(?!\s*\d)"),
+        re.compile(rf"{_Y}\s*年\s*(?:{_M}\s*月)?|(?<![\d年]){_M}\s*月(?!\s*\d)"),
         "period",
         "period",
     ),
-    (re.compile(rf"\b(?:in|during)\s+{_MONTH_WORD}\b|\b(?:in|during)\s+\d{{4}}\b", re.I), "period", "period"),
-    (re.compile(r"今日|今天|today", re.I), "today", "relative"),
-    (re.compile(r"昨日|昨天|yesterday", re.I), "yesterday", "relative"),
-    (re.compile(r"(上)?(?:周|週|星期|禮拜|礼拜)([一二三四五六日天])"), "weekday_zh", "relative"),
     (
-        re.compile(r"\b(last\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I),
-        "weekday_en",
-        "relative",
+        re.compile(rf"\b(?:in|during)\s+{_MONTH_WORD}\b|\b(?:in|during)\s+{dw.YEAR}\b", re.I),
+        "period",
+        "period",
     ),
+    (re.compile(rf"{dw.TODAY_WORD}|today", re.I), "today", "relative"),
+    (re.compile(rf"{dw.YESTERDAY_WORD}|yesterday", re.I), "yesterday", "relative"),
+    (re.compile(rf"(上)?{dw.WEEK_WORD}({dw.WEEKDAY_NUMERAL})"), "weekday_zh", "relative"),
+    (re.compile(rf"\b(last\s+)?({dw.WEEKDAY_NAME})\b", re.I), "weekday_en", "relative"),
 ]
-_WEEKDAYS = {
-    name: index
-    for index, name in enumerate(
-        ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-    )
-}
-_WEEKDAYS_ZH = dict(zip("一二三四五六", range(6), strict=True)) | {"日": 6, "天": 6}
 
 
 def extract_price_mentions(text: str, *, reference: date | None = None) -> list[PriceMention]:
@@ -160,13 +147,14 @@ def extract_price_mentions(text: str, *, reference: date | None = None) -> list[
 
 
 def check_price_mentions(
-    texts: pd.DataFrame, prices: pd.DataFrame, *, ticker: str = "1810.HK", tolerance: float = 0.01
+    texts: pd.DataFrame, prices: pd.DataFrame, *, ticker: str | None = None, tolerance: float = 0.01
 ) -> pd.DataFrame:
     """Check each article's price quotes against the price table; matched is None where there is nothing to check.
 
     tolerance is relative: a close matches when |price - close| <= tolerance × close; an intraday quote when it lies
-    in [low, high] widened by the tolerance; an 'unknown' quote when either holds.
+    in [low, high] widened by the tolerance; an 'unknown' quote when either holds. ticker: the default company's.
     """
+    ticker = ticker or default_ticker()
     if prices.empty or "date" not in prices.columns:
         table = pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]"), "close": [], "low": [], "high": []})
     else:
@@ -380,7 +368,7 @@ def _resolve(found: tuple[int, int, str, str], reference: date | None) -> tuple[
         return _resolve_weekday(raw, shape, reference), raw, kind
     numbers = [int(n) for n in re.findall(r"\d+", raw)]
     month_word = re.search(_MONTH_WORD, raw, re.I)
-    month = _MONTHS[month_word.group(1).lower()] if month_word else None
+    month = dw.month_number(month_word.group(1)) if month_word else 0  # no month word: date() refuses 0
     try:
         if shape == "ymd":
             return date(numbers[0], numbers[1], numbers[2]), raw, kind
@@ -412,10 +400,10 @@ def _resolve_weekday(raw: str, shape: str, reference: date | None) -> date | Non
     if reference is None:
         return None
     if shape == "weekday_zh":
-        weekday, last_week = _WEEKDAYS_ZH[raw[-1]], raw.startswith("上")
+        weekday, last_week = dw.WEEKDAY_NUMERALS[raw[-1]], raw.startswith("上")
     else:
         words = raw.lower().split()
-        weekday, last_week = _WEEKDAYS[words[-1]], words[0] == "last"
+        weekday, last_week = dw.WEEKDAY_NUMBERS[words[-1]], words[0] == "last"
     if last_week:
         monday = reference - timedelta(days=reference.weekday() + 7)
         return monday + timedelta(days=weekday)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis import settings
 from analysis.errors import OfflineError, PriceDataError
 
 PRICE_COLUMNS = ("date", "open", "high", "low", "close", "volume")
@@ -336,8 +337,8 @@ def _bar_problems(values: dict) -> list[str]:
 
 
 def today() -> date:
-    """The reference 'today' for rejecting future-dated bars (a function so tests can pin it)."""
-    return date.today()
+    """The reference 'today' for rejecting future-dated bars: the product's setting (NARRATIVE_TODAY)."""
+    return settings.today()
 
 
 def _parse_date(raw: str) -> date | None:

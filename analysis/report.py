@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from analysis.companies import default_benchmark
 from analysis.mentions import check_price_mentions
 from analysis.narrative import (
     bull_bear_intensity,
@@ -28,13 +29,16 @@ if TYPE_CHECKING:
 LABELS = ("bullish", "bearish", "mixed", "neutral")
 
 
-def build_report(store: Store, filters: ArticleFilter, *, freq: str = "W", benchmark: str = "HSI") -> dict:
+def build_report(
+    store: Store, filters: ArticleFilter, *, freq: str = "W", benchmark: str | None = None
+) -> dict:
     """Shifts, tone index, frame shares, lead/lag, event study and price-mention checks for the filtered articles.
 
     The series come from the same per-day sums the dashboard reads (views.read_aggregates), through one
     connection. Prices are kept whole because the return windows of the lead/lag table and the event study reach
     past the filtered dates; price statements are checked in the filtered articles only.
     """
+    benchmark = benchmark or default_benchmark()  # the default company's, as its prices are stored
     with store.reading():
         sums = read_aggregates(store, filters, freq=freq)
         prices = store.prices()

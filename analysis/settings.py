@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from analysis.errors import ConfigError
@@ -27,6 +28,22 @@ def _data_dir() -> Path:
 
 
 DATA_DIR = _data_dir()
+
+
+def _user_data_dir() -> Path:
+    """Where an installed package keeps the user's files: site-packages is not the user's to write."""
+    if os.name == "nt":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+    else:
+        base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "narrative-tone"
+
+
+def _default_db() -> Path:
+    """data/narrative.duckdb of a checkout (or of $NARRATIVE_DATA_DIR); the user data dir when installed."""
+    if DATA_DIR == _PACKAGE / "_data":
+        return _user_data_dir() / "narrative.duckdb"
+    return DATA_DIR / "narrative.duckdb"
 
 
 def _int(name: str, default: int, *, low: int = 1, high: int = 10**9) -> int:
@@ -59,13 +76,14 @@ def _float(name: str, default: float, *, low: float = 0.0) -> float:
 class Settings:
     """What the product can be tuned with; each field names its environment variable."""
 
-    db_path: Path  # NARRATIVE_DB
+    db_path: Path  # NARRATIVE_DB; else data/ of a checkout, the user data dir when installed
     data_dir: Path  # NARRATIVE_DATA_DIR
     lock_timeout_s: float  # NARRATIVE_LOCK_TIMEOUT: seconds to wait for another process's write lock
     duckdb_memory: str  # NARRATIVE_DUCKDB_MEMORY: DuckDB's memory bound per connection (spills beyond it)
     score_batch: int  # NARRATIVE_BATCH_SIZE: articles per scoring batch (the unit a pool process gets)
     write_every: int  # NARRATIVE_WRITE_EVERY: scored articles per write transaction
     ingest_batch: int  # NARRATIVE_INGEST_BATCH: articles per ingest write transaction
+    today: date  # NARRATIVE_TODAY: the reference day dates are checked against (ISO date; default: today)
 
 
 def current() -> Settings:
@@ -73,14 +91,27 @@ def current() -> Settings:
     data_dir = Path(os.environ.get("NARRATIVE_DATA_DIR") or DATA_DIR)
     db = os.environ.get("NARRATIVE_DB")
     return Settings(
-        db_path=Path(db) if db else DATA_DIR / "narrative.duckdb",
+        db_path=Path(db) if db else _default_db(),
         data_dir=data_dir,
         lock_timeout_s=_float("NARRATIVE_LOCK_TIMEOUT", 30.0),
         duckdb_memory=os.environ.get("NARRATIVE_DUCKDB_MEMORY") or "512MB",
         score_batch=_int("NARRATIVE_BATCH_SIZE", 200, high=100_000),
         write_every=_int("NARRATIVE_WRITE_EVERY", 2000, high=10_000_000),
         ingest_batch=_int("NARRATIVE_INGEST_BATCH", 2000, high=10_000_000),
+        today=today(),
     )
+
+
+def today() -> date:
+    """The reference 'today' (no date may lie after it): $NARRATIVE_TODAY when set, so runs can be replayed
+    and tests pinned, else the calendar's today."""
+    raw = os.environ.get("NARRATIVE_TODAY")
+    if raw is None or raw.strip() == "":
+        return date.today()
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        raise ConfigError(f"NARRATIVE_TODAY={raw!r}: not an ISO date (YYYY-MM-DD)") from None
 
 
 def default_workers() -> int:

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from analysis import DATA_DIR
 from analysis.ingest import IngestResult, Manifest, build_records, read_file_records
@@ -17,6 +18,20 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 EVAL_DEV = SHARED / "eval" / "dev"
 BUNDLED_ARTICLES = DATA_DIR / "articles"
+TODAY = date(2026, 1, 15)  # the day tests that check dates against 'today' pretend it is
+
+
+@pytest.fixture
+def pinned_today(monkeypatch: pytest.MonkeyPatch) -> date:
+    """Dates are checked against 'today' (NARRATIVE_TODAY): pin it so results do not follow the clock."""
+    monkeypatch.setenv("NARRATIVE_TODAY", TODAY.isoformat())
+    return TODAY
+
+
+# No property test has a wall-clock deadline: on a loaded machine a slow example is not a failing one.
+# (Hangs are caught by CPU-time limits where they matter: tests/test_fuzz.py.)
+settings.register_profile("narrative", deadline=None)
+settings.load_profile("narrative")
 
 
 def ingest_one(path: Path, *, manifest: Manifest | None = None) -> IngestResult:

@@ -19,8 +19,10 @@ from analysis.errors import ConfigError
 from analysis.store import ArticleFilter, Store
 from tests.conftest import make_article, make_score
 
+pytestmark = pytest.mark.slow  # the dashboard through Streamlit's AppTest: each test runs the whole app
+
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-TIMEOUT = 120
+TIMEOUT = 300  # seconds per AppTest run: a guard against a hang, generous for a loaded machine
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,8 @@ from bench.report import update_benchmarks_md
 from bench.run import REQUIRED_KEYS, run_benchmark
 from bench.vocabulary import load_vocabulary
 
+pytestmark = pytest.mark.slow  # a benchmark run on a generated corpus
+
 N = 2_000
 
 

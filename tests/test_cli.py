@@ -16,6 +16,8 @@ import pytest
 from analysis import DATA_DIR
 from tests.conftest import REPO
 
+pytestmark = pytest.mark.slow  # every test runs the real CLI in a subprocess
+
 SEEDS = DATA_DIR / "articles"
 
 

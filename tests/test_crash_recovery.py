@@ -30,7 +30,7 @@ def _corpus(n: int) -> list:
     return [make_article(f"第{i}篇。" + PHRASES[i % len(PHRASES)] * 40) for i in range(n)]
 
 
-def _wait_for(predicate, timeout: float = 120) -> None:
+def _wait_for(predicate, timeout: float = 600) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():

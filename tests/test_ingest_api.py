@@ -11,14 +11,9 @@ from hypothesis import strategies as st
 
 from analysis.errors import EmptyInputError, InputError, NarrativeError
 from analysis.ingest import IngestResult, ingest_bytes, ingest_record, iter_paths, load_manifest
-from analysis.ingest import record as ingest_pipeline
 from tests.conftest import ingest_one
 
-
-@pytest.fixture(autouse=True)
-def pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Dates are validated against 'today'; pin it so results do not depend on the machine's clock."""
-    monkeypatch.setattr(ingest_pipeline, "today", lambda: date(2026, 1, 15))
+pytestmark = pytest.mark.usefixtures("pinned_today")  # dates are checked against a pinned today
 
 
 LEAD = "小米集团股价今日大幅波动,市场对其汽车业务的前景看法不一,分析师认为仍需观察交付数据。"

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from analysis.ingest import ingest_record
-from analysis.ingest import record as ingest_pipeline
 from analysis.ingest.clean import chrome_flags, cut_inline, strip_markdown, tail_start
 from analysis.ingest.patterns import load_patterns
 
-
-@pytest.fixture(autouse=True)
-def pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Dates are validated against 'today'; pin it so results do not depend on the machine's clock."""
-    monkeypatch.setattr(ingest_pipeline, "today", lambda: date(2026, 1, 15))
+pytestmark = pytest.mark.usefixtures("pinned_today")  # dates are checked against a pinned today
 
 
 CHROME_LINES = [
@@ -80,7 +73,8 @@ ARTICLE_LINES = [
 
 @pytest.mark.parametrize("line", CHROME_LINES)
 def test_chrome_line_is_recognised(line: str) -> None:
-    from analysis.ingest.normalise import normalise_text, to_simplified
+    from analysis.ingest.normalise import normalise_text
+    from analysis.text import to_simplified
 
     simplified = to_simplified(normalise_text(line))
     assert chrome_flags([simplified]) == [True]

@@ -8,14 +8,9 @@ import pytest
 
 from analysis.ingest import dates as dt
 from analysis.ingest import ingest_record
-from analysis.ingest import record as ingest_pipeline
+from tests.conftest import TODAY
 
-TODAY = date(2026, 1, 15)
-
-
-@pytest.fixture(autouse=True)
-def pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ingest_pipeline, "today", lambda: TODAY)
+pytestmark = pytest.mark.usefixtures("pinned_today")  # dates are checked against a pinned today
 
 
 BODY = "小米集团股价今日大幅波动,市场对其汽车业务的前景看法不一,分析师认为仍需观察交付数据。"
@@ -194,3 +189,18 @@ def test_evidence_is_quoted_as_the_text_has_it_not_simplified() -> None:
     text = f"小米股價今日再大跌超4%\n來源:香港商報    2025-04-03 11:26\n\n{BODY}"
     article = ingest_record(text, path="t.txt", fmt="txt")
     assert article.published_evidence == "來源:香港商報 2025-04-03 11:26"
+
+
+def test_today_is_a_setting_that_bounds_stated_dates(monkeypatch) -> None:
+    from analysis import settings
+    from analysis.errors import ConfigError
+
+    assert settings.today() == TODAY and settings.current().today == TODAY
+    article = ingest_record(BODY, path="t.txt", fmt="txt", published="2025-06-01")
+    assert article.published == date(2025, 6, 1)
+    monkeypatch.setenv("NARRATIVE_TODAY", "2025-05-01")
+    article = ingest_record(BODY, path="t.txt", fmt="txt", published="2025-06-01")
+    assert article.published is None and "outside 2000..today" in " ".join(article.warnings)
+    monkeypatch.setenv("NARRATIVE_TODAY", "15/01/2026")
+    with pytest.raises(ConfigError, match="NARRATIVE_TODAY"):
+        settings.today()

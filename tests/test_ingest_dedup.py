@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
 
 from analysis.ingest import ingest_bytes, ingest_record, link_near_duplicates, simhash64
-from analysis.ingest import record as ingest_pipeline
 from analysis.ingest.dedup import NEAR_DUPLICATE_BITS, hamming
 
-
-@pytest.fixture(autouse=True)
-def pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Dates are validated against 'today'; pin it so results do not depend on the machine's clock."""
-    monkeypatch.setattr(ingest_pipeline, "today", lambda: date(2026, 1, 15))
+pytestmark = pytest.mark.usefixtures("pinned_today")  # dates are checked against a pinned today
 
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "articles"

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
 
 from analysis.evaluation.metadata import evaluate_metadata, main
-from analysis.ingest import record as ingest_pipeline
 
-
-@pytest.fixture(autouse=True)
-def pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Dates are validated against 'today'; pin it so results do not depend on the machine's clock."""
-    monkeypatch.setattr(ingest_pipeline, "today", lambda: date(2026, 1, 15))
+pytestmark = pytest.mark.usefixtures("pinned_today")  # dates are checked against a pinned today
 
 
 DEV = Path("/work/shared/eval/dev")

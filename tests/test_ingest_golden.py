@@ -7,16 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from analysis.ingest import record as ingest_pipeline
 from analysis.models import LANGUAGES, PUBLISHED_BASES, SOURCE_BASES, TITLE_BASES, Article
 from tests.conftest import ingest_one
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "articles"
 
 
-@pytest.fixture(autouse=True)
-def pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ingest_pipeline, "today", lambda: date(2026, 1, 15))
+pytestmark = pytest.mark.usefixtures("pinned_today")  # dates are checked against a pinned today
 
 
 def seed(prefix: str) -> Article:

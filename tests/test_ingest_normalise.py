@@ -9,10 +9,9 @@ from analysis.ingest.normalise import (
     join_hard_wraps,
     nfkc,
     normalise_text,
-    script_counts,
     strip_pinyin_annotations,
-    to_simplified,
 )
+from analysis.text import script_counts, to_simplified
 
 
 def test_full_width_digits_and_letters_become_ascii_but_chinese_punctuation_stays() -> None:

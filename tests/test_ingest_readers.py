@@ -9,14 +9,9 @@ from pathlib import Path
 import pytest
 
 from analysis.ingest import ingest_bytes
-from analysis.ingest import record as ingest_pipeline
 from tests.conftest import ingest_one
 
-
-@pytest.fixture(autouse=True)
-def pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Dates are validated against 'today'; pin it so results do not depend on the machine's clock."""
-    monkeypatch.setattr(ingest_pipeline, "today", lambda: date(2026, 1, 15))
+pytestmark = pytest.mark.usefixtures("pinned_today")  # dates are checked against a pinned today
 
 
 LEAD = "小米集团股价今日大幅波动,市场对其汽车业务的前景看法不一,分析师认为仍需观察交付数据。"

@@ -308,6 +308,7 @@ def test_odd_file_names_inside_a_folder_are_ingested_under_their_own_name(ingest
     assert stored(db, name)["path"] == str(folder / name)
 
 
+@pytest.mark.slow
 def test_nothing_half_written_every_stored_row_is_complete_and_a_rerun_adds_nothing(ingested):
     folder, db, _ = ingested
     incomplete = rows(
@@ -322,6 +323,7 @@ def test_nothing_half_written_every_stored_row_is_complete_and_a_rerun_adds_noth
     assert rows(db, "SELECT count(*) FROM articles")[0][0] == before
 
 
+@pytest.mark.slow
 def test_a_leading_dash_name_after_double_dash_is_a_file_not_an_option(tmp_path):
     (tmp_path / "-rf.txt").write_bytes(body("DASH").encode())
     db = tmp_path / "n.duckdb"
@@ -332,6 +334,7 @@ def test_a_leading_dash_name_after_double_dash_is_a_file_not_an_option(tmp_path)
     assert stored(db, "-rf.txt")["path"] == "-rf.txt"
 
 
+@pytest.mark.slow
 def test_relative_paths_with_dot_dot_are_read_where_they_point_and_only_once(tmp_path):
     (tmp_path / "articles").mkdir()
     (tmp_path / "work").mkdir()
@@ -344,6 +347,7 @@ def test_relative_paths_with_dot_dot_are_read_where_they_point_and_only_once(tmp
     assert stored(db, "小米 新闻.txt")["text"].startswith("DOTDOT")
 
 
+@pytest.mark.slow
 def test_a_missing_path_is_named_and_the_others_still_ingested(tmp_path):
     (tmp_path / "good.txt").write_bytes(body("GOOD").encode())
     db = tmp_path / "n.duckdb"
@@ -384,6 +388,7 @@ def test_uploads_get_the_same_treatment_each_bad_one_named_the_good_ones_stored(
     assert body("UPLOAD") in texts and not any("IFRAME-LEAK" in text for text in texts)
 
 
+@pytest.mark.slow
 def test_classify_answers_every_line_bad_ones_with_an_error_entry_in_order(tmp_path):
     lines = [
         json.dumps({"id": "good-1", "text": "小米股价大涨，市值突破万亿港元"}, ensure_ascii=False).encode(),

@@ -67,6 +67,7 @@ def db(seeded, tmp_path) -> Path:
 TOMORROW_PLUS = (date.today() + timedelta(days=3)).isoformat()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("bad_row", "message"),
     [
@@ -105,6 +106,7 @@ def test_a_bad_row_is_reported_by_row_and_line_and_nothing_is_imported(
     assert series(db) == before == series(seeded)
 
 
+@pytest.mark.slow
 def test_every_bad_row_of_a_file_is_listed_in_one_error(db, tmp_path):
     path = tmp_path / "many.csv"
     path.write_text(HEADER + "2025-02-30,1,2,0.5,1.5,1\n\n2025-02-05,1,2,0.5,x,1\n2025-02-06,1,0.5,2,1,1\n")
@@ -115,6 +117,7 @@ def test_every_bad_row_of_a_file_is_listed_in_one_error(db, tmp_path):
     assert "3 bad row(s)" in result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("content", "reason"),
     [
@@ -136,12 +139,14 @@ def test_an_unusable_price_file_is_one_line_and_nothing_changes(db, tmp_path, co
     assert series(db) == before
 
 
+@pytest.mark.slow
 def test_a_folder_or_missing_file_given_as_the_price_file_is_one_line(db, tmp_path):
     for target in (tmp_path, tmp_path / "absent.csv"):
         result = cli("prices", "import", str(target), "--ticker", "1810.HK", db=db)
         assert result.returncode == 2 and result.stderr.startswith(f"error: {target}: cannot read the file")
 
 
+@pytest.mark.slow
 def test_an_update_of_the_same_ticker_imports_quietly(db, tmp_path):
     path = tmp_path / "update.csv"
     path.write_text(
@@ -152,6 +157,7 @@ def test_an_update_of_the_same_ticker_imports_quietly(db, tmp_path):
     assert series(db)[0] == 466
 
 
+@pytest.mark.slow
 def test_the_index_imported_under_the_stock_ticker_is_imported_with_a_warning(db):
     result = cli("prices", "import", str(INDEX), "--ticker", "1810.HK", db=db)
     assert result.returncode == 0 and "imported 465 days" in result.stdout
@@ -159,6 +165,7 @@ def test_the_index_imported_under_the_stock_ticker_is_imported_with_a_warning(db
     assert line.startswith("warning: on 465 overlapping date(s)") and "different ticker" in line
 
 
+@pytest.mark.slow
 def test_a_file_far_off_in_dates_and_level_is_imported_with_a_warning(db, tmp_path):
     path = tmp_path / "other.csv"
     days = ["2015-03-02", "2015-03-03", "2015-03-04"]
@@ -172,6 +179,7 @@ def test_a_file_far_off_in_dates_and_level_is_imported_with_a_warning(db, tmp_pa
     assert "different ticker" in line
 
 
+@pytest.mark.slow
 def test_a_far_off_file_at_a_plausible_level_is_not_flagged(db, tmp_path):
     path = tmp_path / "history.csv"
     path.write_text("date,close\n2023-06-01,12.1\n2023-06-02,12.4\n")

@@ -145,6 +145,7 @@ def test_a_failed_migration_is_a_store_error_naming_the_versions(tmp_path, futur
         Store(path).article_count()
 
 
+@pytest.mark.slow
 def test_a_file_from_a_newer_version_is_refused_by_the_cli_and_left_untouched(tmp_path):
     path = tmp_path / "newer.duckdb"
     make_v1_file(path)
@@ -162,6 +163,7 @@ def test_a_file_from_a_newer_version_is_refused_by_the_cli_and_left_untouched(tm
     assert path.read_bytes() == before
 
 
+@pytest.mark.slow
 def test_a_file_that_is_not_a_database_is_one_line_and_never_overwritten(tmp_path):
     path = tmp_path / "notes.duckdb"
     path.write_text("my notes, not a database\n")
@@ -179,6 +181,7 @@ def _truncated_database(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_a_damaged_database_file_is_never_overwritten_or_dropped(tmp_path):
     path = _truncated_database(tmp_path)
     before = path.read_bytes()
@@ -189,6 +192,7 @@ def test_a_damaged_database_file_is_never_overwritten_or_dropped(tmp_path):
     assert path.read_bytes() == before
 
 
+@pytest.mark.slow
 def test_a_damaged_database_file_is_one_clear_line_at_the_cli(tmp_path):
     path = _truncated_database(tmp_path)
     result = cli("stats", db=path)

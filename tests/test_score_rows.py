@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -54,6 +55,7 @@ def test_stored_sentences_read_back_with_the_texts_the_scorer_split(tmp_path):
         assert store.sentences(article_id)["text"].tolist() == expected
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(min_size=1, max_size=60).filter(lambda s: s.strip()), st.data())
 def test_any_unicode_sentence_span_is_sliced_as_python_slices_it(store, body, data):

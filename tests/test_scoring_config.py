@@ -12,7 +12,7 @@ from analysis import DATA_DIR
 from analysis.errors import ConfigError, InputError
 from analysis.scoring import Scorer, load_scorer
 from analysis.scoring.lexicon import normalise_key
-from analysis.scoring.textprep import aligned_lower, to_simplified
+from analysis.text import aligned_lower, to_simplified
 
 
 @pytest.fixture(scope="module")

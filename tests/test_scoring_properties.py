@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis.scoring import load_scorer
-from analysis.scoring.textprep import aligned_lower, matching_copy, to_simplified
+from analysis.text import aligned_lower, matching_copy, to_simplified
 
 SCORER = load_scorer(use_snownlp=False)
 

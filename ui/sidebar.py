@@ -65,7 +65,7 @@ def render(db: str, lang: str) -> Controls:
     with Store(db).reading() as store:  # one connection for the reads every rerun makes
         price_key = state.price_key(store)
         price_tickers = [row[0] for row in price_key]
-        tickers = load_tickers(price_tickers) or {"1810.HK": "1810.HK"}
+        tickers = load_tickers(price_tickers)  # never empty: companies.toml has at least one company
         sidebar.header(t("filters", lang))
         ticker = sidebar.selectbox(t("ticker", lang), list(tickers), format_func=tickers.get, key="ticker")
         run = store.current_run(ticker)

@@ -6,6 +6,7 @@ import csv
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from analysis.errors import InputError
 from analysis.ingest.dates import parse_date_value
@@ -41,7 +42,7 @@ def evaluate_metadata(articles_csv: Path, articles_dir: Path, *, use_url: bool =
         article = result.articles[0] if result.articles else None
         expected = parse_date_value(truth.get("published") or "")
         got = article.published if article else None
-        row = {
+        row: dict[str, Any] = {
             "file": file,
             "expected_published": expected.isoformat() if expected else None,
             "published": got.isoformat() if got else None,

@@ -21,7 +21,8 @@ from pathlib import Path
 from analysis.errors import InputError
 from analysis.scoring.aggregate import SENTENCE_THRESHOLD, sentence_label
 from analysis.scoring.snownlp_signal import SnowNLPSignal, snownlp_label
-from analysis.scoring.textprep import light_prepare, to_simplified
+from analysis.scoring.textprep import light_prepare
+from analysis.text import to_simplified
 
 SENTENCE_LABELS = ("positive", "negative", "neutral")
 STANCES = ("bullish", "bearish", "mixed", "neutral")

@@ -10,67 +10,48 @@ from functools import lru_cache
 from urllib.parse import urlparse
 
 from analysis.ingest.patterns import load_patterns
+from analysis.text import date_words as dw
 
 EARLIEST = date(2000, 1, 1)
-_MONTHS = {
-    m: i + 1
-    for i, names in enumerate(
-        [
-            "jan january",
-            "feb february",
-            "mar march",
-            "apr april",
-            "may",
-            "jun june",
-            "jul july",
-            "aug august",
-            "sep sept september",
-            "oct october",
-            "nov november",
-            "dec december",
-        ]
-    )
-    for m in names.split()
-}
-_MON = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-_TIME = r"(?:\s*T?\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)"
+_MON = rf"(?P<mon>{dw.MONTH_NAME})"
+_Y, _M, _D = rf"(?P<y>{dw.YEAR})", rf"(?P<m>{dw.MONTH})", rf"(?P<d>{dw.DAY})"
+_TIME = dw.TIME
 # Full dates, most specific first; digits are ASCII after NFKC.
 _FULL = [
-    re.compile(r"(?<!\d)(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]?"),
-    re.compile(r"(?<![\d.])(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\d])"),
-    re.compile(r"(?<![\d/])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4})(?!\d)"),
-    re.compile(rf"(?<![\w])(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MON}\.?,?\s+(?P<y>\d{{4}})(?!\d)", re.I),
-    re.compile(rf"(?<![\w]){_MON}\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})(?!\d)", re.I),
+    re.compile(rf"(?<!\d){_Y}\s*年\s*{_M}\s*月\s*{_D}\s*{dw.DAY_MARK}?"),
+    re.compile(rf"(?<![\d.]){_Y}(?P<sep>{dw.NUMERIC_SEPARATOR}){_M}(?P=sep){_D}(?![\d])"),
+    re.compile(rf"(?<![\d/])(?P<a>{dw.DAY})/(?P<b>{dw.MONTH})/{_Y}(?!\d)"),
+    re.compile(rf"(?<![\w]){_D}{dw.ORDINAL}?\s+{_MON}\.?,?\s+{_Y}(?!\d)", re.I),
+    re.compile(rf"(?<![\w]){_MON}\.?\s+{_D}{dw.ORDINAL}?,?\s+{_Y}(?!\d)", re.I),
 ]
 _YEAR_MONTH = [
-    re.compile(
-        r"(?<!\d)(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月(?!\s*\d{1,2}\s*[日号])(?:份|底|末|初|中旬|下旬|上旬)?"
-    ),
-    re.compile(rf"(?<![\w]){_MON}\.?,?\s+(?P<y>\d{{4}})(?!\d)", re.I),
+    re.compile(rf"(?<!\d){_Y}\s*年\s*{_M}\s*月(?!\s*{dw.DAY}\s*{dw.DAY_MARK}){dw.PART_OF_MONTH}?"),
+    re.compile(rf"(?<![\w]){_MON}\.?,?\s+{_Y}(?!\d)", re.I),
 ]
-_THIS_YEAR_MONTH = re.compile(r"(?:今年|本年)\s*(?P<m>\d{1,2})\s*月")
-MONTH_DAY = re.compile(r"(?<![\d年])(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]")
-_YEAR = re.compile(r"(?<!\d)(?P<y>20\d{2})\s*年")
+_THIS_YEAR_MONTH = re.compile(rf"(?:今年|本年)\s*{_M}\s*月")
+MONTH_DAY = re.compile(rf"(?<![\d年]){_M}\s*月\s*{_D}\s*{dw.DAY_MARK}")
+_YEAR = re.compile(rf"(?<!\d)(?P<y>{dw.RECENT_YEAR})\s*年")
 # A dateline without the year: '09-28 13:35', 'Escalade 09-28 13:35', '11月18日 09:30'
 YEARLESS_DATELINES = (
-    re.compile(rf"^(?:\S{{0,20}}\s+)?(?P<m>\d{{1,2}})-(?P<d>\d{{1,2}}){_TIME}\s*$"),
-    re.compile(rf"^(?:\S{{0,20}}\s+)?(?P<m>\d{{1,2}})\s*月\s*(?P<d>\d{{1,2}})\s*日{_TIME}\s*$"),
+    re.compile(rf"^(?:\S{{0,20}}\s+)?{_M}-{_D}{_TIME}\s*$"),
+    re.compile(rf"^(?:\S{{0,20}}\s+)?{_M}\s*月\s*{_D}\s*日{_TIME}\s*$"),
 )
 # What may follow a date at the start of a dateline: '2025-04-01 来源：新浪财经', '2025年4月1日 | 作者 张三'
 _AFTER_DATE_LABEL = re.compile(
     r"^\s*(?:[|｜/·•]\s*)?(?:来源|作者|编辑|责编|source|by\b|阅读|浏览|发布)", re.I
 )
+_RY, _M2, _D2 = rf"(?P<y>{dw.RECENT_YEAR})", rf"(?P<m>{dw.MONTH_2})", rf"(?P<d>{dw.DAY_2})"
 _URL_DATES = [
-    re.compile(r"/(?P<y>20\d{2})/(?P<m>[01]\d)(?P<d>[0-3]\d)(?:/|$)"),  # /2025/1118/
-    re.compile(r"/(?P<y>20\d{2})/(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/|$)"),  # /2025/08/01/
-    re.compile(r"(?<![0-9A-Za-z])(?P<y>20\d{2})(?P<m>[01]\d)/(?P<d>[0-3]\d)(?:/|$)"),  # 202405/27/
-    re.compile(r"(?<![0-9A-Za-z])(?P<y>20\d{2})-(?P<m>[01]?\d)-(?P<d>[0-3]?\d)(?!\d)"),  # 2024-04-12
-    re.compile(r"(?<![0-9A-Za-z])(?P<y>20\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)"),  # 20250319, 2024041515482…
-    re.compile(r"/t(?P<y>20\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?:[_./]|$)"),  # /202503/t20250319_123.html
+    re.compile(rf"/{_RY}/{_M2}{_D2}(?:/|$)"),  # /2025/1118/
+    re.compile(rf"/{_RY}/{_M}/{_D}(?:/|$)"),  # /2025/08/01/
+    re.compile(rf"(?<![0-9A-Za-z]){_RY}{_M2}/{_D2}(?:/|$)"),  # 202405/27/
+    re.compile(rf"(?<![0-9A-Za-z]){_RY}-(?P<m>[01]?\d)-(?P<d>[0-3]?\d)(?!\d)"),  # 2024-04-12
+    re.compile(rf"(?<![0-9A-Za-z]){_RY}{_M2}{_D2}"),  # 20250319, 2024041515482…
+    re.compile(rf"/t{_RY}{_M2}{_D2}(?:[_./]|$)"),  # /202503/t20250319_123.html
 ]
 _FOUR_DIGITS = re.compile(r"\d{4}")
 # What a date alone on a line may carry around it.
-_NOT_BARE = re.compile(r"[\s\-–|｜/,，.:：()（）星期周一二三四五六日天]")
+_NOT_BARE = re.compile(rf"[\s\-–|｜/,，.:：()（）星期周{''.join(dw.WEEKDAY_NUMERALS)}]")
 _LABEL_WINDOW = 80  # characters before a date searched for its label (the longest label is ~35)
 
 
@@ -133,16 +114,11 @@ def parse_date_value(value: object) -> date | None:
     return None
 
 
-def _month_number(name: str) -> int:
-    name = name.lower()
-    return _MONTHS.get(name) or _MONTHS[name[:3]]
-
-
 def _full_from_match(match: re.Match[str], *, cjk: bool) -> tuple[int, int, int]:
     groups = match.groupdict()
     year = int(groups["y"])
     if groups.get("mon"):
-        return year, _month_number(groups["mon"]), int(groups["d"])
+        return year, dw.month_number(groups["mon"]), int(groups["d"])
     if groups.get("a"):
         a, b = int(groups["a"]), int(groups["b"])
         # 19/11/2025: day first when it must be, or in Chinese text (Hong Kong style); else US month first
@@ -181,7 +157,7 @@ def year_months(text: str, context_year: int | None, skip: list[tuple[int, int]]
             if any(match.start() < e and s < match.end() for s, e in skip):
                 continue
             mon = match.groupdict().get("mon")
-            month = _month_number(mon) if mon else int(match["m"])
+            month = dw.month_number(mon) if mon else int(match["m"])
             out.append(Mention(match.start(), match.end(), int(match["y"]), month, None))
     if context_year:
         for match in _THIS_YEAR_MONTH.finditer(text):

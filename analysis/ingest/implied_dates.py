@@ -18,19 +18,15 @@ from analysis.ingest.dates import (
     year_months,
 )
 from analysis.ingest.patterns import load_patterns
+from analysis.text import date_words as dw
 
-_DAY_DATELINE = re.compile(
-    r"^[《【(（]?[^\s》】]{0,14}?(?:(?P<m>\d{1,2})月)?(?P<d>\d{1,2})日(?:专讯|电|讯|消息)"
-)
-_WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+_M, _D = rf"(?P<m>{dw.MONTH})", rf"(?P<d>{dw.DAY})"
+_DAY_DATELINE = re.compile(rf"^[《【(（]?[^\s》】]{{0,14}}?(?:{_M}月)?{_D}日(?:专讯|电|讯|消息)")
+_WEEK_REL, _WEEKDAY = rf"(?P<rel>{dw.RELATIVE_WEEK})", rf"(?P<wd>{dw.WEEKDAY_NUMERAL})"
 _RELATIVE = [
-    re.compile(
-        r"(?P<m>\d{1,2})月(?P<d>\d{1,2})日\s*[(（]\s*(?P<rel>上周|上星期|上礼拜|本周|这周|本星期)(?P<wd>[一二三四五六日天])\s*[)）]"
-    ),
-    re.compile(
-        r"(?P<rel>上周|上星期|上礼拜|本周|这周|本星期)(?P<wd>[一二三四五六日天])\s*[(（]\s*(?P<m>\d{1,2})月(?P<d>\d{1,2})日\s*[)）]"
-    ),
-    re.compile(r"(?P<rel>昨天|昨日|前天|今天|今日)\s*[(（]\s*(?:(?P<m>\d{1,2})月)?(?P<d>\d{1,2})日\s*[)）]"),
+    re.compile(rf"{_M}月{_D}日\s*[(（]\s*{_WEEK_REL}{_WEEKDAY}\s*[)）]"),  # 10月31日(上周五)
+    re.compile(rf"{_WEEK_REL}{_WEEKDAY}\s*[(（]\s*{_M}月{_D}日\s*[)）]"),  # 上周五(10月31日)
+    re.compile(rf"(?P<rel>{dw.RELATIVE_DAY})\s*[(（]\s*(?:{_M}月)?{_D}日\s*[)）]"),  # 昨日(18日)
 ]
 _SENTENCE_END = re.compile(r"(?<=[。！？!?])|(?<=\.)\s+")
 
@@ -113,14 +109,14 @@ def _resolve_relative(match: re.Match[str], years: int | None, text: str, today:
     month = int(match["m"]) if match.groupdict().get("m") else None
     evidence = match.group(0)
     if match.groupdict().get("wd"):
-        weekday = _WEEKDAYS[match["wd"]]
+        weekday = dw.WEEKDAY_NUMERALS[match["wd"]]
         candidates = [years, years + 1, years - 1] if years else []
         candidates += list(range(today.year, EARLIEST.year - 1, -1))
         for year in candidates:
             value = make_date(year, month or 1, day)
             if value and value.weekday() == weekday and value <= today:
                 monday = value - timedelta(days=value.weekday())
-                if rel in ("上周", "上星期", "上礼拜"):
+                if rel in dw.LAST_WEEK_WORDS:
                     monday += timedelta(days=7)  # written in the week after the named day's week
                 start, end = monday, min(monday + timedelta(days=6), today)
                 # published is the first day the wording allows; the range says how loose that is
@@ -133,7 +129,7 @@ def _resolve_relative(match: re.Match[str], years: int | None, text: str, today:
         anchor = _first_on_or_after(month, day, make_date(years, 1, 1) if years else None, today)
     if anchor is None:
         return None
-    shift = {"昨天": 1, "昨日": 1, "前天": 2}.get(rel, 0)
+    shift = dw.DAYS_BACK.get(rel, 0)
     value = anchor + timedelta(days=shift)
     return DateFinding(value, "relative", value, value, evidence)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from urllib.parse import urlparse
 
-from analysis.ingest.normalise import latin_letters, script_counts
 from analysis.ingest.patterns import load_patterns
 
 _BREADCRUMB = re.compile(r"\s*[>›»]\s*")
@@ -134,13 +133,3 @@ def url_domain(url: str | None) -> str | None:
         if host.startswith(prefix):
             host = host[len(prefix) :]
     return host or None
-
-
-def detect_language(text: str, simplified_copy: str | None = None) -> str:
-    """zh-Hans, zh-Hant or en: Han share decides Chinese; script-specific characters decide the script."""
-    han, traditional, simplified = script_counts(text, simplified_copy)
-    latin = latin_letters(text)
-    # a Latin word is ~5 letters and carries about as much as 1.5 Han characters
-    if han == 0 or han < 0.3 * latin / 3.3:
-        return "en"
-    return "zh-Hant" if traditional > simplified else "zh-Hans"

@@ -1,13 +1,9 @@
-"""Character-level normalisation (NFKC, converter artefacts, whitespace, hard wraps) and aligned t2s."""
+"""Character-level normalisation: NFKC, converter artefacts, whitespace, hard wraps (t2s is analysis.text)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
-
-import numpy as np
-import opencc
 
 # NFKC would turn these into ASCII; in Chinese text the full-width forms read better, so they are kept.
 _KEEP_FULLWIDTH = "！（），：；？～…"
@@ -104,68 +100,3 @@ def normalise_text(text: str) -> str:
             break
         text = new
     return text
-
-
-@lru_cache(maxsize=1)
-def _t2s() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
-
-
-@lru_cache(maxsize=1)
-def _s2t() -> opencc.OpenCC:
-    return opencc.OpenCC("s2t")
-
-
-@lru_cache(maxsize=65536)
-def _char_t2s(ch: str) -> str:
-    out = _t2s().convert(ch)
-    return out if len(out) == 1 else ch
-
-
-@lru_cache(maxsize=65536)
-def _char_s2t(ch: str) -> str:
-    out = _s2t().convert(ch)
-    return out if len(out) == 1 else ch
-
-
-def to_simplified(text: str) -> str:
-    """OpenCC t2s with the same length as the input, so spans found in the copy point into the original."""
-    converted = _t2s().convert(text)
-    if len(converted) == len(text):
-        return converted
-    # a phrase conversion changed the length somewhere: convert line by line, and char by char where needed
-    out = []
-    for line in text.split("\n"):
-        conv = _t2s().convert(line)
-        out.append(conv if len(conv) == len(line) else "".join(_char_t2s(ch) for ch in line))
-    return "\n".join(out)
-
-
-def _codes(text: str) -> np.ndarray:
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-
-
-def script_counts(text: str, simplified: str | None = None) -> tuple[int, int, int]:
-    """(Han characters, traditional-only ones, simplified-only ones): what t2s and s2t would change.
-
-    `simplified` is the text's t2s copy when the caller has it already (ingest does), saving one conversion.
-    """
-    codes = _codes(text)
-    han_mask = ((codes >= 0x4E00) & (codes <= 0x9FFF)) | ((codes >= 0x3400) & (codes <= 0x4DBF))
-    han = int(han_mask.sum())
-    if not han:
-        return 0, 0, 0
-    to_simp = simplified if simplified is not None else _t2s().convert(text)
-    to_trad = _s2t().convert(text)
-    if len(to_simp) != len(text) or len(to_trad) != len(text):
-        to_simp = "".join(_char_t2s(ch) for ch in text)
-        to_trad = "".join(_char_s2t(ch) for ch in text)
-    changed_by_t2s = (_codes(to_simp) != codes) & han_mask
-    changed_by_s2t = (_codes(to_trad) != codes) & han_mask & ~changed_by_t2s
-    return han, int(changed_by_t2s.sum()), int(changed_by_s2t.sum())
-
-
-def latin_letters(text: str) -> int:
-    """How many ASCII letters the text has (for the Han-versus-Latin share)."""
-    folded = _codes(text) | 0x20
-    return int(((folded >= 0x61) & (folded <= 0x7A)).sum())

@@ -10,8 +10,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from analysis.errors import ConfigError
+from analysis.settings import DATA_DIR
 
-PATTERNS_FILE = Path(__file__).resolve().parents[2] / "data" / "chrome_patterns.toml"
+PATTERNS_FILE = DATA_DIR / "chrome_patterns.toml"  # the clone's data/ or the installed copy
 _FLAGS = re.IGNORECASE
 
 

@@ -5,23 +5,20 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
+from analysis import settings
 from analysis.errors import EmptyInputError
 from analysis.ingest import dates as dt
 from analysis.ingest import implied_dates as implied
 from analysis.ingest.clean import assemble, chrome_flags, cut_inline, strip_markdown, tail_start
 from analysis.ingest.dedup import simhash64
 from analysis.ingest.manifest import ManifestEntry
-from analysis.ingest.metadata import derive_title, detect_language, find_source, find_title
-from analysis.ingest.normalise import normalise_text, to_simplified
+from analysis.ingest.metadata import derive_title, find_source, find_title
+from analysis.ingest.normalise import normalise_text
 from analysis.ingest.readers import Record
 from analysis.models import Article
+from analysis.text import detect_language, to_simplified
 
 _HEAD_CHROME_MAX = 40  # lines above the headline and at most this long are navigation, slogans, badges
-
-
-def today() -> date:
-    """The reference 'today' for date validation (a function so tests can pin it)."""
-    return date.today()
 
 
 def content_id(text: str) -> str:
@@ -44,7 +41,7 @@ def _stated(value: object, *, where: str, warnings: list[str], now: date) -> dat
 
 def build_article(record: Record, *, manifest: ManifestEntry | None = None) -> tuple[Article, list[str]]:
     """Clean one record and read its metadata; returns the article and input warnings (bad dates, YAML)."""
-    now = today()
+    now = settings.today()
     problems = list(record.warnings)  # input problems the user should hear about
     notes: list[str] = []  # how something was resolved (kept on the article only)
     body, headings = strip_markdown(record.body) if record.markdown else (record.body, [])

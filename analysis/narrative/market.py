@@ -12,6 +12,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from analysis.companies import default_benchmark
 from analysis.narrative.sums import SUMS, field_sums, unique_rows, weighted_tone_of
 
 LEAD_LAG_COLUMNS = ("k", "r", "lo", "hi", "n", "note")
@@ -101,7 +102,7 @@ def event_study(
     prices: pd.DataFrame,
     *,
     ticker: str,
-    benchmark: str = "HSI",
+    benchmark: str | None = None,
     window: tuple[int, int] = (-5, 10),
     min_n: int = 1,
 ) -> dict:
@@ -114,6 +115,7 @@ def event_study(
     events whose window runs off the price table are left out, so n counts complete windows only.
     """
     first, last = window
+    benchmark = benchmark or default_benchmark()  # the default company's, as its prices are stored
     close = closes(prices, ticker)
     unique = unique_rows(cube)
     stock_returns = close.pct_change()
@@ -156,7 +158,7 @@ def trading_day_positions(dates: pd.Series, trading_days: pd.DatetimeIndex) -> l
 
 def _correlation(k: int, x: np.ndarray, y: np.ndarray, min_n: int) -> dict:
     n = len(x)
-    row = {"k": k, "r": math.nan, "lo": math.nan, "hi": math.nan, "n": n, "note": None}
+    row: dict[str, object] = {"k": k, "r": math.nan, "lo": math.nan, "hi": math.nan, "n": n, "note": None}
     if n < max(min_n, 4):
         row["note"] = NOT_ENOUGH_DATA
         return row

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from analysis.companies import default_ticker
 from analysis.scoring.scorer import SCORERS, Scorer, build, scorer_config_hash
 
 __all__ = ["SCORERS", "Scorer", "load_scorer"]
@@ -21,7 +22,7 @@ _LOCK = threading.Lock()
 def load_scorer(
     data_dir: Path | None = None,
     *,
-    ticker: str = "1810.HK",
+    ticker: str | None = None,
     use_snownlp: bool = True,
     lm_csv: Path | None = None,
     scorer: str = "learned",
@@ -30,6 +31,7 @@ def load_scorer(
     from analysis import DATA_DIR
 
     data_dir = Path(data_dir if data_dir is not None else DATA_DIR).resolve()
+    ticker = ticker or default_ticker(data_dir)  # the first [[company]] in companies.toml
     lm_csv = Path(lm_csv).resolve() if lm_csv is not None else None
     digest = scorer_config_hash(data_dir, kind=scorer, ticker=ticker, use_snownlp=use_snownlp, lm_csv=lm_csv)
     key = (str(data_dir), scorer, ticker, use_snownlp, str(lm_csv), digest)

@@ -13,7 +13,7 @@ import ahocorasick
 
 from analysis.errors import ConfigError
 from analysis.scoring import config
-from analysis.scoring.textprep import to_simplified
+from analysis.text import to_simplified
 
 # Weight of a source-lexicon word by how many of the four source lists agree on it; words one
 # list alone holds are often general-language words that mislead in financial news.

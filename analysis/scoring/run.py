@@ -95,7 +95,7 @@ def _scored_batches(
 def score_store(
     store: Store,
     *,
-    ticker: str = "1810.HK",
+    ticker: str | None = None,
     force: bool = False,
     workers: int | None = None,
     use_snownlp: bool = True,
@@ -115,6 +115,7 @@ def score_store(
     batch_size = batch_size or tuning.score_batch
     started = time.perf_counter()
     built = load_scorer(data_dir, ticker=ticker, use_snownlp=use_snownlp, scorer=scorer)
+    ticker = built.ticker  # the default company when none was named
     ids = store.articles_to_score(ticker=ticker, config_hash=built.config_hash, force=force)
     total_articles = store.article_count()
     run_id = store.start_run(

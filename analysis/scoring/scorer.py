@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from analysis.companies import load_companies
 from analysis.errors import ConfigError, InputError
 from analysis.models import ArticleScore, FrameHit, SentenceScore
 from analysis.scoring import aggregate as agg
@@ -16,16 +17,11 @@ from analysis.scoring.features import dense_features, model_text
 from analysis.scoring.frames import FrameMatcher
 from analysis.scoring.lexicon import build_lexicon
 from analysis.scoring.model import MODEL_FILE, ToneModel
-from analysis.scoring.relevance import (
-    OTHER_TONE_DAMPING,
-    RELEVANCE_OTHER,
-    load_companies,
-    sentence_relevance,
-)
+from analysis.scoring.relevance import OTHER_TONE_DAMPING, RELEVANCE_OTHER, sentence_relevance
 from analysis.scoring.rules import is_negated, score_sentence
 from analysis.scoring.sentences import URL, ChromeRules, segment
 from analysis.scoring.snownlp_signal import SnowNLPSignal
-from analysis.scoring.textprep import aligned_lower, detect_language, matching_copy
+from analysis.text import aligned_lower, detect_language, matching_copy
 
 FRAME_AGREEMENT = 0.3  # a bullish frame in a sentence with tone <= -0.3 (or bearish >= 0.3) does not count
 SNOWNLP_MIN_RELEVANCE = 0.4  # everything but chrome and sentences only about other firms

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from analysis.errors import ConfigError
 from analysis.scoring import config
+from analysis.text import date_words as dw
 
 # A sentence ends at CJK/ASCII terminators (with any closing quotes/brackets that follow), or at
 # an ASCII full stop followed by whitespace. Semicolons end sentences too: news copy uses them to
@@ -26,12 +27,14 @@ _ABBREVIATIONS = frozenset(
     "approx est u.s e.g i.e".split()
 )
 _TERMINAL = "。！？!?；;.…”」』\"'"
+# A date or time anywhere in a line (a dateline is mostly one); English month names are whole words, so
+# 'market 10' or 'declined 5%' are not dates.
 _DATE = re.compile(
-    r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"  # 2025-09-19, 2025年4月1日
-    r"|\d{1,2}/\d{1,2}/\d{4}"  # 19/11/2025
-    r"|\b\d{1,2}:\d{2}(?::\d{2})?\b"  # 10:55, 14:37:41
-    r"|\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{4}"  # 17 October 2025
-    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b",  # Oct 17
+    rf"{dw.YEAR}\s*[-/.年]\s*{dw.MONTH}\s*[-/.月]\s*{dw.DAY}\s*日?"  # 2025-09-19, 2025年4月1日
+    rf"|{dw.DAY}/{dw.MONTH}/{dw.YEAR}"  # 19/11/2025
+    rf"|{dw.CLOCK}"  # 10:55, 14:37:41
+    rf"|\b{dw.DAY}\s+{dw.MONTH_NAME}\b\.?\s+{dw.YEAR}"  # 17 October 2025
+    rf"|\b{dw.MONTH_NAME}\b\.?\s+{dw.DAY}\b",  # Oct 17
     re.IGNORECASE,
 )
 _NOISE = re.compile(r"[\d\W_]+")

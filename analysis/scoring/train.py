@@ -20,7 +20,7 @@ from analysis.errors import InputError
 from analysis.scoring.features import DENSE_NAMES, candidate_ngrams, dense_features, model_text
 from analysis.scoring.model import CLASSES, ToneModel
 from analysis.scoring.rules import score_sentence
-from analysis.scoring.textprep import aligned_lower, matching_copy
+from analysis.text import aligned_lower, matching_copy
 
 TRAINING_DIR = "training"
 REQUIRED = ("text", "label", "language", "source", "id")

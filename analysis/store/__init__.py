@@ -22,6 +22,7 @@ import duckdb
 import pandas as pd
 
 from analysis import settings
+from analysis.companies import default_ticker
 from analysis.models import Article, ArticleScore
 from analysis.scoring.columns import ScoreRows
 from analysis.store import articles, facts, prices, runs, schema, scores
@@ -114,15 +115,15 @@ class Store:
         with self.connect() as con:
             return articles.texts(con, ids)
 
-    def export_frame(self, *, ticker: str = "1810.HK") -> pd.DataFrame:
+    def export_frame(self, *, ticker: str | None = None) -> pd.DataFrame:
         """One row per article (scored or not), with its current score when there is one."""
         with self.connect() as con:
-            return articles.export_frame(con, ticker=ticker)
+            return articles.export_frame(con, ticker=ticker or default_ticker())
 
-    def facets(self, *, ticker: str = "1810.HK") -> dict:
+    def facets(self, *, ticker: str | None = None) -> dict:
         """What the filters can offer: sources, languages, frames and the date bounds."""
         with self.connect() as con:
-            return articles.facets(con, ticker=ticker)
+            return articles.facets(con, ticker=ticker or default_ticker())
 
     # -- prices -----------------------------------------------------------------------------------
     def replace_prices(self, ticker: str, frame: pd.DataFrame, *, source: str) -> int:
@@ -182,10 +183,10 @@ class Store:
         with self.connect() as con:
             return runs.by_id(con, run_id)
 
-    def current_run(self, ticker: str = "1810.HK") -> RunInfo | None:
+    def current_run(self, ticker: str | None = None) -> RunInfo | None:
         """The run whose scores are current for the ticker, or None."""
         with self.connect() as con:
-            return runs.current(con, ticker)
+            return runs.current(con, ticker or default_ticker())
 
     def runs(self, limit: int = 20) -> list[RunInfo]:
         """The last runs, newest first."""
@@ -210,8 +211,9 @@ class Store:
         with self.connect() as con:
             return scores.frame_counts(con, filters or ArticleFilter())
 
-    def sentences(self, article_id: str, *, ticker: str = "1810.HK") -> pd.DataFrame:
+    def sentences(self, article_id: str, *, ticker: str | None = None) -> pd.DataFrame:
         """The current sentence scores of one article, in order."""
+        ticker = ticker or default_ticker()
         with self.connect() as con:
             return scores.sentences(con, article_id, ticker=ticker)
 
@@ -285,8 +287,9 @@ class Store:
             return facts.day_counts(con, filters, tone_field=tone_field)
 
     # -- stats ------------------------------------------------------------------------------------
-    def stats(self, *, ticker: str = "1810.HK") -> dict:
+    def stats(self, *, ticker: str | None = None) -> dict:
         """Counts for `stats`: articles, duplicates, by language and date basis, prices, current run."""
+        ticker = ticker or default_ticker()
         with self.connect() as con:
             counted = articles.counts(con)
             price_rows = prices.stats(con)

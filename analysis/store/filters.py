@@ -9,12 +9,13 @@ open costs nothing per row, where `$x IS NULL OR ...` would be evaluated for eve
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import duckdb
 import pandas as pd
 
+from analysis.companies import default_ticker
 from analysis.store.fact_tables import MASK_BITS
 
 
@@ -22,7 +23,7 @@ from analysis.store.fact_tables import MASK_BITS
 class ArticleFilter:
     """What the dashboard and the CLI narrow articles by; None means 'all'."""
 
-    ticker: str = "1810.HK"
+    ticker: str = field(default_factory=default_ticker)  # the first company of data/companies.toml
     date_from: date | None = None
     date_to: date | None = None
     sources: tuple[str, ...] | None = None

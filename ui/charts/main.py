@@ -5,6 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from analysis.companies import default_benchmark
 from ui.charts.style import (
     BENCH_COLOUR,
     HEIGHT,
@@ -32,12 +33,13 @@ def main_chart(
     shifts: list[dict],
     *,
     ticker: str,
-    benchmark: str = "HSI",
+    benchmark: str | None = None,
     tone_field: str = "tone",
     color_by: str = "label",
     lang: str = "en",
 ) -> alt.LayerChart | alt.Chart:
     """Close (left axis) with the benchmark rebased, articles and the tone index on a tone axis (right), shifts."""
+    benchmark = benchmark or default_benchmark()
     stock, bench = _price_lines(prices, ticker, benchmark)
     points = _article_points(articles, tone_field, lang)
     if stock.empty and points.empty:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from analysis.companies import default_benchmark
 from ui.charts.style import (
     BEAR_SCHEME,
     BULL_SCHEME,
@@ -130,7 +131,7 @@ def event_study_chart(
     """Mean CAR per trading day around bullish and bearish articles, n in the legend."""
     if benchmark is None:
         sides = [event_study.get(side) or {} for side in ("bullish", "bearish")]
-        benchmark = next((side["benchmark"] for side in sides if side.get("benchmark")), "HSI")
+        benchmark = next((side["benchmark"] for side in sides if side.get("benchmark")), default_benchmark())
     rows = []
     for side in ("bullish", "bearish"):
         entry = event_study.get(side) or {}

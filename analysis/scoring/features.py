@@ -19,8 +19,9 @@ _WORD = frozenset("abcdefghijklmnopqrstuvwxyz0123456789%")
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _LATIN_TOKEN = re.compile(r"[a-z0-9%]+")
 # '80.5%' and '1,090' read as one number: the separator between digits becomes a digit.
-_DIGIT_SEPARATOR = re.compile(r"(?<=0)[.,](?=0)")
-CJK_ORDERS = (1, 2, 3)  # characters carry tone alone (涨, 跌, 亏) as well as in words
+_DIGIT_SEPARATOR = re.compile(r"(?<=[0-9])[.,](?=[0-9])")
+# Single characters (涨, 跌, 亏), pairs and triples.
+CJK_ORDERS = (1, 2, 3)
 
 
 def _table() -> dict[int, str]:
@@ -44,10 +45,9 @@ _TRANSLATE = _table()
 
 def model_text(lowered: str) -> str:
     """The copy n-grams are read from: same length as `lowered`, digits as 0, punctuation as spaces."""
-    out = lowered.translate(_TRANSLATE)
-    if "0" in out:
-        out = _DIGIT_SEPARATOR.sub("0", out)
-    return out
+    if "." in lowered or "," in lowered:
+        lowered = _DIGIT_SEPARATOR.sub("0", lowered)
+    return lowered.translate(_TRANSLATE)
 
 
 def is_latin(feature: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from bisect import bisect_left
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from analysis.scoring.sentences import URL, ChromeRules, segment
 from analysis.scoring.snownlp_signal import SnowNLPSignal
 from analysis.text import aligned_lower, detect_language, matching_copy
 
+_CJK = re.compile(r"[\u3400-\u9fff]")  # a sentence without any is read as English by the tone model
 FRAME_AGREEMENT = 0.3  # a bullish frame in a sentence with tone <= -0.3 (or bearish >= 0.3) does not count
 SNOWNLP_MIN_RELEVANCE = 0.4  # everything but chrome and sentences only about other firms
 
@@ -189,7 +191,7 @@ class Scorer:
             if sentence.chrome is None:
                 indexes.append(sentence.index)
                 spans.append((sentence.start, sentence.end))
-                english = not any("\u3400" <= c <= "\u9fff" for c in lowered[sentence.start : sentence.end])
+                english = _CJK.search(lowered, sentence.start, sentence.end) is None
                 dense.append(dense_features(signals[sentence.index][0], english=english))
         if not spans:
             return {}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import math
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,7 +32,9 @@ SOURCE_WEIGHTS = {"finfe": 0.3, "tfns": 0.6, "ccfneg": 0.5, "windnews": 0.5, "se
 HAND_LABELLED_WEIGHT = 4.0
 MIN_DF = 2  # an n-gram seen in one training sentence only says nothing general
 REGULARISATION_C = 0.5
-PRUNE_BELOW = 0.02  # n-grams whose weights all stay this close to their mean change no decision
+# n-grams whose weights all stay this close to their mean change (almost) no decision; pruning them keeps the
+# scorer above 1 MB/s per core (the cross-validated figures are those of the pruned model).
+PRUNE_BELOW = 0.08
 CV_FOLDS = 5
 CLASS_WEIGHT_CAP = 5.0
 
@@ -74,7 +77,27 @@ def read_training(directory: Path, *, extra: Iterable[TrainingRow] = ()) -> list
                 if text:
                     rows.append(TrainingRow(text, label, row["language"], row["source"], row["id"]))
     rows.extend(extra)
-    return rows
+    return unique_rows(rows)
+
+
+def text_key(text: str) -> str:
+    """Two rows are the same sentence when their letters and digits agree (case, width, spacing aside)."""
+    return "".join(c for c in unicodedata.normalize("NFKC", text).lower() if c.isalnum())
+
+
+def unique_rows(rows: list[TrainingRow]) -> list[TrainingRow]:
+    """One row per sentence: the first copy when copies agree, none when their labels conflict."""
+    labels: dict[str, set[str]] = {}
+    for row in rows:
+        labels.setdefault(text_key(row.text), set()).add(row.label)
+    kept, seen = [], set()
+    for row in rows:
+        key = text_key(row.text)
+        if key in seen or len(labels[key]) > 1:
+            continue
+        seen.add(key)
+        kept.append(row)
+    return kept
 
 
 def row_weight(row: TrainingRow) -> float:
@@ -211,7 +234,9 @@ def build_model(prepared: Prepared, *, seed: int, c: float = REGULARISATION_C, m
     for k in range(CV_FOLDS):
         train, test = fold != k, fold == k
         classifier = fit(x[train], y[train], weights[train], c=c, seed=seed)
-        oof[test] = classifier.decision_function(x[test])
+        coef = classifier.coef_.T.copy()
+        coef[: len(features)][~_kept(coef[: len(features)])] = 0.0  # judge the model as it ships: pruned
+        oof[test] = x[test] @ coef + classifier.intercept_
     temperature = fit_temperature(oof, y)
     scaled = oof / temperature
     probabilities = np.exp(scaled - scaled.max(axis=1, keepdims=True))
@@ -239,8 +264,7 @@ def build_model(prepared: Prepared, *, seed: int, c: float = REGULARISATION_C, m
     classifier = fit(x, y, weights, c=c, seed=seed)
     coef = classifier.coef_.T  # (F + D) x 3
     ngram_weights, dense_weights = coef[: len(features)], coef[len(features) :]
-    spread = np.abs(ngram_weights - ngram_weights.mean(axis=1, keepdims=True)).max(axis=1)
-    keep = spread >= PRUNE_BELOW
+    keep = _kept(ngram_weights)
     model = ToneModel(
         features=[f for f, k in zip(features, keep, strict=True) if k],
         weights=ngram_weights[keep],
@@ -263,6 +287,12 @@ def build_model(prepared: Prepared, *, seed: int, c: float = REGULARISATION_C, m
         "source_weights": {s: row_weight(TrainingRow("", "neutral", "", s, "")) for s in per_source},
     }
     return model, metrics
+
+
+def _kept(ngram_weights: np.ndarray) -> np.ndarray:
+    """The n-grams that can change a decision: a weight at least PRUNE_BELOW from the row's mean."""
+    spread = np.abs(ngram_weights - ngram_weights.mean(axis=1, keepdims=True)).max(axis=1)
+    return spread >= PRUNE_BELOW
 
 
 def label_counts(rows: list[TrainingRow]) -> dict:

@@ -86,6 +86,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ticker", default=ticker)
     p.set_defaults(handler=cmd_export)
 
+    corrections = sub.add_parser(
+        "corrections", parents=[common], help="the analyst's corrections: list, export, import"
+    )
+    csub = corrections.add_subparsers(dest="corrections_command", metavar="ACTION")
+    p = csub.add_parser("list", parents=[common], help="the corrections in force (--all: every one made)")
+    p.add_argument("--all", action="store_true", help="every correction made, older ones included")
+    p.add_argument("--format", choices=["text", "json"], default="text", dest="output")
+    p.set_defaults(handler=cmd_corrections_list)
+    p = csub.add_parser("export", parents=[common], help="every correction made, to a CSV file")
+    p.add_argument("csv")
+    p.set_defaults(handler=cmd_corrections_export)
+    p = csub.add_parser(
+        "import", parents=[common], help="import a corrections CSV (all rows or none) and rescore"
+    )
+    p.add_argument("csv")
+    p.add_argument("--ticker", default=ticker)
+    p.set_defaults(handler=cmd_corrections_import)
+
     prices = sub.add_parser("prices", parents=[common], help="import, fetch or list daily prices")
     psub = prices.add_subparsers(dest="prices_command", metavar="ACTION")
     p = psub.add_parser("import", parents=[common], help="import a price CSV (Yahoo, akshare or date,close)")
@@ -293,6 +311,41 @@ def cmd_export(args) -> int:
         frame.to_json(out, orient="records", lines=True, force_ascii=False, date_format="iso")
     if args.out:
         print(f"wrote {len(frame)} articles to {args.out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_corrections_list(args) -> int:
+    from analysis.corrections import as_dict
+
+    store = _store(args)
+    in_force = {(c.target, c.created_at, c.new) for c in store.corrections()}
+    rows = [as_dict(c) | {"in_force": (c.target, c.created_at, c.new) in in_force}
+            for c in store.corrections(history=args.all)]  # fmt: skip
+    if args.output == "json":
+        _print_json(rows)
+        return EXIT_OK
+    for row in rows:
+        span = "article" if row["start"] is None else f"{row['start']}-{row['end']}"
+        print(f"{row['created_at'][:19]} {row['article_id']} {span:<11} {row['field']:<6} "
+              f"{row['old'] or '-'} -> {row['new']}{'' if row['in_force'] else ' (replaced)'}")  # fmt: skip
+    if not rows:
+        print("no corrections")
+    return EXIT_OK
+
+
+def cmd_corrections_export(args) -> int:
+    from analysis.corrections import export_corrections
+
+    count = export_corrections(_store(args), args.csv)
+    print(f"wrote {count} corrections to {args.csv}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_corrections_import(args) -> int:
+    from analysis.corrections import import_corrections
+
+    added, stored = import_corrections(_store(args), args.csv, ticker=args.ticker)
+    print(f"imported {added} corrections from {args.csv}, {stored} already stored")
     return EXIT_OK
 
 

@@ -53,10 +53,11 @@ def make_v1_file(path: Path) -> dict:
 
 
 def _downgrade_to_v1(path: Path) -> None:
-    """The file as version 1 wrote it: version 2 only added the dashboard's facts tables."""
+    """The file as version 1 wrote it: version 2 only added the dashboard's facts tables, 3 the corrections."""
     con = duckdb.connect(str(path))
     for statement in ("DROP TABLE article_frame_hits", "DROP TABLE article_facts", "DROP TABLE frame_ids",
-                      "DROP SEQUENCE fact_ids", "DELETE FROM schema_version WHERE version > 1"):  # fmt: skip
+                      "DROP SEQUENCE fact_ids", "DROP VIEW corrections_in_force", "DROP TABLE corrections",
+                      "DROP SEQUENCE correction_ids", "DELETE FROM schema_version WHERE version > 1"):  # fmt: skip
         con.execute(statement)
     con.close()
     assert versions(path) == [1]

@@ -189,13 +189,14 @@ def test_a_v1_database_is_migrated_and_its_facts_filled_from_its_scores(tmp_path
     path = tmp_path / "v1.duckdb"
     store = Store(path, lock_timeout=2)
     _run(store, _scores(_corpus(store)))
-    con = duckdb.connect(str(path))  # back to version 1: the facts tables did not exist
+    con = duckdb.connect(str(path))  # back to version 1: the facts tables (and the corrections) did not exist
     for statement in ("DROP TABLE article_frame_hits", "DROP TABLE article_facts", "DROP TABLE frame_ids",
-                      "DROP SEQUENCE fact_ids", "DELETE FROM schema_version WHERE version > 1"):  # fmt: skip
+                      "DROP SEQUENCE fact_ids", "DROP VIEW corrections_in_force", "DROP TABLE corrections",
+                      "DROP SEQUENCE correction_ids", "DELETE FROM schema_version WHERE version > 1"):  # fmt: skip
         con.execute(statement)
     con.close()
     migrated = Store(path, lock_timeout=2)
-    assert migrated.schema_version() == SCHEMA_VERSION == 2
+    assert migrated.schema_version() == SCHEMA_VERSION == 3
     _assert_facts_equal_live(migrated)
 
 

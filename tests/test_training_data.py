@@ -52,10 +52,14 @@ def test_hand_labelled_rows_name_their_page_and_frame():
             assert all(r.get("frame") for r in rows), path.name
 
 
-@pytest.mark.skipif(not CHECK.exists(), reason="../shared (the reserved-set check) is not beside this checkout")
+@pytest.mark.skipif(
+    not CHECK.exists(), reason="../shared (the reserved-set check) is not beside this checkout"
+)
 @pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
 def test_no_training_row_is_reserved_for_judging(path):
-    result = subprocess.run([sys.executable, str(CHECK), str(path)], capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, str(CHECK), str(path)], capture_output=True, text=True, timeout=600
+    )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
 
 

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.views import ViewData, finance_vs_snownlp, picker_ids
-from ui import charts, state
+from ui import charts, corrections, state
 from ui.labels import basis_name, frame_name, label_name, language_name, t
 from ui.markup import escape_markdown, highlight_evidence
 from ui.render import show_chart
@@ -100,7 +100,8 @@ def _titles(articles: pd.DataFrame, ids: list[str]) -> dict[str, str]:
 
 
 def detail(controls: Controls, article_id: str) -> None:
-    """Cleaned text with evidence marked, the sentence strip, both tones, and the stated prices checked."""
+    """Cleaned text with evidence marked, the sentence strip, both tones, the stated prices checked, and the
+    controls that correct the article's and its sentences' labels."""
     lang = controls.lang
     data = state.article_detail(controls.db, controls.ticker, controls.view.run_id, article_id)
     article = data["article"]
@@ -143,6 +144,8 @@ def detail(controls: Controls, article_id: str) -> None:
                 "close": st.column_config.NumberColumn(format="%.2f"),
                 "sentence": st.column_config.TextColumn(width="large"),
             })  # fmt: skip
+    corrections.status_caption(controls)
+    corrections.render(controls, article_id, data.get("score"), scored)
 
 
 def _meta(article: dict, lang: str) -> list[str]:

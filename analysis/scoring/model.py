@@ -98,7 +98,9 @@ class ToneModel:
         if not spans or not normalised:
             return empty, empty, empty
         # (end, feature) pairs flattened straight into one array: far cheaper than a list of tuples.
-        pairs = np.fromiter(chain.from_iterable(self._automaton.iter(normalised)), dtype=np.int64).reshape(-1, 2)
+        pairs = np.fromiter(chain.from_iterable(self._automaton.iter(normalised)), dtype=np.int64).reshape(
+            -1, 2
+        )
         codes = np.frombuffer(normalised.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
         looked_up = np.where(codes < _SINGLE_LIMIT, self._single[np.minimum(codes, _SINGLE_LIMIT - 1)], -1)
         positions = np.flatnonzero(looked_up >= 0)

@@ -13,6 +13,7 @@ from pathlib import Path
 from analysis import settings
 from analysis.models import Progress
 from analysis.scoring.columns import ScoreRows
+from analysis.scoring.corrections import Correction, by_article
 from analysis.store import RunInfo, Store
 
 # Scoring batches whose texts the parent reads in one query when feeding the pool.
@@ -53,18 +54,27 @@ def _init_worker(ticker: str, use_snownlp: bool, data_dir: str | None, kind: str
     )
 
 
-def _score_batch(rows: list[tuple[str, str, str, str]]) -> ScoreRows:
+def _score_batch(rows: list[tuple]) -> ScoreRows:
+    # rows: (id, text, text_simplified, language, the article's corrections or None)
     # Columns of plain values, not ArticleScore objects: far cheaper to pickle back to the parent.
     return ScoreRows.from_scores(_worker_scorer.score_article(*row) for row in rows)
 
 
 def _scored_batches(
-    store: Store, scorer, batches: list[list[str]], n_workers: int, use_snownlp: bool, data_dir: Path | None
+    store: Store,
+    scorer,
+    batches: list[list[str]],
+    n_workers: int,
+    use_snownlp: bool,
+    data_dir: Path | None,
+    corrections: dict[str, list[Correction]],
 ) -> Iterator[ScoreRows]:
-    """Score batches in order, in this process or a pool; texts are read batch by batch."""
+    """Score batches in order, in this process or a pool; texts are read batch by batch, corrections applied."""
     if n_workers <= 1 or len(batches) <= 1:
         for batch in batches:
-            yield ScoreRows.from_scores(scorer.score_article(*row) for row in store.article_texts(batch))
+            yield ScoreRows.from_scores(
+                scorer.score_article(*row, corrections.get(row[0])) for row in store.article_texts(batch)
+            )
         return
     # forkserver: the dashboard is multi-threaded, and fork() under threads can deadlock.
     ctx = multiprocessing.get_context("forkserver" if os.name != "nt" else "spawn")
@@ -80,7 +90,7 @@ def _scored_batches(
             if not prefetched:
                 group = [b for b in (next(pending, None) for _ in range(PREFETCH_BATCHES)) if b is not None]
                 by_id = {row[0]: row for row in store.article_texts([i for b in group for i in b])}
-                prefetched.extend([by_id[i] for i in b if i in by_id] for b in group)
+                prefetched.extend([(*by_id[i], corrections.get(i)) for i in b if i in by_id] for b in group)
             if prefetched:
                 queue.append(pool.apply_async(_score_batch, (prefetched.popleft(),)))
 
@@ -123,12 +133,14 @@ def score_store(
         options={"force": force, "snownlp": use_snownlp, "workers": workers or settings.default_workers()},
     )  # fmt: skip
     try:
+        loaded = set(store.corrections())  # the analyst's, in force: they win over the model
+        corrections = by_article(loaded)
         if progress:
             progress(0, len(ids), f"run {run_id}: {len(ids)} of {total_articles} articles to score")
         batches = [ids[i : i + batch_size] for i in range(0, len(ids), batch_size)]
         done, buffer = 0, ScoreRows()
         for scores in _scored_batches(
-            store, built, batches, workers or settings.default_workers(), use_snownlp, data_dir
+            store, built, batches, workers or settings.default_workers(), use_snownlp, data_dir, corrections
         ):
             buffer.extend(scores)
             done += len(scores)
@@ -143,6 +155,16 @@ def score_store(
     except BaseException as exc:
         store.fail_run(run_id, f"{type(exc).__name__}: {exc}")
         raise
+    _apply_late_corrections(store, loaded, ticker=ticker, data_dir=data_dir)
     return ScoreSummary(
         run=run, scored=done, total_articles=total_articles, seconds=time.perf_counter() - started
     )
+
+
+def _apply_late_corrections(store: Store, loaded: set, *, ticker: str, data_dir: Path | None) -> None:
+    """Corrections saved while the run went were not in its scores: rescore their articles now."""
+    from analysis.corrections import rescore
+
+    late = sorted({c.article_id for c in store.corrections() if c not in loaded})
+    if late:
+        rescore(store, late, ticker=ticker, data_dir=data_dir)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_left
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +14,9 @@ from analysis.companies import load_companies
 from analysis.errors import ConfigError, InputError
 from analysis.models import ArticleScore, FrameHit, SentenceScore
 from analysis.scoring import aggregate as agg
+from analysis.scoring import corrections as corrected
 from analysis.scoring.config import compute_config_hash
+from analysis.scoring.corrections import Correction
 from analysis.scoring.features import dense_features, model_text
 from analysis.scoring.frames import FrameMatcher
 from analysis.scoring.lexicon import build_lexicon
@@ -89,8 +92,18 @@ class Scorer:
         article_id = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
         return self.score_article(article_id, text, simplified, detect_language(text, simplified))
 
-    def score_article(self, article_id: str, text: str, text_simplified: str, language: str) -> ArticleScore:
-        """Tone, frames, relevance and evidence of one article; spans are character offsets in `text`."""
+    def score_article(
+        self,
+        article_id: str,
+        text: str,
+        text_simplified: str,
+        language: str,
+        corrections: Sequence[Correction] | None = None,
+    ) -> ArticleScore:
+        """Tone, frames, relevance and evidence of one article; spans are character offsets in `text`.
+
+        `corrections` (the analyst's, in force) win over the model: see analysis/scoring/corrections.py.
+        """
         if not isinstance(text, str) or not isinstance(text_simplified, str):
             raise InputError("text and text_simplified must be strings", path=article_id, field="text")
         if len(text) != len(text_simplified):
@@ -181,7 +194,11 @@ class Scorer:
             scored.append(
                 agg.ScoredSentence(score, hits, strengths, polarity, weak, names_company="self" in kinds)
             )
-        return agg.aggregate(article_id, scored)
+        if corrections:
+            frame_polarity = {name: spec.polarity for name, spec in self.frames.specs.items()}
+            scored = corrected.apply_to_sentences(scored, corrections, frame_polarity=frame_polarity)
+        result = agg.aggregate(article_id, scored)
+        return corrected.apply_to_article(result, corrections) if corrections else result
 
     def _predict(self, lowered: str, per_sentence, signals) -> dict:
         """The tone model's prediction for every non-chrome sentence, in one pass over the article."""

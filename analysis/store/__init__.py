@@ -3,7 +3,7 @@
 Each concept is a module of plain functions over an open connection: connection.py (short-lived connections,
 locks, reading sessions), schema.py (version, migrations), filters.py (the one filter compiler), articles.py,
 prices.py, runs.py, scores.py (writes and current-score reads), fact_tables.py and facts.py (the dashboard's
-per-day facts and their reads). `Store` decides where each connection and transaction begins and ends.
+per-day facts and their reads), corrections.py (the analyst's corrections). `Store` decides where each connection and transaction begins and ends.
 
 Connections are short-lived (opened per call, closed at once) because DuckDB lets one process write at a time
 and any open connection blocks a writer elsewhere: the CLI must be able to write while the dashboard is open.
@@ -25,7 +25,8 @@ from analysis import settings
 from analysis.companies import default_ticker
 from analysis.models import Article, ArticleScore
 from analysis.scoring.columns import ScoreRows
-from analysis.store import articles, facts, prices, runs, schema, scores
+from analysis.scoring.corrections import Correction
+from analysis.store import articles, corrections, facts, prices, runs, schema, scores
 from analysis.store.connection import Database, append_only
 from analysis.store.fact_tables import refresh_facts
 from analysis.store.filters import ArticleFilter
@@ -217,12 +218,54 @@ class Store:
         with self.connect() as con:
             return scores.sentences(con, article_id, ticker=ticker)
 
+    def current_score(self, article_id: str, *, ticker: str | None = None) -> dict | None:
+        """One article's current score row (dated or not), or None when it has none."""
+        with self.connect() as con:
+            return scores.current_score(con, article_id, ticker=ticker or default_ticker())
+
     def article_texts_frame(
         self, filters: ArticleFilter | None = None, *, article_id: str | None = None
     ) -> pd.DataFrame:
         """article_id, date, date_inferred, text: what price-mention checks read (all filtered, or one)."""
         with self.connect() as con:
             return scores.article_texts_frame(con, filters or ArticleFilter(), article_id=article_id)
+
+    # -- the analyst's corrections ----------------------------------------------------------------
+    def corrections(
+        self, article_ids: Sequence[str] | None = None, *, history: bool = False
+    ) -> list[Correction]:
+        """The corrections in force (with history=True every one ever made), of some articles or all."""
+        with self.connect() as con:
+            return corrections.read(con, article_ids=article_ids, history=history)
+
+    def add_corrections(
+        self,
+        batch: Sequence[Correction],
+        *,
+        rescored: ScoreRows | None = None,
+        ticker: str | None = None,
+        run_id: int | None = None,
+    ) -> tuple[int, int]:
+        """Store corrections and (when given) their articles' rescored rows, in one transaction.
+
+        The rescored rows replace the articles' rows in run `run_id` and become current, facts refreshed.
+        Returns (added, already stored): a correction already stored (same target, value, time) is skipped.
+        """
+        with self.transaction() as con:
+            counted = corrections.add(con, batch)
+            if rescored is not None and len(rescored):
+                scores.replace_current(con, ticker=ticker or default_ticker(), run_id=run_id, rows=rescored)
+            return counted
+
+    def correction_counts(self) -> dict:
+        """total (every correction made), in_force and articles (that have one in force)."""
+        with self.connect() as con:
+            return corrections.counts(con)
+
+    def corrections_for_training(self) -> pd.DataFrame:
+        """The sentence labels in force as training rows: text, label, language, source='corrections', id."""
+        with self.connect() as con:
+            return corrections.for_training(con)
 
     # -- the dashboard's facts --------------------------------------------------------------------
     def rebuild_facts(self, ticker: str | None = None) -> None:

@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 
 from analysis.models import Article
+from analysis.store.corrections import CORRECTED_BY_ARTICLE
 
 _COLUMNS = (
     "id", "path", "format", "raw_text", "text", "text_simplified", "language", "title", "title_basis",
@@ -92,18 +93,20 @@ def texts(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> list[tuple[str,
 
 
 def export_frame(con: duckdb.DuckDBPyConnection, *, ticker: str) -> pd.DataFrame:
-    """Every article (scored or not, unfiltered), with its current score when there is one."""
+    """Every article (scored or not, unfiltered), with its current score and which labels were corrected."""
     return con.execute(
-        """SELECT a.id, a.path, a.title, a.title_basis, a.source, a.source_basis, a.url,
+        f"""SELECT a.id, a.path, a.title, a.title_basis, a.source, a.source_basis, a.url,
                   a.published, a.published_basis, a.published_from, a.published_to,
                   a.published_evidence, a.language, a.encoding, a.duplicate_of,
                   s.tone, s.label, s.frames, s.confidence, s.relevance, s.bull_intensity,
-                  s.bear_intensity, s.framing_balance, s.dominant_frame, s.snownlp, c.run_id
+                  s.bear_intensity, s.framing_balance, s.dominant_frame, s.snownlp, c.run_id,
+                  coalesce(k.corrected, '') AS corrected
            FROM articles a
            LEFT JOIN current_scores c ON c.article_id = a.id AND c.ticker = ?
            LEFT JOIN article_scores s ON s.run_id = c.run_id AND s.article_id = a.id
+           LEFT JOIN ({CORRECTED_BY_ARTICLE}) k ON k.article_id = a.id
            ORDER BY coalesce(a.published, a.published_from), a.id""",
-        [ticker],
+        [ticker, ticker],
     ).df()
 
 

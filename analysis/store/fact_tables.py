@@ -7,8 +7,8 @@ evidence rows. So when a scoring run finishes, the store writes narrow tables in
 Filters and sums run over them in DuckDB, and the dashboard gets days, not articles.
 
 They stay equal to the live join (current_scores ⋈ article_scores ⋈ articles) because nothing else changes
-what it gives: articles rows are never updated once stored, and a score becomes current only when its run
-finishes. `Store.rebuild_facts` rewrites them all; tests pin that they equal the live join. Every filtered
+what it gives: articles rows are never updated once stored, a score becomes current only when its run
+finishes, and an article rescored for a correction has its facts rewritten in the same transaction. `Store.rebuild_facts` rewrites them all; tests pin that they equal the live join. Every filtered
 read of the current scores goes through them (store/filters.py), so one filter selects the same articles in
 every read.
 
@@ -49,6 +49,7 @@ _SCOPES = {
     "all": "TRUE",
     "ticker": "{a}.ticker = $ticker",
     "run": "{a}.ticker = $ticker AND {a}.run_id = $run_id",
+    "articles": "{a}.ticker = $ticker AND list_contains($article_ids, {a}.article_id)",  # a correction's rescore
 }
 
 
@@ -57,7 +58,7 @@ def _scope(scope: str, alias: str) -> str:
 
 
 def refresh_statements(scope: str) -> list[str]:
-    """The statements that rewrite the facts of the current scores in scope ('all', 'ticker' or 'run')."""
+    """The statements that rewrite the facts of the current scores in scope ('all', 'ticker', 'run', 'articles')."""
     stale = "TRUE" if scope == "all" else (
         "ticker = $ticker AND article_id IN (SELECT c.article_id FROM current_scores c WHERE "
         f"{_scope(scope, 'c')})"
@@ -112,7 +113,7 @@ def refresh_statements(scope: str) -> list[str]:
         f"""UPDATE article_facts SET weight_rank = ranked.weight_rank
             FROM (SELECT fact_id,
                          row_number() OVER (PARTITION BY ticker ORDER BY weight DESC, article_id) AS weight_rank
-                  FROM article_facts f WHERE {_scope("ticker" if scope == "run" else scope, "f")}) ranked
+                  FROM article_facts f WHERE {_scope("ticker" if scope in ("run", "articles") else scope, "f")}) ranked
             WHERE article_facts.fact_id = ranked.fact_id""",
     ]
 
@@ -120,10 +121,22 @@ def refresh_statements(scope: str) -> list[str]:
 MIGRATION = [*FACTS_TABLES, *refresh_statements("all")]
 
 
-def refresh_facts(con: duckdb.DuckDBPyConnection, *, ticker: str | None, run_id: int | None = None) -> None:
-    """Rewrite the facts of one run's current scores, of one ticker, or (ticker None) of everything."""
-    scope = "all" if ticker is None else "ticker" if run_id is None else "run"
-    params = {} if ticker is None else {"ticker": ticker} | ({} if run_id is None else {"run_id": run_id})
+def refresh_facts(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    ticker: str | None,
+    run_id: int | None = None,
+    article_ids: list[str] | None = None,
+) -> None:
+    """Rewrite the facts of one run's current scores, of some articles, of one ticker, or (ticker None) of all."""
+    if ticker is None:
+        scope, params = "all", {}
+    elif article_ids is not None:
+        scope, params = "articles", {"ticker": ticker, "article_ids": list(article_ids)}
+    elif run_id is not None:
+        scope, params = "run", {"ticker": ticker, "run_id": run_id}
+    else:
+        scope, params = "ticker", {"ticker": ticker}
     for statement in refresh_statements(scope):
         con.execute(
             statement, {name: value for name, value in params.items() if f"${name}" in statement} or None

@@ -11,9 +11,10 @@ from pathlib import Path
 import duckdb
 
 from analysis.errors import SchemaVersionError, StoreError
+from analysis.store.corrections import MIGRATION as CORRECTIONS_MIGRATION
 from analysis.store.fact_tables import MIGRATION as FACTS_MIGRATION
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _MIGRATIONS: dict[int, list[str]] = {
     1: [
@@ -88,6 +89,8 @@ _MIGRATIONS: dict[int, list[str]] = {
     ],
     # Per-article facts for the dashboard's aggregates (fact_tables.py), filled from the current scores.
     2: FACTS_MIGRATION,
+    # The analyst's corrections of labels, stances and frames (corrections.py): history kept, newest in force.
+    3: CORRECTIONS_MIGRATION,
 }
 
 

@@ -14,6 +14,7 @@ import pandas as pd
 
 from analysis.models import ArticleScore
 from analysis.scoring.columns import ARTICLE_COLUMNS, EVIDENCE_COLUMNS, SENTENCE_COLUMNS, ScoreRows
+from analysis.store.fact_tables import refresh_facts
 from analysis.store.filters import ArticleFilter, read
 
 SCORE_TABLES = ("article_scores", "sentence_scores", "frame_evidence")
@@ -27,12 +28,25 @@ _EVIDENCE = "article_facts f JOIN frame_evidence e ON e.run_id = f.run_id AND e.
 def write(con: duckdb.DuckDBPyConnection, run_id: int, scores: Sequence[ArticleScore] | ScoreRows) -> None:
     """Store one batch of a running run's scores and mark the run alive."""
     rows = scores if isinstance(scores, ScoreRows) else ScoreRows.from_scores(scores)
-    for name, frame in zip(SCORE_TABLES, _score_frames(run_id, rows), strict=True):
-        if len(frame):
-            con.register("batch", frame)
-            con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM batch")
-            con.unregister("batch")
+    _insert(con, run_id, rows)
     con.execute("UPDATE scoring_runs SET heartbeat_at = ? WHERE run_id = ?", [datetime.now(), run_id])
+
+
+def replace_current(con: duckdb.DuckDBPyConnection, *, ticker: str, run_id: int, rows: ScoreRows) -> None:
+    """Make these rescored articles' rows the run's and current (inside a transaction), facts refreshed.
+
+    What a correction does to the scores: the run's older rows of the articles go, the new ones become current
+    at once (an article's earlier run keeps its own rows), and the dashboard's facts follow.
+    """
+    ids = list(rows.articles["article_id"])
+    if not ids:
+        return
+    for table in SCORE_TABLES:
+        con.execute(f"DELETE FROM {table} WHERE run_id = ? AND list_contains(?, article_id)", [run_id, ids])
+    _insert(con, run_id, rows)
+    con.execute("DELETE FROM current_scores WHERE ticker = ? AND list_contains(?, article_id)", [ticker, ids])
+    con.execute("INSERT INTO current_scores SELECT ?, unnest(?), ?", [ticker, ids, run_id])
+    refresh_facts(con, ticker=ticker, article_ids=ids)
 
 
 def delete_run_rows(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
@@ -133,6 +147,25 @@ def sentences(con: duckdb.DuckDBPyConnection, article_id: str, *, ticker: str) -
         "WHERE c.ticker = ? AND c.article_id = ? ORDER BY t.idx",
         [ticker, article_id],
     ).df()
+
+
+def current_score(con: duckdb.DuckDBPyConnection, article_id: str, *, ticker: str) -> dict | None:
+    """The article's current score row (run_id, tone, label, frames...), dated or not, or None."""
+    cur = con.execute(
+        "SELECT s.* FROM current_scores c JOIN article_scores s ON s.run_id = c.run_id "
+        "AND s.article_id = c.article_id WHERE c.ticker = ? AND c.article_id = ?",
+        [ticker, article_id],
+    )
+    row = cur.fetchone()
+    return None if row is None else dict(zip([d[0] for d in cur.description], row, strict=True))
+
+
+def _insert(con: duckdb.DuckDBPyConnection, run_id: int, rows: ScoreRows) -> None:
+    for name, frame in zip(SCORE_TABLES, _score_frames(run_id, rows), strict=True):
+        if len(frame):
+            con.register("batch", frame)
+            con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM batch")
+            con.unregister("batch")
 
 
 def _score_frames(run_id: int, rows: ScoreRows) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:

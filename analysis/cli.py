@@ -130,6 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=Path, help="folder for tone.npz, metrics.json and README.md (default: data/models)"
     )
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--with-corrections", action="store_true",
+                   help="also learn from the analyst's corrections in the database (--db)")  # fmt: skip
     p.set_defaults(handler=cmd_train)
 
     p = sub.add_parser("eval", parents=[common], help="measure the scorers against labelled data")
@@ -432,10 +434,13 @@ def cmd_eval(args) -> int:
 def cmd_train(args) -> int:
     from analysis.scoring.training_run import train_model
 
-    summary = train_model(out_dir=args.out, seed=args.seed, progress=_progress_printer("training"))
+    corrections = _store(args) if args.with_corrections else None
+    summary = train_model(out_dir=args.out, seed=args.seed, corrections=corrections,
+                          progress=_progress_printer("training"))  # fmt: skip
     print(f"model {summary['digest']}: {summary['rows']} training rows, {summary['features']} features, "
           f"cross-validated macro-F1 {summary['cv_macro_f1']:.3f} (zh {summary['cv_by_language']['zh']['macro_f1']:.3f}, "
-          f"en {summary['cv_by_language']['en']['macro_f1']:.3f}), ECE {summary['calibration']['ece']:.3f}; "
+          f"en {summary['cv_by_language']['en']['macro_f1']:.3f}), ECE {summary['calibration']['ece']:.3f}, "
+          f"{summary['corrections_used']} corrections learned; "
           f"written to {summary['out']}")  # fmt: skip
     return EXIT_OK
 

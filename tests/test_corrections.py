@@ -68,7 +68,7 @@ def test_a_sentence_correction_changes_the_sentence_the_article_tone_and_the_ton
 
     saved = correct(store, article_id, "label", "negative", start=int(target.start), end=int(target.end))
 
-    assert saved.old == "positive" and saved.scorer == "finance"
+    assert saved.old == "positive" and saved.scorer == "learned"
     after = sentence(store, article_id, int(target["index"]))
     assert after["label"] == "negative" and after["tone"] == CORRECTED_TONE["negative"]
     assert after["confidence"] == CORRECTED_CONFIDENCE

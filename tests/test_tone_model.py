@@ -152,3 +152,49 @@ def test_classify_keeps_its_contract_with_either_scorer(tmp_path):
         result = json.loads(out.stdout)
         assert keys <= set(result)
         assert result["label"] == "negative" and result["id"] == 7
+
+
+def test_training_with_corrections_learns_the_analysts_sentence_labels(tmp_path):
+    from analysis.corrections import correct
+    from tests.test_corrections import first_polar, scored_store
+
+    store, (article_id, _) = scored_store(tmp_path)
+    target = first_polar(store, article_id)
+    correct(store, article_id, "label", "neutral", start=int(target.start), end=int(target.end))
+    training = _small_training_dir(tmp_path)
+    metrics = train_model(out_dir=tmp_path / "m", seed=0, training_dir=training, corrections=store)
+    plain = train_model(out_dir=tmp_path / "p", seed=0, training_dir=training)
+    assert metrics["corrections_used"] == 1 and plain["corrections_used"] == 0
+    assert metrics["cv_by_source"]["corrections"]["rows"] == 1
+    assert metrics["digest"] != plain["digest"]
+
+
+def test_the_dashboards_retrain_job_learns_the_corrections_then_rescores(tmp_path, monkeypatch):
+    import shutil
+
+    from analysis.corrections import correct, status
+    from tests.test_corrections import first_polar, scored_store
+    from ui.state import ScoringJob
+
+    data = tmp_path / "data"
+    def heavy(folder: str, names: list[str]) -> set[str]:  # the bundled corpus and training data are not needed
+        top = Path(folder) == DATA_DIR
+        return {n for n in names if (top and n in ("training", "articles")) or ".duckdb" in n}
+
+    shutil.copytree(DATA_DIR, data, ignore=heavy)
+    _small_training_dir(data)
+    monkeypatch.setenv("NARRATIVE_DATA_DIR", str(data))
+    store, (article_id, _) = scored_store(tmp_path)
+    target = first_polar(store, article_id)
+    correct(store, article_id, "label", "neutral", start=int(target.start), end=int(target.end))
+    assert status(store)["not_learned"] == 1
+    before = ToneModel.load(data / MODEL_FILE).digest()
+
+    job = ScoringJob(db=str(store.path), ticker="1810.HK", force=False, retrain=True)
+    job._work()  # what the worker thread runs
+
+    assert job.error is None, job.error
+    assert job.trained["corrections_used"] == 1
+    assert ToneModel.load(data / MODEL_FILE).digest() == job.trained["digest"] != before
+    assert status(store)["not_learned"] == 0
+    assert job.summary.run.version.endswith(job.trained["digest"])  # the new model scored the articles

@@ -20,6 +20,7 @@ from ui.sidebar import Controls
 STANCE_KEY = "correct_stance"
 FRAMES_TOGGLE_KEY = "correct_frames"
 FEEDBACK_KEY = "_correction_feedback"
+RETRAIN_KEY = "retrain"
 
 
 def sentence_key(index: int) -> str:
@@ -43,6 +44,11 @@ _TEXT = {
     "the_stance": ("the stance", "立场"),
     "sentence_n": ("sentence {n}", "第 {n} 句"),
     "frame_n": ("the frame of sentence {n}", "第 {n} 句的框架"),
+    "retrain": ("Retrain with corrections", "用修正重新训练"),
+    "retrain_help": (
+        "Rebuild the tone model from data/training/ plus the corrections in force, then rescore (a few minutes).",
+        "用 data/training/ 与生效的修正重建情绪模型,然后重新评分(需几分钟)。",
+    ),
     "status": (
         "Corrections: {in_force} in force ({total} made), {not_learned} newer than the learned model.",
         "修正:生效 {in_force} 条(共 {total} 条),其中 {not_learned} 条尚未被学习模型使用。",
@@ -70,7 +76,14 @@ def _t(key: str, lang: str, **values: object) -> str:
 
 def status_caption(controls: Controls) -> None:
     """How many corrections exist and how many the learned model in data/models/ has not seen."""
-    st.caption(_t("status", controls.lang, **status(Store(controls.db))))
+    counts = status(Store(controls.db))
+    st.caption(_t("status", controls.lang, **counts))
+    job = state.current_job()
+    busy = job is not None and job.alive
+    # Retrain in the background (like the rerun): the model learns the corrections, then every article is rescored.
+    st.button(_t("retrain", controls.lang), key=RETRAIN_KEY, disabled=busy or not counts["not_learned"],
+              help=_t("retrain_help", controls.lang), on_click=state.start_job,
+              args=(controls.db, controls.ticker), kwargs={"force": False, "retrain": True})  # fmt: skip
 
 
 def render(controls: Controls, article_id: str, score: pd.DataFrame, sentences: pd.DataFrame) -> None:

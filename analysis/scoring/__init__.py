@@ -28,9 +28,9 @@ def load_scorer(
     scorer: str = "learned",
 ) -> Scorer:
     """The scorer (learned or lexicon) for a ticker, built once per process per configuration hash."""
-    from analysis import DATA_DIR
+    from analysis import settings
 
-    data_dir = Path(data_dir if data_dir is not None else DATA_DIR).resolve()
+    data_dir = Path(data_dir if data_dir is not None else settings.current().data_dir).resolve()
     ticker = ticker or default_ticker(data_dir)  # the first [[company]] in companies.toml
     lm_csv = Path(lm_csv).resolve() if lm_csv is not None else None
     digest = scorer_config_hash(data_dir, kind=scorer, ticker=ticker, use_snownlp=use_snownlp, lm_csv=lm_csv)

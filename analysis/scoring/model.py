@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import json
 from dataclasses import dataclass, field
 from itertools import chain
@@ -197,7 +198,9 @@ class ToneModel:
             meta=np.frombuffer(json.dumps(meta, sort_keys=True, ensure_ascii=False).encode(), dtype=np.uint8),
         )
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(buffer.getvalue())
+        partial = path.with_name(path.name + ".partial")
+        partial.write_bytes(buffer.getvalue())
+        os.replace(partial, path)  # a scorer loading the model never sees half a file
 
     @classmethod
     def load(cls, path: Path) -> ToneModel:

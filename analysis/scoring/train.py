@@ -29,7 +29,7 @@ REQUIRED = ("text", "label", "language", "source", "id")
 # tagged only positive/negative (windnews, ccfneg) teach that every announcement has a side, forum posts and
 # tweets are further still from news. Chosen by cross-validation on the hand-labelled rows, not on dev.
 SOURCE_WEIGHTS = {"finfe": 0.3, "tfns": 0.6, "ccfneg": 0.5, "windnews": 0.5, "sentfin": 1.0}
-HAND_LABELLED_WEIGHT = 4.0
+HAND_LABELLED_WEIGHT = 4.0  # every other source: the pages_* files and the analyst's corrections
 MIN_DF = 2  # an n-gram seen in one training sentence only says nothing general
 REGULARISATION_C = 0.5
 # n-grams whose weights all stay this close to their mean change (almost) no decision; pruning them keeps the

@@ -26,6 +26,7 @@ def data_copy(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     target.mkdir()
     shutil.copytree(DATA_DIR / "lexicons", target / "lexicons")
+    shutil.copytree(DATA_DIR / "models", target / "models")
     for name in ("frames.toml", "companies.toml"):
         shutil.copy(DATA_DIR / name, target / name)
     for path in target.rglob("*"):
@@ -94,6 +95,16 @@ def test_config_hash_is_stable_and_covers_the_snownlp_switch(data_copy):
     assert load_scorer(data_copy, use_snownlp=True).config_hash != first
 
 
+def test_a_new_tone_model_is_a_new_configuration_and_version(data_copy):
+    before = load_scorer(data_copy, use_snownlp=False)
+    model = before.model
+    model.bias = model.bias + 0.01  # any change to what the model computes
+    model.save(data_copy / "models" / "tone.npz")
+    after = load_scorer(data_copy, use_snownlp=False)
+    assert after.config_hash != before.config_hash and after.version != before.version
+    assert load_scorer(data_copy, use_snownlp=False, scorer="lexicon").config_hash != after.config_hash
+
+
 def test_load_scorer_is_cached_per_process(scorer):
     assert load_scorer(use_snownlp=False) is scorer
 
@@ -111,8 +122,8 @@ def test_user_supplied_loughran_mcdonald_csv_adds_english_words(data_copy, tmp_p
         "Word,Seq_num,Negative,Positive\nABYSMAL,1,2009,0\nSTELLAR,2,0,2009\nBOTH,3,2009,2009\n",
         encoding="utf-8",
     )
-    plain = load_scorer(data_copy, use_snownlp=False)
-    with_lm = load_scorer(data_copy, use_snownlp=False, lm_csv=lm)
+    plain = load_scorer(data_copy, use_snownlp=False, scorer="lexicon")
+    with_lm = load_scorer(data_copy, use_snownlp=False, lm_csv=lm, scorer="lexicon")
     assert plain.score_text("Xiaomi posted abysmal numbers").tone == 0
     assert with_lm.score_text("Xiaomi posted abysmal numbers").tone < 0
     assert with_lm.score_text("Xiaomi posted stellar numbers").tone > 0

@@ -103,6 +103,27 @@ def render_card(metrics: dict) -> str:
                 for name, d in dev.items()
             ],  # fmt: skip
         )
+    frames = metrics.get("frames")
+    if frames:
+        model, patterns = frames["cv_model"], frames["cv_patterns"]
+        lines += [
+            "",
+            "## Frames",
+            f"A second model of the same kind (`frames.npz`, digest `{metrics['frame_digest']}`) chooses each "
+            "sentence's frame from the hand-labelled rows' frame labels "
+            f"({frames['rows']:,} sentences, {frames['features']:,} n-gram features), with each frame's strongest "
+            "pattern hit from data/frames.toml as a feature. A sentence gets the most probable frame when its "
+            f"probability reaches {frames['threshold']}, else none; the pattern hits of that frame stay its "
+            "evidence. Cross-validated on those rows "
+            f"({frames['cv_model']['gold_framed']:,} with a gold frame):",
+            "",
+        ]
+        lines += _table(
+            ["", "recall", "precision", "sentences given a frame"],
+            [["frame model", f"{model['recall']:.3f}", f"{model['precision']:.3f}", model["predicted"]],
+             ["patterns alone (strongest hit)", f"{patterns['recall']:.3f}", f"{patterns['precision']:.3f}",
+              patterns["predicted"]]],  # fmt: skip
+        )
     calibration = metrics["calibration"]
     lines += [
         "",

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import json
+import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -22,9 +23,19 @@ from analysis.scoring.features import DENSE_NAMES, is_latin, word_boundaries
 
 CLASSES = ("negative", "neutral", "positive")
 MODEL_FILE = "models/tone.npz"
+FRAME_MODEL_FILE = "models/frames.npz"
 EVIDENCE_PER_SENTENCE = 4
 _SINGLE_LIMIT = 0xA000  # code points below this (CJK unified ideographs end at U+9FFF) use the lookup table
 EVIDENCE_MIN = 0.05  # contributions below this explain nothing
+
+
+def assign_frame(probabilities: np.ndarray, classes: list[str], threshold: float, quiet: str = "none") -> np.ndarray:
+    """The frame per row: the most probable real frame when it reaches the threshold, else `quiet` (none)."""
+    none = classes.index(quiet)
+    best = probabilities.copy()
+    best[:, none] = -1.0
+    chosen = best.argmax(axis=1)
+    return np.where(best.max(axis=1) >= threshold, chosen, none)
 
 
 @dataclass(frozen=True)
@@ -53,7 +64,11 @@ class SentencePrediction:
 
 @dataclass
 class ToneModel:
-    """Weights over n-gram features (F x 3) and dense features (D x 3), a bias and a softmax temperature."""
+    """Weights over n-gram features (F x K) and dense features (D x K), a bias and a softmax temperature.
+
+    K classes: the tone model's negative / neutral / positive, or the frame model's none and frames. `quiet`
+    is the class that needs no evidence (neutral, none).
+    """
 
     features: list[str]
     weights: np.ndarray
@@ -61,6 +76,9 @@ class ToneModel:
     bias: np.ndarray
     temperature: float = 1.0
     meta: dict = field(default_factory=dict)
+    classes: tuple[str, ...] = CLASSES
+    dense_names: tuple[str, ...] = DENSE_NAMES
+    quiet: str = "neutral"
     _automaton: ahocorasick.Automaton | None = field(default=None, repr=False)
     _latin: np.ndarray | None = field(default=None, repr=False)
     _lengths: np.ndarray | None = field(default=None, repr=False)
@@ -139,15 +157,34 @@ class ToneModel:
         self, normalised: str, spans: list[tuple[int, int]], dense: np.ndarray
     ) -> list[SentencePrediction]:
         """Calibrated probabilities, label and evidence spans for each span of the normalised text."""
+        probabilities, labels, evidence = self.classify(normalised, spans, dense)
+        return [
+            SentencePrediction(
+                tuple(round(float(p), 4) for p in probabilities[s]),  # type: ignore[arg-type]
+                self.classes[labels[s]],
+                evidence[s],
+            )
+            for s in range(len(spans))
+        ]
+
+    def classify(
+        self,
+        normalised: str,
+        spans: list[tuple[int, int]],
+        dense: np.ndarray,
+        *,
+        choose: Callable[[np.ndarray], np.ndarray] | None = None,
+    ) -> tuple[np.ndarray, np.ndarray, list[tuple[tuple[int, int, float], ...]]]:
+        """(probabilities n x K, chosen class per span, evidence spans per span); `choose` replaces the argmax."""
         n = len(spans)
         if n == 0:
-            return []
+            return np.zeros((0, len(self.classes))), np.zeros(0, dtype=np.int64), []
         sentence, features, starts = self.matches(normalised, spans)
         probabilities = self.probabilities(self.logits(sentence, features, dense, n))
-        labels = probabilities.argmax(axis=1)
-        # Evidence: the n-grams pushing hardest toward the chosen class against the others (polar labels only).
+        labels = choose(probabilities) if choose is not None else probabilities.argmax(axis=1)
+        # Evidence: the n-grams pushing hardest toward the chosen class against the others (not for `quiet`).
         contribution = self.weights[features, labels[sentence]] - self.weights[features].mean(axis=1)
-        strong = (labels[sentence] != CLASSES.index("neutral")) & (contribution > EVIDENCE_MIN)
+        strong = (labels[sentence] != self.classes.index(self.quiet)) & (contribution > EVIDENCE_MIN)
         candidates = np.flatnonzero(strong)
         candidates = candidates[np.lexsort((-contribution[candidates], sentence[candidates]))]
         per_sentence: list[list[tuple[int, int, float]]] = [[] for _ in range(n)]
@@ -159,14 +196,7 @@ class ToneModel:
             end = start + int(self._lengths[features[i]])
             if not any(a < end and start < b for a, b, _ in chosen):  # overlapping n-grams: the stronger
                 chosen.append((start, end, round(float(contribution[i]), 3)))
-        return [
-            SentencePrediction(
-                tuple(round(float(p), 4) for p in probabilities[s]),  # type: ignore[arg-type]
-                CLASSES[labels[s]],
-                tuple(sorted(per_sentence[s])),
-            )
-            for s in range(n)
-        ]
+        return probabilities, labels, [tuple(sorted(chosen)) for chosen in per_sentence]
 
     def probabilities(self, logits: np.ndarray) -> np.ndarray:
         scaled = logits / self.temperature
@@ -179,6 +209,7 @@ class ToneModel:
         """A hash of what the model computes (features, weights, temperature): its version."""
         h = hashlib.sha256()
         h.update("\n".join(self.features).encode("utf-8"))
+        h.update("\n".join((*self.classes, "|", *self.dense_names, "|", self.quiet)).encode("utf-8"))
         for array in (self.weights, self.dense_weights, self.bias):
             h.update(np.ascontiguousarray(array, dtype=np.float32).tobytes())
         h.update(repr(round(float(self.temperature), 6)).encode())
@@ -186,7 +217,8 @@ class ToneModel:
 
     def save(self, path: Path) -> None:
         """Write the model as one .npz (deterministic bytes for the same model)."""
-        meta = dict(self.meta, digest=self.digest(), classes=list(CLASSES), dense=list(DENSE_NAMES))
+        meta = dict(self.meta, digest=self.digest(), classes=list(self.classes), dense=list(self.dense_names),
+                    quiet=self.quiet)  # fmt: skip
         buffer = io.BytesIO()
         np.savez_compressed(
             buffer,
@@ -208,13 +240,17 @@ class ToneModel:
         try:
             with np.load(path, allow_pickle=False) as data:
                 features = bytes(data["features"]).decode("utf-8").split("\n")
+                meta = json.loads(bytes(data["meta"]).decode("utf-8"))
                 model = cls(
                     features=features,
                     weights=data["weights"].astype(np.float64),
                     dense_weights=data["dense_weights"].astype(np.float64),
                     bias=data["bias"].astype(np.float64),
                     temperature=float(data["temperature"][0]),
-                    meta=json.loads(bytes(data["meta"]).decode("utf-8")),
+                    meta=meta,
+                    classes=tuple(meta.get("classes", CLASSES)),
+                    dense_names=tuple(meta.get("dense", DENSE_NAMES)),
+                    quiet=str(meta.get("quiet", "neutral")),
                 )
         except FileNotFoundError:
             raise ConfigError(
@@ -222,8 +258,9 @@ class ToneModel:
             ) from None
         except (OSError, KeyError, ValueError) as exc:
             raise ConfigError(f"{path}: not a tone model ({exc})") from None
-        if model.weights.shape != (len(features), len(CLASSES)):
+        k = len(model.classes)
+        if model.weights.shape != (len(features), k) or model.bias.shape != (k,):
             raise ConfigError(f"{path}: weights do not match the feature list")
-        if model.dense_weights.shape != (len(DENSE_NAMES), len(CLASSES)):
-            raise ConfigError(f"{path}: dense weights do not match this version's features")
+        if model.dense_weights.shape != (len(model.dense_names), k) or model.quiet not in model.classes:
+            raise ConfigError(f"{path}: dense weights do not match the model's features")
         return model

@@ -18,9 +18,9 @@ from analysis.scoring import corrections as corrected
 from analysis.scoring.config import compute_config_hash
 from analysis.scoring.corrections import Correction
 from analysis.scoring.features import dense_features, model_text
-from analysis.scoring.frames import FrameMatcher
+from analysis.scoring.frames import BASE_STRENGTH, FrameMatcher
 from analysis.scoring.lexicon import build_lexicon
-from analysis.scoring.model import MODEL_FILE, ToneModel
+from analysis.scoring.model import FRAME_MODEL_FILE, MODEL_FILE, ToneModel, assign_frame
 from analysis.scoring.relevance import OTHER_TONE_DAMPING, RELEVANCE_OTHER, sentence_relevance
 from analysis.scoring.rules import is_negated, score_sentence
 from analysis.scoring.sentences import URL, ChromeRules, segment
@@ -55,6 +55,7 @@ class Scorer:
         config_hash: str,
         kind: str = "learned",
         model: ToneModel | None = None,
+        frame_model: ToneModel | None = None,
     ):
         if kind not in SCORERS:
             raise InputError(f"unknown scorer {kind!r} (choose {' or '.join(SCORERS)})", field="scorer")
@@ -65,12 +66,13 @@ class Scorer:
         self.config_hash = config_hash
         self.kind = kind
         self.name = kind
+        self.model: ToneModel | None = None
+        self.frame_model: ToneModel | None = None
         if kind == "learned":
             self.model = model if model is not None else ToneModel.load(model_path(data_dir))
-        else:
-            self.model = None
-        if self.model is not None:
-            self.version = f"{Scorer.version}+{self.model.digest()}"  # a new model is a new scorer version
+            self.frame_model = frame_model if frame_model is not None else ToneModel.load(frame_model_path(data_dir))
+            # A new model is a new scorer version.
+            self.version = f"{Scorer.version}+{self.model.digest()}.{self.frame_model.digest()[:8]}"
         companies = load_companies(data_dir)
         self.company = companies.get(ticker)
         self.lexicon = build_lexicon(data_dir, companies.entity_kinds(ticker), lm_csv=lm_csv)
@@ -138,6 +140,7 @@ class Scorer:
                 s, e = sentence.start, sentence.end
                 signals[sentence.index] = score_sentence(sentence_tokens, lowered[s:e], s, e)
         predictions = self._predict(lowered, per_sentence, signals) if self.model is not None else {}
+        framed = self._predict_frames(lowered, per_sentence, parts, part_starts) if self.frame_model else {}
 
         scored = []
         use_snownlp = self.snownlp is not None and language != "en"
@@ -168,6 +171,8 @@ class Scorer:
             hits, strengths, polarity, weak = self._frames(
                 [p for p in parts[lo:hi] if p[1] <= e], sentence.index, sentence_tokens, clauses, own_tone
             )
+            if sentence.index in framed:
+                hits, strengths, polarity, weak = self._learned_frames(framed[sentence.index], sentence.index, hits)
             if sentence.header:  # a section header names a topic; its frames count, its tone does not
                 own_tone = 0.0
             tone = own_tone * OTHER_TONE_DAMPING if relevance == RELEVANCE_OTHER else own_tone
@@ -215,6 +220,52 @@ class Scorer:
         predictions = self.model.predict(normalised, spans, np.array(dense, dtype=np.float64))
         return dict(zip(indexes, predictions, strict=True))
 
+    def _predict_frames(self, lowered: str, per_sentence, parts, part_starts) -> dict:
+        """The frame model's choice for every non-chrome sentence: (frame or None, probability, evidence)."""
+        model = self.frame_model
+        names = list(model.dense_names)
+        indexes, spans, dense = [], [], []
+        for sentence, _, _ in per_sentence:
+            if sentence.chrome is not None:
+                continue
+            s, e = sentence.start, sentence.end
+            lo, hi = bisect_left(part_starts, s), bisect_left(part_starts, e)
+            strongest = dict.fromkeys(names, 0.0)
+            for raw in self.frames.hits([p for p in parts[lo:hi] if p[1] <= e]):
+                if raw.pattern.frame.name in strongest:
+                    strongest[raw.pattern.frame.name] = max(strongest[raw.pattern.frame.name], raw.strength)
+            indexes.append(sentence.index)
+            spans.append((s, e))
+            dense.append([strongest[n] for n in names])
+        if not spans:
+            return {}
+        threshold = float(model.meta.get("threshold", 0.5))
+        probabilities, labels, evidence = model.classify(
+            model_text(lowered), spans, np.array(dense, dtype=np.float64),
+            choose=lambda p: assign_frame(p, list(model.classes), threshold),
+        )  # fmt: skip
+        return {
+            index: (None if model.classes[label] == model.quiet else model.classes[label],
+                    float(probabilities[row, label]), evidence[row])  # fmt: skip
+            for row, (index, label) in enumerate(zip(indexes, labels, strict=True))
+        }
+
+    def _learned_frames(self, choice, index: int, pattern_hits: list[FrameHit]):
+        """One sentence's frames as the frame model decides: its frame (weighted by its probability) or none.
+
+        The pattern hits of that frame stay its evidence; where no pattern names it, the n-grams that carried
+        the decision are. Pattern hits of other frames are dropped: the model read them and decided.
+        """
+        frame, probability, spans = choice
+        if frame is None or frame not in self.frames.specs:
+            return [], {}, {}, set()
+        spec = self.frames.specs[frame]
+        hits = [h for h in pattern_hits if h.frame == frame]
+        if not hits:
+            hits = [FrameHit(frame, spec.polarity, "", index, start, end) for start, end, _ in spans[:2]]
+        strength = probability * BASE_STRENGTH[spec.polarity] * spec.weight
+        return hits, {frame: round(strength, 4)}, {frame: spec.polarity}, set()
+
     def _frames(self, parts, index, tokens, clauses, tone):
         """FrameHits of one sentence, each frame's strongest counted hit, and the frames only weak patterns hit."""
         token_starts = [t[0] for t in tokens]
@@ -247,6 +298,10 @@ def model_path(data_dir: Path) -> Path:
     return Path(data_dir) / MODEL_FILE
 
 
+def frame_model_path(data_dir: Path) -> Path:
+    return Path(data_dir) / FRAME_MODEL_FILE
+
+
 def scorer_config_hash(
     data_dir: Path, *, kind: str, ticker: str, use_snownlp: bool, lm_csv: Path | None
 ) -> str:
@@ -255,10 +310,10 @@ def scorer_config_hash(
         raise InputError(f"unknown scorer {kind!r} (choose {' or '.join(SCORERS)})", field="scorer")
     extra = [lm_csv] if lm_csv is not None else []
     if kind == "learned":
-        model = model_path(data_dir)
-        if not model.is_file():
-            raise ConfigError(f"{model}: the tone model is missing (rebuild it with `narrative train`)")
-        extra.append(model)
+        for model in (model_path(data_dir), frame_model_path(data_dir)):
+            if not model.is_file():
+                raise ConfigError(f"{model}: a learned model is missing (rebuild them with `narrative train`)")
+            extra.append(model)
     return compute_config_hash(
         data_dir, version=f"{kind} {Scorer.version}", use_snownlp=use_snownlp, ticker=ticker, extra=extra
     )

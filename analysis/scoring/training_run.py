@@ -18,7 +18,8 @@ from analysis import settings
 from analysis.errors import ConfigError, ScoringRunError
 from analysis.models import Progress
 from analysis.scoring.card import render_card
-from analysis.scoring.model import MODEL_FILE, ToneModel
+from analysis.scoring.frame_train import build_frame_model, read_frame_rows
+from analysis.scoring.model import FRAME_MODEL_FILE, MODEL_FILE, ToneModel
 from analysis.scoring.train import (
     TRAINING_DIR,
     TrainingRow,
@@ -60,19 +61,25 @@ def _train(out: Path, data_dir: Path, *, seed: int, training_dir, corrections, s
     say(0, 4, "reading training data")
     extra = corrected_rows(corrections) if corrections is not None else []
     rows = read_training(training_dir or data_dir / TRAINING_DIR, extra=extra)
-    lexicon = load_scorer(data_dir, use_snownlp=False, scorer="lexicon").lexicon
+    lexicon_scorer = load_scorer(data_dir, use_snownlp=False, scorer="lexicon")
+    lexicon = lexicon_scorer.lexicon
     say(1, 4, f"preparing {len(rows)} rows")
     prepared = prepare(rows, lexicon)
     say(2, 4, "cross-validating and fitting")
     model, metrics = build_model(prepared, seed=seed)
+    frame_names = list(lexicon_scorer.frames.specs)
+    frame_rows = read_frame_rows(training_dir or data_dir / TRAINING_DIR, frame_names)
+    frame_model, metrics["frames"] = build_frame_model(frame_rows, lexicon_scorer.frames, frame_names, seed=seed)
     metrics["training_counts"] = label_counts(rows)
     metrics["seed"] = seed
     metrics["corrections_used"] = len(extra)
     metrics["digest"] = model.digest()
-    metrics["dev"] = dev_figures(data_dir, model)
+    metrics["frame_digest"] = frame_model.digest()
+    metrics["dev"] = dev_figures(data_dir, model, frame_model)
     metrics["train_seconds"] = round(time.perf_counter() - started, 1)
     say(3, 4, "writing the model and its card")
     model.save(out / Path(MODEL_FILE).name)
+    frame_model.save(out / Path(FRAME_MODEL_FILE).name)
     metrics["model_bytes"] = (out / Path(MODEL_FILE).name).stat().st_size
     (out / "metrics.json").write_text(
         json.dumps(metrics, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
@@ -128,7 +135,7 @@ def corrected_rows(store: Store) -> list[TrainingRow]:
 DEV_DIR = "eval/dev"
 
 
-def dev_figures(data_dir: Path, model: ToneModel) -> dict:
+def dev_figures(data_dir: Path, model: ToneModel, frame_model: ToneModel) -> dict:
     """This model vs the lexicon scorer on the bundled development set (reported, never trained on)."""
     from analysis.evaluation.scorer import evaluate_articles, evaluate_sentences
     from analysis.ingest.files import ingest_record
@@ -146,7 +153,7 @@ def dev_figures(data_dir: Path, model: ToneModel) -> dict:
     figures = {}
     lexicon = load_scorer(data_dir, use_snownlp=False, scorer="lexicon")
     learned = Scorer(data_dir, ticker=lexicon.ticker, use_snownlp=False, lm_csv=None,
-                     config_hash=model.digest(), kind="learned", model=model)  # fmt: skip
+                     config_hash=model.digest(), kind="learned", model=model, frame_model=frame_model)  # fmt: skip
     for kind, scorer in (("learned", learned), ("lexicon", lexicon)):
         sentences = evaluate_sentences(dev / "sentences.csv", scorer)
         articles = evaluate_articles(dev / "articles.csv", dev / "articles", scorer, prepare=prepare)

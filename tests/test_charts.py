@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -178,7 +180,7 @@ def test_main_chart_points_carry_article_id_for_the_pick_selection(spec):
 def test_main_chart_tooltips_mark_inferred_dates_and_list_top_frames(spec):
     (points,) = [unit for unit in units(spec["layer"][1]) if mark_type(unit) == "circle"]
     fields = [tip["field"] for tip in points["encoding"]["tooltip"]]
-    assert fields == ["date_label", "outlet", "title_text", "y", "label", "top_frames"]
+    assert fields == ["date_label", "outlet", "title_text", "y", "label_name", "top_frames"]
     data = {row["article_id"]: row for row in rows(spec, points)}
     assert data["000"]["date_label"] == "2025-11-10 (inferred)"
     assert data["003"]["date_label"] == "2025-02-07"
@@ -199,7 +201,7 @@ def test_main_chart_can_colour_by_frame_plot_snownlp_and_speak_chinese(prices, a
     )  # 2p − 1, None dropped
     assert points["encoding"]["y"]["axis"]["title"].startswith("snownlp")
     assert chart["layer"][0]["layer"][0]["encoding"]["y"]["title"] == "1810.HK 收盘价"
-    assert chart["title"]["text"] == "1810.HK：股价与新闻语气"
+    assert chart["title"]["text"] == "1810.HK：股价与新闻情绪"
 
 
 def test_main_chart_without_prices_still_shows_the_articles(articles):
@@ -301,17 +303,93 @@ def test_sentence_strip_colours_each_sentence_by_tone():
     assert is_empty_state(sentence_strip_chart(sentences.iloc[0:0]).to_dict(), "select a scored article")
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
-def test_every_empty_state_has_text_in_both_languages(lang):
-    for key in (
-        "empty_main",
-        "empty_frames",
-        "empty_sources",
-        "empty_lead_lag",
-        "empty_events",
-        "empty_sentences",
-    ):
-        assert charts.TEXT[lang][key]
+def test_every_chart_text_has_both_languages_with_its_terms_filled():
+    for key, (english, chinese) in charts.TEXT.items():
+        assert english and chinese, key
+        assert "[" not in english + chinese, key  # a [term] mark left unresolved
+    assert {"empty_main", "empty_frames", "empty_sources", "empty_lead_lag", "empty_events",
+            "empty_sentences"} <= set(charts.TEXT)  # fmt: skip
+
+
+TITLED_CHANNELS = ("x", "y", "color", "size", "tooltip")
+# Words a Chinese title may keep: names and symbols, not vocabulary.
+NAMES = re.compile(r"1810\.HK|HSI|snownlp|SnowNLP")
+
+
+def titles(spec: object) -> list[tuple[str, str | None]]:
+    """(channel, title) of every field a chart shows on an axis, legend or tooltip, and the chart titles."""
+    found: list[tuple[str, str | None]] = []
+    if isinstance(spec, list):
+        for item in spec:
+            found += titles(item)
+    if not isinstance(spec, dict):
+        return found
+    for channel, encoding in (spec.get("encoding") or {}).items():
+        for entry in encoding if isinstance(encoding, list) else [encoding]:
+            if channel not in TITLED_CHANNELS or "field" not in entry:
+                continue
+            if entry.get("legend", {}) is None or entry.get("axis", {}) is None:
+                continue  # not shown
+            found.append((channel, entry.get("title", (entry.get("axis") or {}).get("title"))))
+    if isinstance(spec.get("title"), dict):
+        found += [
+            ("title", spec["title"].get(part)) for part in ("text", "subtitle") if part in spec["title"]
+        ]
+    for key, value in spec.items():
+        if key not in ("encoding", "datasets"):
+            found += titles(value)
+    return found
+
+
+@pytest.fixture(scope="module")
+def chinese_specs(prices, articles, sums, frames, sources) -> dict[str, dict]:
+    """Every chart the dashboard draws, built in Chinese with data in each."""
+    index = tone_index(sums, freq="W")
+    shifts = detect_shifts(index, frames)
+    full = pd.concat(
+        [load_price_file(ROOT / "data" / "prices" / f"{ticker}.csv") for ticker in ("1810.HK", "HSI")],
+        ignore_index=True,
+    )
+    lead = pd.DataFrame({"k": [-1, 0, 1], "r": [None, 0.2, -0.1], "lo": [None, 0.0, -0.3], "hi": [None, 0.4, 0.1],
+                         "n": [8, 40, 40], "note": ["not enough data", None, None]})  # fmt: skip
+    sentences = pd.DataFrame({"index": [0, 1], "tone": [0.4, -0.6], "label": ["positive", "negative"],
+                              "text": ["小米股价大涨。", "事故引发质疑。"]})  # fmt: skip
+    built = {
+        "main": main_chart(prices, articles, index, shifts, ticker="1810.HK", lang="zh"),
+        "main_by_frame": main_chart(
+            prices, articles, index, shifts, ticker="1810.HK", lang="zh", color_by="dominant_frame"
+        ),  # fmt: skip
+        "frame_mix": frame_mix_chart(frame_shares(frames, freq="M"), lang="zh"),
+        "source_tone": source_tone_chart(source_tone(sources), lang="zh"),
+        "lead_lag": lead_lag_chart(lead, lang="zh"),
+        "event_study": event_study_chart(event_study(sums, full, ticker="1810.HK"), lang="zh"),
+        "sentences": sentence_strip_chart(sentences, lang="zh"),
+    }
+    return {name: chart.to_dict() for name, chart in built.items()}
+
+
+def test_every_chinese_chart_titles_each_axis_legend_and_tooltip_in_chinese(chinese_specs):
+    for name, spec in chinese_specs.items():
+        assert "message" not in [unit["encoding"].get("text", {}).get("field") for unit in units(spec)], name
+        shown = titles(spec)
+        assert len(shown) > 3, name
+        for channel, title in shown:
+            assert title is not None, f"{name}: a {channel} falls back to its field name"
+            english = re.findall(r"[A-Za-z]{2,}", NAMES.sub("", title))
+            assert not english, f"{name}: {channel} title {title!r}"
+
+
+def test_chinese_charts_say_qingxu_for_tone_and_name_labels_as_terms(chinese_specs):
+    text = json.dumps(chinese_specs, ensure_ascii=False)
+    assert "语气" not in text
+    assert "情绪" in text and "情绪指数" in text
+    (points,) = [unit for unit in units(chinese_specs["main"]) if mark_type(unit) == "circle"]
+    assert "看多" in points["encoding"]["color"]["legend"]["labelExpr"]
+    assert {row["label_name"] for row in rows(chinese_specs["main"], points)} == {"看多", "看空", "多空交织"}
+    lines = units(chinese_specs["event_study"])[0]
+    assert lines["encoding"]["color"]["scale"]["domain"] == ["看多 (n=2)", "看空 (n=1)"]
+    strip = chinese_specs["sentences"]
+    assert [row["label_name"] for row in rows(strip, strip)] == ["正面", "负面"]
 
 
 def test_chart_module_does_not_import_streamlit():

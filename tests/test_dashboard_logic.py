@@ -29,7 +29,8 @@ from analysis.views import (
 )
 from tests.conftest import make_article, make_score
 from tests.daily_sums import cube
-from ui.labels import TEXT, t
+from ui import charts
+from ui.labels import TERMS, TEXT, t, term, with_terms
 from ui.markup import escape_markdown, highlight_evidence
 from ui.tables import EXPLORER_COLUMNS, explorer_table
 
@@ -52,6 +53,25 @@ def test_every_label_has_english_and_chinese():
         assert english and chinese, key
     assert t("kpi_tone", "zh") == "平均情绪"
     assert t("kpi_tone", "en") == "Mean tone"
+
+
+def test_every_term_has_english_and_chinese_and_tone_is_qingxu_everywhere():
+    for name, (english, chinese) in TERMS.items():
+        assert english and chinese and english != chinese, name
+    assert (term("tone", "zh"), term("tone_index", "zh"), term("frames", "zh")) == (
+        "情绪",
+        "情绪指数",
+        "框架",
+    )
+    assert term("Tone_index", "en") == "Tone index"
+    every = [*TEXT.values(), *charts.TEXT.values()]
+    assert not [pair for pair in every if "[" in pair[0] + pair[1]]  # every [term] mark was filled
+    assert not [pair for pair in every if "语气" in pair[1]]
+
+
+def test_a_message_naming_an_unknown_term_fails_at_once():
+    with pytest.raises(KeyError):
+        with_terms("[Tonality]", "[tonality]")
 
 
 def test_placeholders_are_filled_in_both_languages():
@@ -117,6 +137,12 @@ def test_explorer_marks_inferred_dates_as_inferred():
     assert explorer_table(_articles([{"label": "bearish"}]), "zh")["label"].iloc[0] == "看空"
 
 
+def test_every_explorer_column_but_the_id_has_a_header_in_both_languages():
+    for column in EXPLORER_COLUMNS[:-1]:
+        assert t(f"col_{column}", "en") and t(f"col_{column}", "zh") != t(f"col_{column}", "en")
+    assert (t("col_tone", "zh"), t("col_frames", "zh")) == ("情绪", "框架")
+
+
 def test_explorer_of_no_articles_has_its_columns():
     assert list(explorer_table(pd.DataFrame(), "en").columns) == list(EXPLORER_COLUMNS)
 
@@ -131,6 +157,14 @@ def test_evidence_is_highlighted_by_polarity():
     marks = re.findall(r'<mark style="([^"]*)"[^>]*>([^<]*)</mark>', markup)
     assert [m[1] for m in marks] == ["大涨", "下滑"]
     assert "#c9efd0" in marks[0][0] and "#f8cfcf" in marks[1][0]
+
+
+def test_evidence_hover_names_the_polarity_in_the_reader_language():
+    evidence = pd.DataFrame(
+        [{"start": 0, "end": 2, "polarity": "bearish", "frame": "recall", "negated": True}]
+    )
+    assert 'title="recall (bearish, negated)"' in highlight_evidence("召回事件", evidence)
+    assert 'title="recall (看空, 否定)"' in highlight_evidence("召回事件", evidence, "zh")
 
 
 def test_overlapping_and_out_of_range_evidence_is_dropped_not_garbled():

@@ -7,6 +7,8 @@ import re
 
 import pandas as pd
 
+from ui.labels import label_name, term
+
 _HIGHLIGHT_STYLE = {
     "bullish": "background:#c9efd0;color:#0b5d1e",
     "bearish": "background:#f8cfcf;color:#8a1010",
@@ -15,15 +17,18 @@ _HIGHLIGHT_STYLE = {
 _NEGATED_STYLE = "background:#eeeeee;color:#666;text-decoration:line-through"
 
 
-def highlight_evidence(text: str, evidence: pd.DataFrame | None) -> str:
-    """The text as HTML with evidence spans marked; built only from html.escape'd pieces of text and names."""
+def highlight_evidence(text: str, evidence: pd.DataFrame | None, lang: str = "en") -> str:
+    """The text as HTML with evidence spans marked; built only from html.escape'd pieces of text and names.
+
+    Each mark's hover title names the frame and its polarity in the UI language.
+    """
     spans = _evidence_spans(len(text), evidence)
     parts: list[str] = []
     position = 0
     for start, end, polarity, frame, negated in spans:
         parts.append(html.escape(text[position:start]))
         style = _NEGATED_STYLE if negated else _HIGHLIGHT_STYLE.get(polarity, _HIGHLIGHT_STYLE["context"])
-        tip = f"{frame} ({polarity}{', negated' if negated else ''})"
+        tip = f"{frame} ({label_name(polarity, lang)}{', ' + term('negated', lang) if negated else ''})"
         parts.append(
             f'<mark style="{style};padding:0 2px;border-radius:3px" title="{html.escape(tip, quote=True)}">'
             f"{html.escape(text[start:end])}</mark>"

@@ -105,7 +105,7 @@ def _lead_lag_note(lead_lag: pd.DataFrame, lang: str) -> str:
     if lead_lag.empty:
         return t("n_articles", lang, n=0)
     n = int(lead_lag["n"].max())
-    days = f"n = {n} " + ("个有文章的交易日" if lang == "zh" else "trading days with articles")
+    days = t("lead_lag_days", lang, n=n)
     notes = sorted({str(v) for v in lead_lag["note"].dropna()})
     return days + (" · " + "; ".join(notes) if notes else "")
 

@@ -10,10 +10,9 @@ from analysis.companies import benchmark_for, load_tickers
 from analysis.store import Store
 from analysis.views import chosen, date_range_bounds
 from ui import state
-from ui.labels import TEXT, frame_name, language_name, t
+from ui.labels import TEXT, UI_LANG_NAMES, frame_name, language_name, t
 from ui.markup import escape_markdown
 
-UI_LANG_NAMES = {"en": "English", "zh": "中文"}
 RESET_DATES = state.RESET_DATES
 
 

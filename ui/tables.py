@@ -21,7 +21,7 @@ def explorer_table(articles: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     return pd.DataFrame({
         "date": pd.to_datetime(articles["date"]).dt.date,
         "date_basis": basis,
-        "outlet": articles["source"].fillna("(unknown)"),
+        "outlet": articles["source"].fillna(t("unknown_outlet", lang)),
         "title": articles["title"].fillna(""),
         "tone": pd.to_numeric(articles["tone"], errors="coerce").round(3),
         "label": [label_name(v, lang) for v in articles["label"]],

@@ -1,10 +1,11 @@
-"""Measure metadata extraction on a labelled set (articles.csv + articles/*.txt): dates and languages."""
+"""Measure metadata extraction on a labelled set (articles.csv + articles/*.txt): dates and languages.
+
+Run through `narrative eval --articles CSV`, which reports these figures beside the scorer's.
+"""
 
 from __future__ import annotations
 
 import csv
-import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -78,23 +79,3 @@ def evaluate_metadata(articles_csv: Path, articles_dir: Path, *, use_url: bool =
         "language_accuracy": languages_right / languages if languages else None,
         "rows": rows,
     }
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`python -m analysis.evaluation.metadata ARTICLES_CSV ARTICLES_DIR [--no-url] [--rows]`: print the scores."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    show_rows = "--rows" in args
-    use_url = "--no-url" not in args
-    paths = [a for a in args if not a.startswith("--")]
-    if len(paths) != 2:
-        print(main.__doc__, file=sys.stderr)
-        return 2
-    report = evaluate_metadata(Path(paths[0]), Path(paths[1]), use_url=use_url)
-    if not show_rows:
-        report = {k: v for k, v in report.items() if k != "rows"}
-    print(json.dumps(report, ensure_ascii=False, indent=2))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -54,7 +54,7 @@ def plausibility(text: str) -> float:
     """Share of characters that real Chinese or English text is made of (ASCII, common Han, CJK punct)."""
     if not text:
         return 1.0
-    good = 0
+    good = 0.0  # half points for accented Latin
     for ch in text:
         code = ord(ch)
         if 0x20 <= code < 0x7F or ch in "\n\r\t":

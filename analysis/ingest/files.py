@@ -119,7 +119,7 @@ def ingest_record(
     """
     if not isinstance(text, str):
         raise InputError("text must be a string", path=path, field="text")
-    fields = {
+    fields: dict[str, object] = {
         k: v for k, v in (("title", title), ("source", source), ("url", url), ("published", published)) if v
     }
     text = replace_surrogates(text)

@@ -195,8 +195,8 @@ def inferred_range(text: str, *, today: date) -> DateFinding | None:
     spans = [(m.start, m.end) for m in days]
     stated_year = context_year(text, today, explicit_only=True)
     mentions = [*days, *year_months(text, years, spans), *_month_days(text, stated_year, spans, today)]
-    points = [(make_date(m.year, m.month, m.day or 1), m) for m in mentions]
-    points = [(d, m) for d, m in points if d and EARLIEST <= d <= today]
+    dated = [(make_date(m.year, m.month, m.day or 1), m) for m in mentions]
+    points = [(d, m) for d, m in dated if d is not None and EARLIEST <= d <= today]
     if not points:
         return None
     latest, mention = max(points, key=lambda p: p[0])

@@ -15,8 +15,10 @@ from ui.charts.style import (
     SHIFT_COLOUR,
     WIDTH,
     empty_chart,
+    label_legend,
     text,
 )
+from ui.labels import label_name
 
 PICK = "article_pick"  # the main chart's point selection: the dashboard reads the clicked article_id from it
 ZOOM = "zoom"
@@ -51,7 +53,7 @@ def main_chart(
         y_price = alt.Y("close:Q", title=text("close", lang, ticker=ticker), scale=alt.Scale(zero=False))
         price_tooltip = [
             alt.Tooltip("date:T", title=text("date", lang)),
-            alt.Tooltip("close:Q", format=".2f"),
+            alt.Tooltip("close:Q", title=text("close", lang, ticker=ticker), format=".2f"),
         ]
         price_line = (
             alt.Chart(stock)
@@ -66,8 +68,11 @@ def main_chart(
                 .mark_line(color=BENCH_COLOUR, opacity=0.45, strokeDash=[4, 3], strokeWidth=1.2)
                 .encode(
                     x,
-                    alt.Y("close:Q"),
-                    tooltip=[alt.Tooltip("date:T"), alt.Tooltip("close:Q", title=bench_title)],
+                    y_price,
+                    tooltip=[
+                        alt.Tooltip("date:T", title=text("date", lang)),
+                        alt.Tooltip("close:Q", title=bench_title, format=".2f"),
+                    ],
                 )
             )
         layers.append(alt.layer(*price_parts))
@@ -130,13 +135,14 @@ def _article_points(articles: pd.DataFrame, tone_field: str, lang: str) -> pd.Da
     data["date_label"] = day.where(~inferred, day + f" ({text('inferred', lang)})")
     data["title_text"] = data["title"].astype(object).where(data["title"].notna(), text("untitled", lang))
     data["outlet"] = data["source"].astype(object).where(data["source"].notna(), "?")
+    data["label_name"] = [label_name(label, lang) for label in data["label"]] if "label" in data else None
     # Listed frames, strongest first ('a;b;c'); a store sample brings only the first three (top_frames).
     listed = next((data[c] for c in ("top_frames", "frames") if c in data), pd.Series("", index=data.index))
     data["top_frames"] = (
         listed.fillna("").astype(str).map(lambda value: ", ".join([f for f in value.split(";") if f][:3]))
     )
-    keep = ["article_id", "date", "y", "relevance", "label", "dominant_frame", "date_label", "title_text", "outlet",
-            "top_frames"]  # fmt: skip
+    keep = ["article_id", "date", "y", "relevance", "label", "label_name", "dominant_frame", "date_label",
+            "title_text", "outlet", "top_frames"]  # fmt: skip
     for column in keep:
         if column not in data.columns:
             data[column] = None
@@ -158,6 +164,7 @@ def _tone_layer(points, index, shifts, x, tone_field, color_by, lang, zoom) -> a
                 "label:N",
                 title=text("label", lang),
                 scale=alt.Scale(domain=list(LABEL_COLOURS), range=list(LABEL_COLOURS.values())),
+                legend=label_legend(lang),
             )
         circles = (
             alt.Chart(points)
@@ -178,7 +185,7 @@ def _tone_layer(points, index, shifts, x, tone_field, color_by, lang, zoom) -> a
                     alt.Tooltip("outlet:N", title=text("outlet", lang)),
                     alt.Tooltip("title_text:N", title=text("title", lang)),
                     alt.Tooltip("y:Q", title=y_title, format="+.2f"),
-                    alt.Tooltip("label:N", title=text("label", lang)),
+                    alt.Tooltip("label_name:N", title=text("label", lang)),
                     alt.Tooltip("top_frames:N", title=text("frames", lang)),
                 ],
             )

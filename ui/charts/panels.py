@@ -15,6 +15,7 @@ from ui.charts.style import (
     text,
     tone_colour_scale,
 )
+from ui.labels import label_name
 
 
 def frame_mix_chart(frame_shares: pd.DataFrame, *, lang: str = "en") -> alt.Chart:
@@ -26,6 +27,7 @@ def frame_mix_chart(frame_shares: pd.DataFrame, *, lang: str = "en") -> alt.Char
         return empty_chart(text("empty_frames", lang))
     data["signed"] = data["intensity"].where(data["polarity"] == "bullish", -data["intensity"])
     data["period_label"] = pd.to_datetime(data["period"]).dt.strftime("%Y-%m-%d")
+    data["polarity_name"] = [label_name(polarity, lang) for polarity in data["polarity"]]
     bull = sorted(data.loc[data["polarity"] == "bullish", "frame"].unique())
     bear = sorted(data.loc[data["polarity"] == "bearish", "frame"].unique())
     colours = [BULL_SCHEME[i % len(BULL_SCHEME)] for i in range(len(bull))]
@@ -42,7 +44,7 @@ def frame_mix_chart(frame_shares: pd.DataFrame, *, lang: str = "en") -> alt.Char
             tooltip=[
                 alt.Tooltip("period_label:O", title=text("period", lang)),
                 alt.Tooltip("frame:N", title=text("frame", lang)),
-                alt.Tooltip("polarity:N", title=text("polarity", lang)),
+                alt.Tooltip("polarity_name:N", title=text("polarity", lang)),
                 alt.Tooltip("intensity:Q", title=text("intensity", lang)),
                 alt.Tooltip("share:Q", title=text("share", lang), format=".0%"),
             ],
@@ -68,7 +70,7 @@ def source_tone_chart(source_tone: pd.DataFrame, *, lang: str = "en") -> alt.Cha
             tooltip=[
                 alt.Tooltip("source:N", title=text("outlet", lang)),
                 alt.Tooltip("period_label:O", title=text("period", lang)),
-                alt.Tooltip("tone:Q", format="+.2f"),
+                alt.Tooltip("tone:Q", title=text("tone", lang), format="+.2f"),
                 alt.Tooltip("n:Q", title=text("n", lang)),
             ],
         )
@@ -89,11 +91,11 @@ def lead_lag_chart(
     x = alt.X("k:O", title=text("k", lang), axis=alt.Axis(labelAngle=0))
     y_scale = alt.Scale(domain=[-1, 1])
     tooltip = [
-        alt.Tooltip("k:O"),
-        alt.Tooltip("r:Q", format="+.2f"),
-        alt.Tooltip("lo:Q", format="+.2f"),
-        alt.Tooltip("hi:Q", format="+.2f"),
-        alt.Tooltip("n:Q"),
+        alt.Tooltip("k:O", title="k"),
+        alt.Tooltip("r:Q", title="r", format="+.2f"),
+        alt.Tooltip("lo:Q", title=text("r_lo", lang), format="+.2f"),
+        alt.Tooltip("hi:Q", title=text("r_hi", lang), format="+.2f"),
+        alt.Tooltip("n:Q", title=text("n", lang)),
     ]
     bars = (
         alt.Chart(valid)
@@ -110,7 +112,9 @@ def lead_lag_chart(
         )
     )
     intervals = (
-        alt.Chart(valid).mark_rule(color="#333333").encode(x, alt.Y("lo:Q", scale=y_scale), alt.Y2("hi:Q"))
+        alt.Chart(valid)
+        .mark_rule(color="#333333")
+        .encode(x, alt.Y("lo:Q", title=text("r", lang), scale=y_scale), alt.Y2("hi:Q"))
     )
     layers = [bars, intervals]
     missing = data[data["r"].isna()].assign(zero=0.0, note_text=lambda d: d["note"].fillna("n/a"))
@@ -119,7 +123,14 @@ def lead_lag_chart(
             alt.Chart(missing)
             .mark_text(angle=270, align="left", color="#777777", fontSize=10)
             .encode(
-                x, alt.Y("zero:Q", scale=y_scale), text="note_text:N", tooltip=["k:O", "n:Q", "note_text:N"]
+                x,
+                alt.Y("zero:Q", title=text("r", lang), scale=y_scale),
+                text="note_text:N",
+                tooltip=[
+                    alt.Tooltip("k:O", title="k"),
+                    alt.Tooltip("n:Q", title=text("n", lang)),
+                    alt.Tooltip("note_text:N", title=text("note", lang)),
+                ],
             )
         )
     return alt.layer(*layers).properties(width=WIDTH, height=240)
@@ -137,7 +148,12 @@ def event_study_chart(
         entry = event_study.get(side) or {}
         for day, value in (entry.get("car") or {}).items():
             rows.append(
-                {"side": f"{side} (n={entry.get('n', 0)})", "label": side, "day": int(day), "car": value}
+                {
+                    "side": f"{label_name(side, lang)} (n={entry.get('n', 0)})",
+                    "label": side,
+                    "day": int(day),
+                    "car": value,
+                }
             )
     if not rows:
         return empty_chart(text("empty_events", lang))
@@ -151,11 +167,17 @@ def event_study_chart(
             x=alt.X("day:Q", title=text("day", lang)),
             y=alt.Y("car:Q", title=text("car", lang, benchmark=benchmark), axis=alt.Axis(format="%")),
             color=alt.Color("side:N", title=text("side", lang), scale=alt.Scale(domain=sides, range=colours)),
-            tooltip=[alt.Tooltip("side:N"), alt.Tooltip("day:Q"), alt.Tooltip("car:Q", format="+.2%")],
+            tooltip=[
+                alt.Tooltip("side:N", title=text("side", lang)),
+                alt.Tooltip("day:Q", title=text("day", lang)),
+                alt.Tooltip("car:Q", title=text("car", lang, benchmark=benchmark), format="+.2%"),
+            ],
         )
     )
     day_zero = (
-        alt.Chart(pd.DataFrame({"day": [0]})).mark_rule(color="#999999", strokeDash=[3, 3]).encode(x="day:Q")
+        alt.Chart(pd.DataFrame({"day": [0]}))
+        .mark_rule(color="#999999", strokeDash=[3, 3])
+        .encode(x=alt.X("day:Q", title=text("day", lang)))
     )
     return alt.layer(lines, day_zero).properties(width=WIDTH, height=240)
 
@@ -166,6 +188,7 @@ def sentence_strip_chart(sentences: pd.DataFrame, *, lang: str = "en") -> alt.Ch
         return empty_chart(text("empty_sentences", lang), height=60)
     data = sentences[["index", "tone", "label", "text"]].copy()
     data["snippet"] = data["text"].astype(str).str.slice(0, 160)
+    data["label_name"] = [label_name(label, lang) for label in data["label"]]
     return (
         alt.Chart(data)
         .mark_rect(stroke="white", strokeWidth=0.5)
@@ -176,8 +199,8 @@ def sentence_strip_chart(sentences: pd.DataFrame, *, lang: str = "en") -> alt.Ch
             color=alt.Color("tone:Q", title=text("tone", lang), scale=tone_colour_scale()),
             tooltip=[
                 alt.Tooltip("index:O", title=text("sentence", lang)),
-                alt.Tooltip("tone:Q", format="+.2f"),
-                alt.Tooltip("label:N", title=text("label", lang)),
+                alt.Tooltip("tone:Q", title=text("tone", lang), format="+.2f"),
+                alt.Tooltip("label_name:N", title=text("label", lang)),
                 alt.Tooltip("snippet:N", title=text("text", lang)),
             ],
         )

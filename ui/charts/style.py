@@ -5,6 +5,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from ui.labels import term, with_terms
+
 WIDTH, HEIGHT = "container", 360
 LABEL_COLOURS = {"bullish": "#2e7d32", "bearish": "#c62828", "mixed": "#ef8f00", "neutral": "#9e9e9e"}
 PRICE_COLOUR, BENCH_COLOUR, INDEX_COLOUR, SHIFT_COLOUR = "#1f4e79", "#8c8c8c", "#6a1b9a", "#37474f"
@@ -13,88 +15,95 @@ BULL_SCHEME, BEAR_SCHEME = (
     ["#b71c1c", "#e53935", "#ef9a9a", "#ff7043"],
 )
 
-TEXT = {
-    "en": {
-        "date": "Date",
-        "close": "{ticker} close",
-        "benchmark": "{benchmark} rebased to {ticker}",
-        "tone": "Tone (−1 bearish … +1 bullish)",
-        "snownlp": "snownlp (rescaled to −1…+1)",
-        "tone_index": "Tone index",
-        "outlet": "Outlet",
-        "title": "Title",
-        "label": "Label",
-        "frames": "Top frames",
-        "relevance": "Relevance",
-        "frame": "Frame",
-        "polarity": "Polarity",
-        "share": "Share",
-        "intensity": "Frame evidence (bullish up, bearish down)",
-        "period": "Period",
-        "n": "Articles",
-        "k": "k: the return's session relative to the article (> 0: tone leads)",
-        "r": "Correlation r (95% interval)",
-        "day": "Trading day relative to the article",
-        "car": "Mean cumulative abnormal return vs {benchmark}",
-        "side": "Articles",
-        "sentence": "Sentence",
-        "text": "Text",
-        "shift": "shift",
-        "inferred": "inferred",
-        "untitled": "(untitled)",
-        "main_title": "{ticker}: share price and the tone of the news",
-        "main_subtitle": "Left: close (line), {benchmark} rebased (dashed). Right: articles (dots), tone index (purple).",
-        "empty_main": "No articles or prices in range: ingest articles and import prices, or widen the filters.",
-        "empty_frames": "No frame evidence in range: score the articles, or widen the filters.",
-        "empty_sources": "No articles in range: widen the date range or select more outlets.",
-        "empty_lead_lag": "Not enough data for tone vs returns (need {min_n}+ trading days with articles; have {n}).",
-        "empty_events": "No bullish or bearish article with a complete price window in range.",
-        "empty_sentences": "No sentences to show: select a scored article.",
-    },
-    "zh": {
-        "date": "日期",
-        "close": "{ticker} 收盘价",
-        "benchmark": "{benchmark}（按 {ticker} 重定基）",
-        "tone": "语气（−1 看空 … +1 看多）",
-        "snownlp": "snownlp（换算到 −1…+1）",
-        "tone_index": "语气指数",
-        "outlet": "媒体",
-        "title": "标题",
-        "label": "标签",
-        "frames": "主要框架",
-        "relevance": "相关度",
-        "frame": "框架",
-        "polarity": "方向",
-        "share": "占比",
-        "intensity": "框架证据（看多向上，看空向下）",
-        "period": "时期",
-        "n": "文章数",
-        "k": "k：收益所在交易日相对文章的位置（> 0：语气领先）",
-        "r": "相关系数 r（95% 区间）",
-        "day": "相对文章的交易日",
-        "car": "相对 {benchmark} 的平均累计超额收益",
-        "side": "文章",
-        "sentence": "句子",
-        "text": "文本",
-        "shift": "转折",
-        "inferred": "推断",
-        "untitled": "（无标题）",
-        "main_title": "{ticker}：股价与新闻语气",
-        "main_subtitle": "左轴：收盘价（实线），{benchmark} 重定基（虚线）。右轴：文章（圆点）与语气指数（紫线）。",
-        "empty_main": "所选范围内没有文章或股价：请导入文章和股价，或放宽筛选条件。",
-        "empty_frames": "所选范围内没有框架证据：请先评分，或放宽筛选条件。",
-        "empty_sources": "所选范围内没有文章：请放宽日期范围或选择更多媒体。",
-        "empty_lead_lag": "数据不足，无法计算语气与收益的关系（至少需要 {min_n} 个有文章的交易日；现有 {n} 个）。",
-        "empty_events": "所选范围内没有具备完整股价窗口的看多或看空文章。",
-        "empty_sentences": "没有可显示的句子：请选择一篇已评分的文章。",
-    },
+# Axis, legend and tooltip titles, chart titles and empty states, English and Chinese, written with the
+# vocabulary's [term] marks (ui/labels.py) so that the charts and the page use the same words.
+_MESSAGES: dict[str, tuple[str, str]] = {
+    "date": ("[Date]", "[date]"),
+    "close": ("{ticker} [close]", "{ticker} [close]"),
+    "benchmark": ("{benchmark} rebased to {ticker}", "{benchmark}（按 {ticker} 重定基）"),
+    "tone": ("[Tone] (−1 [bearish] … +1 [bullish])", "[tone]（−1 [bearish] … +1 [bullish]）"),
+    "snownlp": ("snownlp (rescaled to −1…+1)", "snownlp（换算到 −1…+1）"),
+    "tone_index": ("[Tone_index]", "[tone_index]"),
+    "outlet": ("[Outlet]", "[outlet]"),
+    "title": ("[Title]", "[title]"),
+    "label": ("[Label]", "[label]"),
+    "frames": ("Top [frames]", "主要[frames]"),
+    "relevance": ("[Relevance]", "[relevance]"),
+    "frame": ("[Frame]", "[frame]"),
+    "polarity": ("[Polarity]", "[polarity]"),
+    "share": ("[Share]", "[share]"),
+    "intensity": (
+        "[Frame] [evidence] ([bullish] up, [bearish] down)",
+        "[frame][evidence]（[bullish]向上，[bearish]向下）",
+    ),
+    "period": ("[Period]", "[period]"),
+    "n": ("[Articles]", "[articles]数"),
+    "k": (
+        "k: the [return]'s session relative to the [article] (> 0: [tone] leads)",
+        "k：[returns]所在[trading_day]相对[article]的位置（> 0：[tone]领先）",
+    ),
+    "r": ("Correlation r (95% interval)", "相关系数 r（95% 区间）"),
+    "r_lo": ("95% interval, low", "95% 区间下限"),
+    "r_hi": ("95% interval, high", "95% 区间上限"),
+    "note": ("Note", "说明"),
+    "day": ("[Trading_day] relative to the [article]", "相对[article]的[trading_day]"),
+    "car": ("Mean cumulative abnormal [return] vs {benchmark}", "相对 {benchmark} 的平均累计超额[returns]"),
+    "side": ("[Articles]", "[articles]"),
+    "sentence": ("[Sentence]", "[sentence]"),
+    "text": ("[Text]", "[text]"),
+    "shift": ("[shift]", "[shift]"),
+    "inferred": ("[inferred]", "[inferred]"),
+    "untitled": ("(untitled)", "（无[title]）"),
+    "main_title": (
+        "{ticker}: [share_price] and the [tone] of the news",
+        "{ticker}：[share_price]与新闻[tone]",
+    ),
+    "main_subtitle": (
+        "Left: [close] (line), {benchmark} rebased (dashed). Right: [articles] (dots), [tone_index] (purple).",
+        "左轴：[close]（实线），{benchmark} 重定基（虚线）。右轴：[articles]（圆点）与[tone_index]（紫线）。",
+    ),
+    "empty_main": (
+        "No [articles] or [prices] in range: ingest [articles] and import [prices], or widen the filters.",
+        "所选范围内没有[articles]或[prices]：请导入[articles]和[prices]，或放宽筛选条件。",
+    ),
+    "empty_frames": (
+        "No [frame] [evidence] in range: score the [articles], or widen the filters.",
+        "所选范围内没有[frame][evidence]：请先评分，或放宽筛选条件。",
+    ),
+    "empty_sources": (
+        "No [articles] in range: widen the [date] range or select more [outlets].",
+        "所选范围内没有[articles]：请放宽[date]范围或选择更多[outlets]。",
+    ),
+    "empty_lead_lag": (
+        "Not enough data for [tone] vs [returns] (need {min_n}+ [trading_day]s with [articles]; have {n}).",
+        "数据不足，无法计算[tone]与[returns]的关系（至少需要 {min_n} 个有[articles]的[trading_day]；现有 {n} 个）。",
+    ),
+    "empty_events": (
+        "No [bullish] or [bearish] [article] with a complete price window in range.",
+        "所选范围内没有具备完整[prices]窗口的[bullish]或[bearish][articles]。",
+    ),
+    "empty_sentences": (
+        "No [sentence]s to show: select a scored [article].",
+        "没有可显示的[sentence]：请选择一篇已评分的[article]。",
+    ),
 }
+TEXT: dict[str, tuple[str, str]] = {key: with_terms(*pair) for key, pair in _MESSAGES.items()}
 
 
 def text(key: str, lang: str = "en", **values: object) -> str:
-    """A chart label in the chosen language (English when the language or key is unknown)."""
-    table = TEXT.get(lang, TEXT["en"])
-    return table.get(key, TEXT["en"].get(key, key)).format(**values)
+    """A chart label in the chosen language (English when the language is unknown, the key when the key is)."""
+    pair = TEXT.get(key)
+    if pair is None:
+        return key
+    return (pair[1] if lang == "zh" else pair[0]).format(**values)
+
+
+def label_legend(lang: str) -> alt.Legend:
+    """The article-label legend: the colour domain stays the data's ids, the labels are the terms."""
+    if lang != "zh":
+        return alt.Legend()
+    cases = " : ".join(f"datum.label == '{name}' ? '{term(name, lang)}'" for name in LABEL_COLOURS)
+    return alt.Legend(labelExpr=f"{cases} : datum.label")
 
 
 def empty_chart(message: str, *, height: int = 120) -> alt.Chart:

@@ -33,9 +33,9 @@ def _small_training_dir(tmp_path: Path, per_class: int = 30) -> Path:
         for label in ("negative", "neutral", "positive"):
             picked += [r for r in rows if r["label"] == label][:per_class]
         with (out / name).open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=["text", "label", "language", "source", "id"])
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))  # pages.csv keeps its url and frame
             writer.writeheader()
-            writer.writerows({k: r[k] for k in writer.fieldnames} for r in picked)
+            writer.writerows(picked)
     return out
 
 

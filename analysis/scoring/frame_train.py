@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
+from analysis.errors import InputError
 from analysis.scoring.features import model_text
 from analysis.scoring.frames import FrameMatcher
 from analysis.scoring.model import ToneModel, assign_frame
@@ -93,6 +94,8 @@ def frame_metrics(gold: np.ndarray, predicted: np.ndarray, none: int) -> dict:
 def build_frame_model(rows: list[FrameRow], matcher: FrameMatcher, frame_names: list[str], *, seed: int):
     """Cross-validate and fit the frame model; returns (model, metrics with the patterns' own figures)."""
     classes = [NO_FRAME, *frame_names]
+    if len(rows) < CV_FOLDS * 4 or len({r.frame for r in rows}) < 2:
+        raise InputError(f"{len(rows)} rows with a frame label: too few to learn frames from")
     y = np.array([classes.index(r.frame) for r in rows])
     normalised, dense = frame_inputs(rows, matcher, frame_names)
     features = vocabulary(normalised)

@@ -198,3 +198,18 @@ def test_the_dashboards_retrain_job_learns_the_corrections_then_rescores(tmp_pat
     assert ToneModel.load(data / MODEL_FILE).digest() == job.trained["digest"] != before
     assert status(store)["not_learned"] == 0
     assert job.summary.run.version.endswith(job.trained["digest"])  # the new model scored the articles
+
+
+def test_the_tone_words_are_stored_and_come_back_as_evidence_to_highlight(tmp_path):
+    from analysis.views.article import read_article
+    from tests.test_corrections import scored_store
+
+    store, (article_id, _) = scored_store(tmp_path)
+    detail = read_article(store, article_id, ticker="1810.HK")
+    marks = detail["tone_evidence"]
+    assert len(marks) > 0
+    spans = detail["sentences"].set_index("index")
+    for mark in marks.itertuples(index=False):
+        sentence = spans.loc[mark.sentence_index]
+        assert sentence.start <= mark.start < mark.end <= sentence.end
+        assert mark.polarity == ("bullish" if sentence.label == "positive" else "bearish")

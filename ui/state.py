@@ -181,7 +181,12 @@ def current_job() -> ScoringJob | None:
 
 
 def start_job(
-    db: str, ticker: str, *, force: bool, uploads: list[tuple[str, bytes]] | None = None, retrain: bool = False
+    db: str,
+    ticker: str,
+    *,
+    force: bool,
+    uploads: list[tuple[str, bytes]] | None = None,
+    retrain: bool = False,
 ) -> None:
     """Start a run unless this session already has one going (other sessions are refused by the store)."""
     job = current_job()

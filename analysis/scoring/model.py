@@ -17,6 +17,7 @@ from pathlib import Path
 
 import ahocorasick
 import numpy as np
+from scipy import sparse
 
 from analysis.errors import ConfigError
 from analysis.scoring.features import DENSE_NAMES, is_latin, word_boundaries
@@ -83,6 +84,7 @@ class ToneModel:
     _latin: np.ndarray | None = field(default=None, repr=False)
     _lengths: np.ndarray | None = field(default=None, repr=False)
     _single: np.ndarray | None = field(default=None, repr=False)
+    _row_mean: np.ndarray | None = field(default=None, repr=False)
 
     # -- matching ---------------------------------------------------------------------------------
     def _ready(self) -> None:
@@ -150,14 +152,23 @@ class ToneModel:
         """Uncalibrated class scores of n sentences."""
         scores = np.tile(self.bias, (n, 1)) + dense @ self.dense_weights
         if len(features):
-            np.add.at(scores, sentence, self.weights[features])
+            # A sparse sentence x feature indicator times the weights: no (matches x classes) array is built.
+            present = sparse.csr_matrix(
+                (np.ones(len(features)), (sentence, features)), shape=(n, len(self.features))
+            )
+            scores += present @ self.weights
         return scores
 
     def predict(
-        self, normalised: str, spans: list[tuple[int, int]], dense: np.ndarray
+        self,
+        normalised: str,
+        spans: list[tuple[int, int]],
+        dense: np.ndarray,
+        *,
+        found: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
     ) -> list[SentencePrediction]:
         """Calibrated probabilities, label and evidence spans for each span of the normalised text."""
-        probabilities, labels, evidence = self.classify(normalised, spans, dense)
+        probabilities, labels, evidence = self.classify(normalised, spans, dense, found=found)
         return [
             SentencePrediction(
                 tuple(round(float(p), 4) for p in probabilities[s]),  # type: ignore[arg-type]
@@ -174,19 +185,30 @@ class ToneModel:
         dense: np.ndarray,
         *,
         choose: Callable[[np.ndarray], np.ndarray] | None = None,
+        found: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
     ) -> tuple[np.ndarray, np.ndarray, list[tuple[tuple[int, int, float], ...]]]:
-        """(probabilities n x K, chosen class per span, evidence spans per span); `choose` replaces the argmax."""
+        """(probabilities n x K, chosen class per span, evidence spans per span); `choose` replaces the argmax.
+
+        `found`: this text's matches() when already computed (models sharing one feature list, see share_features).
+        """
         n = len(spans)
         if n == 0:
             return np.zeros((0, len(self.classes))), np.zeros(0, dtype=np.int64), []
-        sentence, features, starts = self.matches(normalised, spans)
+        sentence, features, starts = found if found is not None else self.matches(normalised, spans)
         probabilities = self.probabilities(self.logits(sentence, features, dense, n))
         labels = choose(probabilities) if choose is not None else probabilities.argmax(axis=1)
         # Evidence: the n-grams pushing hardest toward the chosen class against the others (not for `quiet`).
-        contribution = self.weights[features, labels[sentence]] - self.weights[features].mean(axis=1)
+        if self._row_mean is None:
+            self._row_mean = self.weights.mean(axis=1)
+        contribution = self.weights[features, labels[sentence]] - self._row_mean[features]
         strong = (labels[sentence] != self.classes.index(self.quiet)) & (contribution > EVIDENCE_MIN)
         candidates = np.flatnonzero(strong)
         candidates = candidates[np.lexsort((-contribution[candidates], sentence[candidates]))]
+        if len(candidates):  # the strongest few per sentence are all the loop below can use
+            grouped = sentence[candidates]
+            starts_of_group = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
+            rank = np.arange(len(grouped)) - np.repeat(starts_of_group, np.diff(np.r_[starts_of_group, len(grouped)]))
+            candidates = candidates[rank < 3 * EVIDENCE_PER_SENTENCE]
         per_sentence: list[list[tuple[int, int, float]]] = [[] for _ in range(n)]
         for i in candidates:
             chosen = per_sentence[int(sentence[i])]
@@ -264,3 +286,27 @@ class ToneModel:
         if model.dense_weights.shape != (len(model.dense_names), k) or model.quiet not in model.classes:
             raise ConfigError(f"{path}: dense weights do not match the model's features")
         return model
+
+
+def share_features(*models: ToneModel) -> tuple[ToneModel, ...]:
+    """The same models over one feature list (the union), so one pass over a text serves all of them.
+
+    Each keeps its weights (zero rows for the n-grams it does not use); their predictions are unchanged.
+    """
+    union = sorted({f for m in models for f in m.features})
+    position = {f: i for i, f in enumerate(union)}
+    shared = []
+    for model in models:
+        weights = np.zeros((len(union), len(model.classes)))
+        weights[[position[f] for f in model.features]] = model.weights
+        shared.append(
+            ToneModel(union, weights, model.dense_weights, model.bias, model.temperature, model.meta,
+                      model.classes, model.dense_names, model.quiet)  # fmt: skip
+        )
+    first = shared[0]
+    first._ready()
+    for other in shared[1:]:
+        other._automaton, other._latin, other._lengths, other._single = (
+            first._automaton, first._latin, first._lengths, first._single
+        )
+    return tuple(shared)

@@ -20,7 +20,7 @@ from analysis.scoring.corrections import Correction
 from analysis.scoring.features import dense_features, model_text
 from analysis.scoring.frames import BASE_STRENGTH, FrameMatcher
 from analysis.scoring.lexicon import build_lexicon
-from analysis.scoring.model import FRAME_MODEL_FILE, MODEL_FILE, ToneModel, assign_frame
+from analysis.scoring.model import FRAME_MODEL_FILE, MODEL_FILE, ToneModel, assign_frame, share_features
 from analysis.scoring.relevance import OTHER_TONE_DAMPING, RELEVANCE_OTHER, sentence_relevance
 from analysis.scoring.rules import is_negated, score_sentence
 from analysis.scoring.sentences import URL, ChromeRules, segment
@@ -73,6 +73,7 @@ class Scorer:
             self.frame_model = frame_model if frame_model is not None else ToneModel.load(frame_model_path(data_dir))
             # A new model is a new scorer version.
             self.version = f"{Scorer.version}+{self.model.digest()}.{self.frame_model.digest()[:8]}"
+            self.model, self.frame_model = share_features(self.model, self.frame_model)
         companies = load_companies(data_dir)
         self.company = companies.get(ticker)
         self.lexicon = build_lexicon(data_dir, companies.entity_kinds(ticker), lm_csv=lm_csv)
@@ -134,13 +135,20 @@ class Scorer:
                 names_company = True
             per_sentence.append((sentence, sentence_tokens, kinds))
 
-        signals = {}
+        signals, raw_hits = {}, {}
         for sentence, sentence_tokens, _ in per_sentence:
             if sentence.chrome is None:
                 s, e = sentence.start, sentence.end
                 signals[sentence.index] = score_sentence(sentence_tokens, lowered[s:e], s, e)
-        predictions = self._predict(lowered, per_sentence, signals) if self.model is not None else {}
-        framed = self._predict_frames(lowered, per_sentence, parts, part_starts) if self.frame_model else {}
+                lo, hi = bisect_left(part_starts, s), bisect_left(part_starts, e)
+                raw_hits[sentence.index] = self.frames.hits([p for p in parts[lo:hi] if p[1] <= e])
+        predictions, framed = {}, {}
+        if self.model is not None and self.frame_model is not None:
+            normalised = model_text(lowered)
+            spans = [(x.start, x.end) for x, _, _ in per_sentence if x.chrome is None]
+            found = self.model.matches(normalised, spans)  # one pass serves both models
+            predictions = self._predict(lowered, normalised, per_sentence, signals, found)
+            framed = self._predict_frames(normalised, per_sentence, raw_hits, found)
 
         scored = []
         use_snownlp = self.snownlp is not None and language != "en"
@@ -167,9 +175,8 @@ class Scorer:
             else:
                 own_tone = agg.sentence_tone(signal.raw)
                 evidence = ()
-            lo, hi = bisect_left(part_starts, s), bisect_left(part_starts, e)
             hits, strengths, polarity, weak = self._frames(
-                [p for p in parts[lo:hi] if p[1] <= e], sentence.index, sentence_tokens, clauses, own_tone
+                raw_hits[sentence.index], sentence.index, sentence_tokens, clauses, own_tone
             )
             if sentence.index in framed:
                 hits, strengths, polarity, weak = self._learned_frames(framed[sentence.index], sentence.index, hits)
@@ -205,9 +212,8 @@ class Scorer:
         result = agg.aggregate(article_id, scored)
         return corrected.apply_to_article(result, corrections) if corrections else result
 
-    def _predict(self, lowered: str, per_sentence, signals) -> dict:
-        """The tone model's prediction for every non-chrome sentence, in one pass over the article."""
-        normalised = model_text(lowered)
+    def _predict(self, lowered: str, normalised: str, per_sentence, signals, found) -> dict:
+        """The tone model's prediction for every non-chrome sentence."""
         indexes, spans, dense = [], [], []
         for sentence, _, _ in per_sentence:
             if sentence.chrome is None:
@@ -217,10 +223,10 @@ class Scorer:
                 dense.append(dense_features(signals[sentence.index][0], english=english))
         if not spans:
             return {}
-        predictions = self.model.predict(normalised, spans, np.array(dense, dtype=np.float64))
+        predictions = self.model.predict(normalised, spans, np.array(dense, dtype=np.float64), found=found)
         return dict(zip(indexes, predictions, strict=True))
 
-    def _predict_frames(self, lowered: str, per_sentence, parts, part_starts) -> dict:
+    def _predict_frames(self, normalised: str, per_sentence, raw_hits, found) -> dict:
         """The frame model's choice for every non-chrome sentence: (frame or None, probability, evidence)."""
         model = self.frame_model
         names = list(model.dense_names)
@@ -229,9 +235,8 @@ class Scorer:
             if sentence.chrome is not None:
                 continue
             s, e = sentence.start, sentence.end
-            lo, hi = bisect_left(part_starts, s), bisect_left(part_starts, e)
             strongest = dict.fromkeys(names, 0.0)
-            for raw in self.frames.hits([p for p in parts[lo:hi] if p[1] <= e]):
+            for raw in raw_hits[sentence.index]:
                 if raw.pattern.frame.name in strongest:
                     strongest[raw.pattern.frame.name] = max(strongest[raw.pattern.frame.name], raw.strength)
             indexes.append(sentence.index)
@@ -241,8 +246,8 @@ class Scorer:
             return {}
         threshold = float(model.meta.get("threshold", 0.5))
         probabilities, labels, evidence = model.classify(
-            model_text(lowered), spans, np.array(dense, dtype=np.float64),
-            choose=lambda p: assign_frame(p, list(model.classes), threshold),
+            normalised, spans, np.array(dense, dtype=np.float64),
+            choose=lambda p: assign_frame(p, list(model.classes), threshold), found=found,
         )  # fmt: skip
         return {
             index: (None if model.classes[label] == model.quiet else model.classes[label],
@@ -266,11 +271,11 @@ class Scorer:
         strength = probability * BASE_STRENGTH[spec.polarity] * spec.weight
         return hits, {frame: round(strength, 4)}, {frame: spec.polarity}, set()
 
-    def _frames(self, parts, index, tokens, clauses, tone):
+    def _frames(self, raw_hits, index, tokens, clauses, tone):
         """FrameHits of one sentence, each frame's strongest counted hit, and the frames only weak patterns hit."""
         token_starts = [t[0] for t in tokens]
         hits, strengths, polarity, weak = [], {}, {}, set()
-        for raw in self.frames.hits(parts):
+        for raw in raw_hits:
             spec = raw.pattern.frame
             if (spec.polarity == "bullish" and tone <= -FRAME_AGREEMENT) or (
                 spec.polarity == "bearish" and tone >= FRAME_AGREEMENT

@@ -119,11 +119,14 @@ def render_card(metrics: dict) -> str:
             "",
         ]
         lines += _table(
-            ["", "recall", "precision", "sentences given a frame"],
-            [["frame model", f"{model['recall']:.3f}", f"{model['precision']:.3f}", model["predicted"]],
-             ["patterns alone (strongest hit)", f"{patterns['recall']:.3f}", f"{patterns['precision']:.3f}",
-              patterns["predicted"]]],  # fmt: skip
+            ["", "recall", "precision", "precision on gold-framed rows", "sentences given a frame"],
+            [[name, f"{m['recall']:.3f}", f"{m['precision']:.3f}", f"{m['precision_on_framed']:.3f}", m["predicted"]]
+             for name, m in (("frame model", model), ("patterns alone (strongest hit)", patterns))],  # fmt: skip
         )
+        lines += [
+            "",
+            "Precision on gold-framed rows is `eval`'s definition (correct / gold-framed sentences given a frame).",
+        ]
     calibration = metrics["calibration"]
     lines += [
         "",

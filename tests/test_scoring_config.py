@@ -77,15 +77,17 @@ def test_phrase_and_stop_lists_do_not_contradict_each_other():
 
 
 def test_config_hash_changes_when_frames_toml_changes(data_copy):
-    before = load_scorer(data_copy, use_snownlp=False)
+    learned_before = load_scorer(data_copy, use_snownlp=False).config_hash
+    before = load_scorer(data_copy, use_snownlp=False, scorer="lexicon")
     assert "regulation" not in before.score_text("小米遭遇新的行业风向").frames
     frames = data_copy / "frames.toml"
     frames.write_text(
         frames.read_text(encoding="utf-8").replace('"监管", "監管",', '"监管", "監管", "行业风向",'),
         encoding="utf-8",
     )
-    after = load_scorer(data_copy, use_snownlp=False)
+    after = load_scorer(data_copy, use_snownlp=False, scorer="lexicon")
     assert after.config_hash != before.config_hash
+    assert load_scorer(data_copy, use_snownlp=False).config_hash != learned_before  # both rescore
     assert "regulation" in after.score_text("小米遭遇新的行业风向").frames
 
 

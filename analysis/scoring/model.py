@@ -30,7 +30,9 @@ _SINGLE_LIMIT = 0xA000  # code points below this (CJK unified ideographs end at 
 EVIDENCE_MIN = 0.05  # contributions below this explain nothing
 
 
-def assign_frame(probabilities: np.ndarray, classes: list[str], threshold: float, quiet: str = "none") -> np.ndarray:
+def assign_frame(
+    probabilities: np.ndarray, classes: list[str], threshold: float, quiet: str = "none"
+) -> np.ndarray:
     """The frame per row: the most probable real frame when it reaches the threshold, else `quiet` (none)."""
     none = classes.index(quiet)
     best = probabilities.copy()
@@ -202,12 +204,16 @@ class ToneModel:
             self._row_mean = self.weights.mean(axis=1)
         contribution = self.weights[features, labels[sentence]] - self._row_mean[features]
         strong = (labels[sentence] != self.classes.index(self.quiet)) & (contribution > EVIDENCE_MIN)
+        # A single character ('跌', '下') says too little to show as the reason: words and phrases only.
+        strong &= (self._lengths[features] > 1) | self._latin[features]
         candidates = np.flatnonzero(strong)
         candidates = candidates[np.lexsort((-contribution[candidates], sentence[candidates]))]
         if len(candidates):  # the strongest few per sentence are all the loop below can use
             grouped = sentence[candidates]
             starts_of_group = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
-            rank = np.arange(len(grouped)) - np.repeat(starts_of_group, np.diff(np.r_[starts_of_group, len(grouped)]))
+            rank = np.arange(len(grouped)) - np.repeat(
+                starts_of_group, np.diff(np.r_[starts_of_group, len(grouped)])
+            )
             candidates = candidates[rank < 3 * EVIDENCE_PER_SENTENCE]
         per_sentence: list[list[tuple[int, int, float]]] = [[] for _ in range(n)]
         for i in candidates:
@@ -300,13 +306,25 @@ def share_features(*models: ToneModel) -> tuple[ToneModel, ...]:
         weights = np.zeros((len(union), len(model.classes)))
         weights[[position[f] for f in model.features]] = model.weights
         shared.append(
-            ToneModel(union, weights, model.dense_weights, model.bias, model.temperature, model.meta,
-                      model.classes, model.dense_names, model.quiet)  # fmt: skip
+            ToneModel(
+                union,
+                weights,
+                model.dense_weights,
+                model.bias,
+                model.temperature,
+                model.meta,
+                model.classes,
+                model.dense_names,
+                model.quiet,
+            )  # fmt: skip
         )
     first = shared[0]
     first._ready()
     for other in shared[1:]:
         other._automaton, other._latin, other._lengths, other._single = (
-            first._automaton, first._latin, first._lengths, first._single
+            first._automaton,
+            first._latin,
+            first._lengths,
+            first._single,
         )
     return tuple(shared)

@@ -70,7 +70,9 @@ class Scorer:
         self.frame_model: ToneModel | None = None
         if kind == "learned":
             self.model = model if model is not None else ToneModel.load(model_path(data_dir))
-            self.frame_model = frame_model if frame_model is not None else ToneModel.load(frame_model_path(data_dir))
+            self.frame_model = (
+                frame_model if frame_model is not None else ToneModel.load(frame_model_path(data_dir))
+            )
             # A new model is a new scorer version.
             self.version = f"{Scorer.version}+{self.model.digest()}.{self.frame_model.digest()[:8]}"
             self.model, self.frame_model = share_features(self.model, self.frame_model)
@@ -179,7 +181,9 @@ class Scorer:
                 raw_hits[sentence.index], sentence.index, sentence_tokens, clauses, own_tone
             )
             if sentence.index in framed:
-                hits, strengths, polarity, weak = self._learned_frames(framed[sentence.index], sentence.index, hits)
+                hits, strengths, polarity, weak = self._learned_frames(
+                    framed[sentence.index], sentence.index, hits
+                )
             if sentence.header:  # a section header names a topic; its frames count, its tone does not
                 own_tone = 0.0
             tone = own_tone * OTHER_TONE_DAMPING if relevance == RELEVANCE_OTHER else own_tone
@@ -250,8 +254,11 @@ class Scorer:
             choose=lambda p: assign_frame(p, list(model.classes), threshold), found=found,
         )  # fmt: skip
         return {
-            index: (None if model.classes[label] == model.quiet else model.classes[label],
-                    float(probabilities[row, label]), evidence[row])  # fmt: skip
+            index: (
+                None if model.classes[label] == model.quiet else model.classes[label],
+                float(probabilities[row, label]),
+                evidence[row],
+            )  # fmt: skip
             for row, (index, label) in enumerate(zip(indexes, labels, strict=True))
         }
 
@@ -317,7 +324,9 @@ def scorer_config_hash(
     if kind == "learned":
         for model in (model_path(data_dir), frame_model_path(data_dir)):
             if not model.is_file():
-                raise ConfigError(f"{model}: a learned model is missing (rebuild them with `narrative train`)")
+                raise ConfigError(
+                    f"{model}: a learned model is missing (rebuild them with `narrative train`)"
+                )
             extra.append(model)
     return compute_config_hash(
         data_dir, version=f"{kind} {Scorer.version}", use_snownlp=use_snownlp, ticker=ticker, extra=extra

@@ -14,17 +14,20 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from analysis import settings
 from analysis.errors import ConfigError, ScoringRunError
 from analysis.models import Progress
 from analysis.scoring.card import render_card
 from analysis.scoring.frame_train import build_frame_model, read_frame_rows
-from analysis.scoring.model import FRAME_MODEL_FILE, MODEL_FILE, ToneModel
+from analysis.scoring.model import CLASSES, FRAME_MODEL_FILE, MODEL_FILE, ToneModel
 from analysis.scoring.train import (
     TRAINING_DIR,
     TrainingRow,
     build_model,
     label_counts,
+    macro_f1,
     prepare,
     read_training,
 )
@@ -69,8 +72,11 @@ def _train(out: Path, data_dir: Path, *, seed: int, training_dir, corrections, s
     model, metrics = build_model(prepared, seed=seed)
     frame_names = list(lexicon_scorer.frames.specs)
     frame_rows = read_frame_rows(training_dir or data_dir / TRAINING_DIR, frame_names)
-    frame_model, metrics["frames"] = build_frame_model(frame_rows, lexicon_scorer.frames, frame_names, seed=seed)
+    frame_model, metrics["frames"] = build_frame_model(
+        frame_rows, lexicon_scorer.frames, frame_names, seed=seed
+    )
     metrics["training_counts"] = label_counts(rows)
+    metrics["lexicon_by_source"] = lexicon_figures(rows, lexicon_scorer)
     metrics["seed"] = seed
     metrics["corrections_used"] = len(extra)
     metrics["digest"] = model.digest()
@@ -99,11 +105,15 @@ def training_lock(folder: Path) -> Iterator[None]:
         except FileExistsError:
             holder = _lock_holder(lock)
             if holder is not None:
-                raise ScoringRunError(f"a training run is going (process {holder}); wait for it to finish") from None
+                raise ScoringRunError(
+                    f"a training run is going (process {holder}); wait for it to finish"
+                ) from None
             lock.unlink(missing_ok=True)  # its process is gone
             continue
         except OSError as exc:
-            raise ConfigError(f"{folder}: cannot write the model here ({exc.strerror or exc}); use --out") from None
+            raise ConfigError(
+                f"{folder}: cannot write the model here ({exc.strerror or exc}); use --out"
+            ) from None
         os.write(handle, str(os.getpid()).encode())
         os.close(handle)
         break
@@ -120,6 +130,24 @@ def _lock_holder(lock: Path) -> int | None:
     except (OSError, ValueError):
         return None
     return pid
+
+
+def lexicon_figures(rows: list[TrainingRow], lexicon_scorer) -> dict:
+    """The lexicon scorer's macro-F1 on the same rows, per source and language (it is not trained: no folds)."""
+    from analysis.scoring.aggregate import sentence_label
+
+    y = np.array([CLASSES.index(r.label) for r in rows])
+    predicted = np.array(
+        [CLASSES.index(sentence_label(lexicon_scorer.score_text(r.text).tone)) for r in rows]
+    )
+    groups = {s: [r.source == s for r in rows] for s in sorted({r.source for r in rows})}
+    groups |= {"zh": [r.language != "en" for r in rows], "en": [r.language == "en" for r in rows]}
+    figures = {}
+    for name, mask in groups.items():
+        chosen = np.array(mask)
+        present = range(len(CLASSES)) if name in ("zh", "en") else sorted(set(y[chosen].tolist()))
+        figures[name] = macro_f1(y[chosen], predicted[chosen], present)
+    return figures
 
 
 def corrected_rows(store: Store) -> list[TrainingRow]:

@@ -173,15 +173,15 @@ def test_a_malformed_manifest_is_reported_and_the_articles_still_ingested(tmp_pa
     assert "1 articles added" in result.stdout and "manifest" in result.stderr
 
 
-def test_eval_prints_the_finance_scorer_beside_snownlp_and_the_metadata_figures(tmp_path, shared_eval):
+def test_eval_prints_the_finance_scorer_beside_snownlp_and_the_metadata_figures(tmp_path, dev_set):
     out = cli(
         "eval",
         "--sentences",
-        str(shared_eval / "sentences.csv"),
+        str(dev_set / "sentences.csv"),
         "--articles",
-        str(shared_eval / "articles.csv"),
+        str(dev_set / "articles.csv"),
         "--articles-dir",
-        str(shared_eval),
+        str(dev_set),
         db=tmp_path / "n.duckdb",
     ).stdout
     assert "learned" in out and "lexicon" in out and "snownlp" in out and "macro-F1" in out
@@ -190,7 +190,7 @@ def test_eval_prints_the_finance_scorer_beside_snownlp_and_the_metadata_figures(
         cli(
             "eval",
             "--sentences",
-            str(shared_eval / "sentences.csv"),
+            str(dev_set / "sentences.csv"),
             "--format",
             "json",
             db=tmp_path / "n.duckdb",

@@ -188,3 +188,29 @@ def test_misaligned_simplified_copy_is_an_input_error(scorer):
 def test_non_string_text_is_an_input_error(scorer):
     with pytest.raises(InputError, match="text"):
         scorer.score_text(42)
+
+
+def test_the_scoring_code_is_part_of_the_configuration(tmp_path, monkeypatch):
+    from analysis.scoring import config
+
+    before = config.scoring_code_digest()
+    source = Path(config.__file__).parent
+    shutil.copytree(source, tmp_path / "scoring", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(source.parent / "text", tmp_path / "text", ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(config, "__file__", str(tmp_path / "scoring" / "config.py"))
+    config.scoring_code_digest.cache_clear()
+    try:
+        assert config.scoring_code_digest() == before  # the same code, wherever it lies
+        rules = tmp_path / "scoring" / "rules.py"
+        rules.write_text(
+            rules.read_text(encoding="utf-8").replace("HEDGE = 0.6", "HEDGE = 0.5"), encoding="utf-8"
+        )
+        config.scoring_code_digest.cache_clear()
+        assert config.scoring_code_digest() != before  # a changed constant is a new configuration
+        card = tmp_path / "scoring" / "card.py"
+        card.write_text(card.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+        changed = config.scoring_code_digest()
+        config.scoring_code_digest.cache_clear()
+        assert config.scoring_code_digest() == changed  # the model card's code scores nothing
+    finally:
+        config.scoring_code_digest.cache_clear()

@@ -177,7 +177,10 @@ def test_the_dashboards_retrain_job_learns_the_corrections_then_rescores(tmp_pat
     from ui.state import ScoringJob
 
     data = tmp_path / "data"
-    def heavy(folder: str, names: list[str]) -> set[str]:  # the bundled corpus and training data are not needed
+
+    def heavy(
+        folder: str, names: list[str]
+    ) -> set[str]:  # the bundled corpus and training data are not needed
         top = Path(folder) == DATA_DIR
         return {n for n in names if (top and n in ("training", "articles")) or ".duckdb" in n}
 
@@ -217,7 +220,13 @@ def test_the_tone_words_are_stored_and_come_back_as_evidence_to_highlight(tmp_pa
 
 @pytest.mark.parametrize(
     "prefix, stances",
-    [("000", {"bearish"}), ("001", {"bearish"}), ("002", {"bullish"}), ("003", {"bullish"}), ("004", {"mixed"})],
+    [
+        ("000", {"bearish"}),
+        ("001", {"bearish"}),
+        ("002", {"bullish"}),
+        ("003", {"bullish"}),
+        ("004", {"mixed"}),
+    ],
 )
 def test_the_learned_scorer_reads_the_bundled_articles_stance(prefix, stances):
     from analysis.scoring.textprep import light_prepare

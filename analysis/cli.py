@@ -14,6 +14,7 @@ from pathlib import Path
 from analysis.errors import ConfigError, NarrativeError
 
 EXIT_OK, EXIT_NOTHING_DONE, EXIT_ERROR = 0, 1, 2
+SCORER_CHOICES = ("learned", "lexicon")  # analysis.scoring.SCORERS, without importing the scorer here
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ticker", default=ticker)
     p.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
     p.add_argument("--no-snownlp", action="store_true", help="leave the slow snownlp signal out of this run")
+    p.add_argument("--scorer", choices=SCORER_CHOICES, default="learned",
+                   help="learned: the tone model (default); lexicon: the word lists and rules alone")  # fmt: skip
     p.add_argument("--format", choices=["text", "json"], default="text", dest="output")
     p.set_defaults(handler=cmd_score)
 
@@ -119,7 +122,17 @@ def build_parser() -> argparse.ArgumentParser:
                        help='score JSON lines {"id":..,"text":..} from stdin; no database needed')  # fmt: skip
     p.add_argument("--ticker", default=ticker)
     p.add_argument("--no-snownlp", action="store_true")
+    p.add_argument("--scorer", choices=SCORER_CHOICES, default="learned")
     p.set_defaults(handler=cmd_classify)
+
+    p = sub.add_parser("train", parents=[common], help="rebuild the tone model from data/training/")
+    p.add_argument(
+        "--out", type=Path, help="folder for tone.npz, metrics.json and README.md (default: data/models)"
+    )
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--with-corrections", action="store_true",
+                   help="also learn from the analyst's corrections in the database (--db)")  # fmt: skip
+    p.set_defaults(handler=cmd_train)
 
     p = sub.add_parser("eval", parents=[common], help="measure the scorers against labelled data")
     p.add_argument("--sentences", type=Path, help="sentences CSV (id,file,text,label,frame,rationale)")
@@ -240,7 +253,7 @@ def cmd_score(args) -> int:
 
     summary = score_store(
         _store(args), ticker=args.ticker, force=args.force, workers=args.workers,
-        use_snownlp=not args.no_snownlp, progress=_progress_printer("scoring"),
+        use_snownlp=not args.no_snownlp, progress=_progress_printer("scoring"), scorer=args.scorer,
     )  # fmt: skip
     if args.output == "json":
         _print_json(summary.as_dict())
@@ -369,7 +382,7 @@ def cmd_classify(args) -> int:
     from analysis.scoring import load_scorer
     from analysis.scoring.classify import classify_lines
 
-    scorer = load_scorer(ticker=args.ticker, use_snownlp=not args.no_snownlp)
+    scorer = load_scorer(ticker=args.ticker, use_snownlp=not args.no_snownlp, scorer=args.scorer)
     for result in classify_lines(sys.stdin, scorer):
         sys.stdout.write(_json_line(result) + "\n")
     sys.stdout.flush()
@@ -394,13 +407,14 @@ def cmd_eval(args) -> int:
         print("error: give --sentences CSV and/or --articles CSV --articles-dir DIR", file=sys.stderr)
         return EXIT_ERROR
     scorer = load_scorer()
+    others = {"lexicon": load_scorer(scorer="lexicon")}
     result: dict = {}
     if args.sentences:
-        result["sentences"] = evaluate_sentences(args.sentences, scorer)
+        result["sentences"] = evaluate_sentences(args.sentences, scorer, compare=others)
     if args.articles:
         articles_dir = args.articles_dir or args.articles.parent
         result["articles"] = evaluate_articles(
-            args.articles, articles_dir, scorer, prepare=_prepare_with_ingest
+            args.articles, articles_dir, scorer, prepare=_prepare_with_ingest, compare=others
         )
         from analysis.evaluation.metadata import evaluate_metadata
 
@@ -414,6 +428,20 @@ def cmd_eval(args) -> int:
             print(f"\nMetadata (ingest): stated dates recovered exactly {meta['dates_exact']}/{meta['dates_stated']} "
                   f"({meta['date_accuracy']:.3f}); languages right {meta['languages_right']}/{meta['languages']} "
                   f"({meta['language_accuracy']:.3f})")  # fmt: skip
+    return EXIT_OK
+
+
+def cmd_train(args) -> int:
+    from analysis.scoring.training_run import train_model
+
+    corrections = _store(args) if args.with_corrections else None
+    summary = train_model(out_dir=args.out, seed=args.seed, corrections=corrections,
+                          progress=_progress_printer("training"))  # fmt: skip
+    print(f"model {summary['digest']}: {summary['rows']} training rows, {summary['features']} features, "
+          f"cross-validated macro-F1 {summary['cv_macro_f1']:.3f} (zh {summary['cv_by_language']['zh']['macro_f1']:.3f}, "
+          f"en {summary['cv_by_language']['en']['macro_f1']:.3f}), ECE {summary['calibration']['ece']:.3f}, "
+          f"{summary['corrections_used']} corrections learned; "
+          f"written to {summary['out']}")  # fmt: skip
     return EXIT_OK
 
 

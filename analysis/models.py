@@ -90,6 +90,8 @@ class SentenceScore:
     relevance: float  # [0, 1]: how much the sentence is about the company
     frames: tuple[str, ...] = ()
     snownlp: float | None = None  # [0, 1], the product-review model's probability of 'positive'
+    # (start, end, weight) in Article.text of the words that carried the learned model's label
+    evidence: tuple[tuple[int, int, float], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -101,7 +101,7 @@ def test_stats_shows_the_article_count_and_current_run(scored_db):
     out = cli("stats", db=scored_db).stdout
     assert "articles: 5" in out and "current run: 1" in out
     data = json.loads(cli("stats", "--format", "json", db=scored_db).stdout)
-    assert data["articles"] == 5 and data["current_run"]["scorer"] == "finance"
+    assert data["articles"] == 5 and data["current_run"]["scorer"] == "learned"
 
 
 def test_score_is_incremental_and_force_rescores_everything(scored_db):
@@ -173,24 +173,24 @@ def test_a_malformed_manifest_is_reported_and_the_articles_still_ingested(tmp_pa
     assert "1 articles added" in result.stdout and "manifest" in result.stderr
 
 
-def test_eval_prints_the_finance_scorer_beside_snownlp_and_the_metadata_figures(tmp_path, shared_eval):
+def test_eval_prints_the_finance_scorer_beside_snownlp_and_the_metadata_figures(tmp_path, dev_set):
     out = cli(
         "eval",
         "--sentences",
-        str(shared_eval / "sentences.csv"),
+        str(dev_set / "sentences.csv"),
         "--articles",
-        str(shared_eval / "articles.csv"),
+        str(dev_set / "articles.csv"),
         "--articles-dir",
-        str(shared_eval),
+        str(dev_set),
         db=tmp_path / "n.duckdb",
     ).stdout
-    assert "finance" in out and "snownlp" in out and "macro-F1" in out
+    assert "learned" in out and "lexicon" in out and "snownlp" in out and "macro-F1" in out
     assert "stated dates recovered exactly" in out
     data = json.loads(
         cli(
             "eval",
             "--sentences",
-            str(shared_eval / "sentences.csv"),
+            str(dev_set / "sentences.csv"),
             "--format",
             "json",
             db=tmp_path / "n.duckdb",

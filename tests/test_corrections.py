@@ -68,7 +68,7 @@ def test_a_sentence_correction_changes_the_sentence_the_article_tone_and_the_ton
 
     saved = correct(store, article_id, "label", "negative", start=int(target.start), end=int(target.end))
 
-    assert saved.old == "positive" and saved.scorer == "finance"
+    assert saved.old == "positive" and saved.scorer == "learned"
     after = sentence(store, article_id, int(target["index"]))
     assert after["label"] == "negative" and after["tone"] == CORRECTED_TONE["negative"]
     assert after["confidence"] == CORRECTED_CONFIDENCE
@@ -172,7 +172,7 @@ def test_a_schema_2_file_migrates_keeps_its_scores_and_takes_corrections(tmp_pat
     tones = store.scored_articles()["tone"].tolist()
     _downgrade_to_v2(store.path)
     reopened = Store(store.path)
-    assert reopened.schema_version() == SCHEMA_VERSION == 3
+    assert reopened.schema_version() == SCHEMA_VERSION
     assert reopened.scored_articles()["tone"].tolist() == tones and reopened.corrections() == []
     correct(reopened, article_id, "stance", "bearish")
     assert Store(store.path).current_score(article_id)["label"] == "bearish"

@@ -80,6 +80,9 @@ def test_every_evidence_span_points_at_its_pattern_in_the_displayed_text(built):
 
     t2s = OpenCC("t2s")
     for text, start, end, pattern, frame in rows:
+        assert 0 <= start < end <= len(text)
+        if not pattern:  # the frame model's evidence: the n-grams that carried its choice, not a pattern
+            continue
         shown = text[start:end]
         # A gapped pattern ('信任…流失') spans its first part to its last; 'recall*' is a word prefix.
         prefix = pattern.endswith("*")

@@ -33,7 +33,8 @@ EVAL_FRAMES = {
 
 @pytest.fixture(scope="module")
 def scorer():
-    return load_scorer(use_snownlp=False)
+    # The patterns and rules themselves: the lexicon scorer (the learned one reads them as features).
+    return load_scorer(use_snownlp=False, scorer="lexicon")
 
 
 def test_frames_toml_configures_the_eval_vocabulary_with_its_polarities():

@@ -21,7 +21,8 @@ EXPECTED = {
 
 @pytest.fixture(scope="module")
 def scorer():
-    return load_scorer(use_snownlp=False)
+    # The patterns and rules themselves: the lexicon scorer (the learned one reads them as features).
+    return load_scorer(use_snownlp=False, scorer="lexicon")
 
 
 def score_corpus_file(scorer, prefix: str) -> tuple[str, ArticleScore]:

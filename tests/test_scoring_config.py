@@ -26,6 +26,7 @@ def data_copy(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     target.mkdir()
     shutil.copytree(DATA_DIR / "lexicons", target / "lexicons")
+    shutil.copytree(DATA_DIR / "models", target / "models")
     for name in ("frames.toml", "companies.toml"):
         shutil.copy(DATA_DIR / name, target / name)
     for path in target.rglob("*"):
@@ -39,7 +40,7 @@ def tokens(scorer, text: str) -> list[str]:
 
 
 def test_scorer_identity(scorer):
-    assert (scorer.name, scorer.version) == ("finance", "1.0.0")
+    assert scorer.name in ("learned", "lexicon") and scorer.version.startswith("2.0.0")
     assert len(scorer.config_hash) == 64
 
 
@@ -76,15 +77,17 @@ def test_phrase_and_stop_lists_do_not_contradict_each_other():
 
 
 def test_config_hash_changes_when_frames_toml_changes(data_copy):
-    before = load_scorer(data_copy, use_snownlp=False)
+    learned_before = load_scorer(data_copy, use_snownlp=False).config_hash
+    before = load_scorer(data_copy, use_snownlp=False, scorer="lexicon")
     assert "regulation" not in before.score_text("小米遭遇新的行业风向").frames
     frames = data_copy / "frames.toml"
     frames.write_text(
         frames.read_text(encoding="utf-8").replace('"监管", "監管",', '"监管", "監管", "行业风向",'),
         encoding="utf-8",
     )
-    after = load_scorer(data_copy, use_snownlp=False)
+    after = load_scorer(data_copy, use_snownlp=False, scorer="lexicon")
     assert after.config_hash != before.config_hash
+    assert load_scorer(data_copy, use_snownlp=False).config_hash != learned_before  # both rescore
     assert "regulation" in after.score_text("小米遭遇新的行业风向").frames
 
 
@@ -92,6 +95,16 @@ def test_config_hash_is_stable_and_covers_the_snownlp_switch(data_copy):
     first = load_scorer(data_copy, use_snownlp=False).config_hash
     assert load_scorer(data_copy, use_snownlp=False).config_hash == first
     assert load_scorer(data_copy, use_snownlp=True).config_hash != first
+
+
+def test_a_new_tone_model_is_a_new_configuration_and_version(data_copy):
+    before = load_scorer(data_copy, use_snownlp=False)
+    model = before.model
+    model.bias = model.bias + 0.01  # any change to what the model computes
+    model.save(data_copy / "models" / "tone.npz")
+    after = load_scorer(data_copy, use_snownlp=False)
+    assert after.config_hash != before.config_hash and after.version != before.version
+    assert load_scorer(data_copy, use_snownlp=False, scorer="lexicon").config_hash != after.config_hash
 
 
 def test_load_scorer_is_cached_per_process(scorer):
@@ -111,8 +124,8 @@ def test_user_supplied_loughran_mcdonald_csv_adds_english_words(data_copy, tmp_p
         "Word,Seq_num,Negative,Positive\nABYSMAL,1,2009,0\nSTELLAR,2,0,2009\nBOTH,3,2009,2009\n",
         encoding="utf-8",
     )
-    plain = load_scorer(data_copy, use_snownlp=False)
-    with_lm = load_scorer(data_copy, use_snownlp=False, lm_csv=lm)
+    plain = load_scorer(data_copy, use_snownlp=False, scorer="lexicon")
+    with_lm = load_scorer(data_copy, use_snownlp=False, lm_csv=lm, scorer="lexicon")
     assert plain.score_text("Xiaomi posted abysmal numbers").tone == 0
     assert with_lm.score_text("Xiaomi posted abysmal numbers").tone < 0
     assert with_lm.score_text("Xiaomi posted stellar numbers").tone > 0
@@ -175,3 +188,29 @@ def test_misaligned_simplified_copy_is_an_input_error(scorer):
 def test_non_string_text_is_an_input_error(scorer):
     with pytest.raises(InputError, match="text"):
         scorer.score_text(42)
+
+
+def test_the_scoring_code_is_part_of_the_configuration(tmp_path, monkeypatch):
+    from analysis.scoring import config
+
+    before = config.scoring_code_digest()
+    source = Path(config.__file__).parent
+    shutil.copytree(source, tmp_path / "scoring", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(source.parent / "text", tmp_path / "text", ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(config, "__file__", str(tmp_path / "scoring" / "config.py"))
+    config.scoring_code_digest.cache_clear()
+    try:
+        assert config.scoring_code_digest() == before  # the same code, wherever it lies
+        rules = tmp_path / "scoring" / "rules.py"
+        rules.write_text(
+            rules.read_text(encoding="utf-8").replace("HEDGE = 0.6", "HEDGE = 0.5"), encoding="utf-8"
+        )
+        config.scoring_code_digest.cache_clear()
+        assert config.scoring_code_digest() != before  # a changed constant is a new configuration
+        card = tmp_path / "scoring" / "card.py"
+        card.write_text(card.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+        changed = config.scoring_code_digest()
+        config.scoring_code_digest.cache_clear()
+        assert config.scoring_code_digest() == changed  # the model card's code scores nothing
+    finally:
+        config.scoring_code_digest.cache_clear()

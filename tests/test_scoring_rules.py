@@ -9,7 +9,8 @@ from analysis.scoring import load_scorer
 
 @pytest.fixture(scope="module")
 def scorer():
-    return load_scorer(use_snownlp=False)
+    # The word lists and rules themselves: the lexicon scorer (the learned one reads them as features).
+    return load_scorer(use_snownlp=False, scorer="lexicon")
 
 
 def tone(scorer, text: str) -> float:

@@ -196,7 +196,7 @@ def test_a_v1_database_is_migrated_and_its_facts_filled_from_its_scores(tmp_path
         con.execute(statement)
     con.close()
     migrated = Store(path, lock_timeout=2)
-    assert migrated.schema_version() == SCHEMA_VERSION == 3
+    assert migrated.schema_version() == SCHEMA_VERSION
     _assert_facts_equal_live(migrated)
 
 

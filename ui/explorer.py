@@ -116,7 +116,9 @@ def detail(controls: Controls, article_id: str) -> None:
         st.markdown(f"**{t('evidence', lang)}**")
         with st.container(height=460):
             # The only unsafe_allow_html in the app: markup built from html.escape'd text pieces only.
-            st.markdown(highlight_evidence(article["text"], data["evidence"]), unsafe_allow_html=True)
+            # Frame evidence first (it wins where the two overlap), then the words that carried the tone.
+            marks = pd.concat([data["evidence"], data["tone_evidence"]], ignore_index=True)
+            st.markdown(highlight_evidence(article["text"], marks, lang), unsafe_allow_html=True)
     with side:
         tone, snownlp = _article_tones(data.get("score"))
         left, right = st.columns(2)
@@ -180,12 +182,5 @@ def _frames_of(evidence: pd.DataFrame, lang: str) -> list[str]:
     ]
 
 
-_COLUMNS = {
-    "date": ("Date", "日期"), "date_basis": ("Date basis", "日期依据"), "outlet": ("Outlet", "媒体"),
-    "title": ("Title", "标题"), "tone": ("Tone", "情绪"), "label": ("Label", "标签"), "frames": ("Frames", "框架"),
-}  # fmt: skip
-
-
 def _col(name: str, lang: str) -> str:
-    english, chinese = _COLUMNS[name]
-    return chinese if lang == "zh" else english
+    return t(f"col_{name}", lang)

@@ -214,6 +214,29 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "No [prices] for {ticker}: upload a price CSV in the Data section.",
         "没有 {ticker} 的[prices]:在“数据”部分上传[prices] CSV。",
     ),
+    # The analyst's corrections (ui/corrections.py).
+    "corrections_title": ("Correct the labels", "修正标签"),
+    "correct_stance": ("Article stance", "文章立场"),
+    "correct_sentences": ("Sentence labels", "句子标签"),
+    "correct_frames_too": ("Correct frames too", "同时修正框架"),
+    "correct_frame": ("Frame", "框架"),
+    "correct_no_frame": ("(no frame)", "(无框架)"),
+    "correct_saved": (
+        "Saved: {what} is now {new}; the article was rescored.",
+        "已保存:{what} 改为 {new},文章已重新评分。",
+    ),
+    "correct_the_stance": ("the stance", "立场"),
+    "correct_sentence_n": ("sentence {n}", "第 {n} 句"),
+    "correct_frame_n": ("the frame of sentence {n}", "第 {n} 句的框架"),
+    "correct_retrain": ("Retrain with corrections", "用修正重新训练"),
+    "correct_retrain_help": (
+        "Rebuild the tone model from data/training/ plus the corrections in force, then rescore (a few minutes).",
+        "用 data/training/ 与生效的修正重建情绪模型,然后重新评分(需几分钟)。",
+    ),
+    "correct_status": (
+        "Corrections: {in_force} in force ({total} made), {not_learned} newer than the learned model.",
+        "修正:生效 {in_force} 条(共 {total} 条),其中 {not_learned} 条尚未被学习模型使用。",
+    ),
     "inferred": ("[inferred]", "[inferred]"),
     "unknown_outlet": ("([unknown])", "([unknown])"),
 }

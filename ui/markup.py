@@ -28,7 +28,8 @@ def highlight_evidence(text: str, evidence: pd.DataFrame | None, lang: str = "en
     for start, end, polarity, frame, negated in spans:
         parts.append(html.escape(text[position:start]))
         style = _NEGATED_STYLE if negated else _HIGHLIGHT_STYLE.get(polarity, _HIGHLIGHT_STYLE["context"])
-        tip = f"{frame} ({label_name(polarity, lang)}{', ' + term('negated', lang) if negated else ''})"
+        name = term("tone", lang) if frame == "tone" else frame  # the learned scorer's tone words
+        tip = f"{name} ({label_name(polarity, lang)}{', ' + term('negated', lang) if negated else ''})"
         parts.append(
             f'<mark style="{style};padding:0 2px;border-radius:3px" title="{html.escape(tip, quote=True)}">'
             f"{html.escape(text[start:end])}</mark>"

@@ -17,6 +17,7 @@ import streamlit as st
 from analysis.errors import NarrativeError, ScoringRunError
 from analysis.ingest.run import IngestSummary, ingest_uploads
 from analysis.scoring.run import ScoreSummary, score_store
+from analysis.scoring.training_run import train_model
 from analysis.store import ArticleFilter, Store
 from analysis.views import ViewData, read_article, read_series, read_view
 from ui.labels import t
@@ -132,6 +133,8 @@ class ScoringJob:
     ticker: str
     force: bool
     uploads: list[tuple[str, bytes]] = field(default_factory=list)
+    retrain: bool = False  # retrain the tone model with the analyst's corrections first, then score
+    trained: dict | None = None
     done: int = 0
     total: int = 0
     message: str = ""
@@ -155,6 +158,8 @@ class ScoringJob:
                 self.uploads = []
                 if not self.ingest.added:
                     return  # nothing new to score
+            if self.retrain:
+                self.trained = train_model(corrections=store, progress=self._progress)
             self.summary = score_store(store, ticker=self.ticker, force=self.force, progress=self._progress)
         except BaseException as exc:  # handed to the page, which shows or re-raises it
             self.error = exc
@@ -175,13 +180,20 @@ def current_job() -> ScoringJob | None:
     return st.session_state.get(JOB_KEY)
 
 
-def start_job(db: str, ticker: str, *, force: bool, uploads: list[tuple[str, bytes]] | None = None) -> None:
+def start_job(
+    db: str,
+    ticker: str,
+    *,
+    force: bool,
+    uploads: list[tuple[str, bytes]] | None = None,
+    retrain: bool = False,
+) -> None:
     """Start a run unless this session already has one going (other sessions are refused by the store)."""
     job = current_job()
     if job is not None and job.alive:
         return
     st.session_state[JOB_KEY] = ScoringJob(
-        db=db, ticker=ticker, force=force, uploads=list(uploads or [])
+        db=db, ticker=ticker, force=force, uploads=list(uploads or []), retrain=retrain
     ).start()
 
 

@@ -134,7 +134,11 @@ def _scorer(run: RunInfo | None, *, ticker: str | None, data_dir: Path | None):
 
     if run is None:
         return load_scorer(data_dir, ticker=ticker, use_snownlp=False)  # only its frame names are needed
-    return load_scorer(data_dir, ticker=run.ticker, use_snownlp=bool(run.options.get("snownlp", True)))
+    # Runs before the learned model were the word-list scorer ("finance"): rescore those with the lexicon one.
+    kind = run.scorer if run.scorer in ("learned", "lexicon") else "lexicon"
+    return load_scorer(
+        data_dir, ticker=run.ticker, use_snownlp=bool(run.options.get("snownlp", True)), scorer=kind
+    )
 
 
 def _check(correction: Correction, texts: dict, *, frames, where: str | None, row: int | None) -> None:

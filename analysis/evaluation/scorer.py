@@ -99,8 +99,11 @@ def _allowed(row: dict, column: str, allowed: tuple[str, ...], path: Path, numbe
     return value
 
 
-def evaluate_sentences(sentences_csv: Path, scorer) -> dict:
-    """Sentence-level metrics for the finance scorer and snownlp, plus frame precision/recall."""
+def evaluate_sentences(sentences_csv: Path, scorer, *, compare: dict | None = None) -> dict:
+    """Sentence-level metrics for the scorer (key `finance`), each compared scorer (by name) and snownlp.
+
+    Frame precision/recall are the main scorer's.
+    """
     rows = _read_csv(sentences_csv, ("id", "text", "label", "frame"))
     snow = _snownlp_for(scorer)
     gold, finance, snow_pred, details = [], [], [], []
@@ -134,8 +137,17 @@ def evaluate_sentences(sentences_csv: Path, scorer) -> dict:
                 "frames": list(result.frames),
             }
         )
+    others = {
+        name: classification_metrics(
+            gold, [sentence_label(other.score_text(row["text"]).tone) for row in rows], SENTENCE_LABELS
+        )
+        for name, other in (compare or {}).items()
+    }
     return {
         "sentences": len(rows),
+        "scorer": scorer.name,
+        "compared": list(others),
+        **others,
         "thresholds": {
             "finance_tone": SENTENCE_THRESHOLD,
             "snownlp_positive_above": SNOWNLP_POSITIVE,
@@ -167,13 +179,20 @@ def _article_path(articles_dir: Path, file: str, csv_path: Path, row: int) -> Pa
 
 
 def evaluate_articles(
-    articles_csv: Path, articles_dir: Path, scorer, *, prepare: Prepare | None = None
+    articles_csv: Path,
+    articles_dir: Path,
+    scorer,
+    *,
+    prepare: Prepare | None = None,
+    compare: dict | None = None,
 ) -> dict:
-    """Article stance accuracy (bullish/bearish articles) and 4-class metrics, finance vs snownlp."""
+    """Article stance accuracy (bullish/bearish articles) and 4-class metrics: the scorer (key `finance`),
+    each compared scorer (by name) and snownlp."""
     rows = _read_csv(articles_csv, ("file", "stance"))
     prepare = prepare or light_prepare
     snow = _snownlp_for(scorer)
     gold, finance, snow_pred, details = [], [], [], []
+    compared: dict[str, list[str]] = {name: [] for name in compare or {}}
     for number, row in enumerate(rows, start=2):
         stance = _allowed(row, "stance", STANCES, articles_csv, number)
         path = _article_path(Path(articles_dir), row["file"], Path(articles_csv), number)
@@ -183,6 +202,10 @@ def evaluate_articles(
             raise InputError(f"not UTF-8 text ({exc})", path=str(path)) from exc
         text, simplified, language = prepare(raw)
         result = scorer.score_article(Path(row["file"]).stem, text, simplified, language)
+        for name, other in (compare or {}).items():
+            compared[name].append(
+                other.score_article(Path(row["file"]).stem, text, simplified, language).label
+            )
         snow_mean = result.snownlp
         if snow_mean is None and language != "en":
             values = [
@@ -224,6 +247,15 @@ def evaluate_articles(
     return {
         "articles": len(rows),
         "polar_articles": len(polar),
+        "scorer": scorer.name,
+        "compared": list(compared),
+        **{
+            name: {
+                "stance_accuracy": stance_accuracy(labels),
+                **classification_metrics(gold, labels, STANCES),
+            }
+            for name, labels in compared.items()
+        },
         "finance": {
             "stance_accuracy": stance_accuracy(finance),
             **classification_metrics(gold, finance, STANCES),
@@ -237,19 +269,20 @@ def evaluate_articles(
 
 
 def _metrics_block(title: str, result: dict, labels: tuple[str, ...], extra: str = "") -> list[str]:
-    fin, snow = result["finance"], result["snownlp"]
-    lines = [title, f"  {'':<22}{'finance':>10}{'snownlp':>10}"]
-    if extra:
-        lines.append(f"  {extra:<22}{fin[extra]:>10.3f}{snow[extra]:>10.3f}")
-    lines.append(f"  {'accuracy':<22}{fin['accuracy']:>10.3f}{snow['accuracy']:>10.3f}")
-    lines.append(f"  {'macro-F1':<22}{fin['macro_f1']:>10.3f}{snow['macro_f1']:>10.3f}")
+    # Columns: the scorer evaluated (stored under "finance"), each compared scorer, then snownlp.
+    names = [result.get("scorer", "finance"), *result.get("compared", []), "snownlp"]
+    columns = [result["finance"], *(result[n] for n in result.get("compared", [])), result["snownlp"]]
+    lines = [title, "  " + " " * 22 + "".join(f"{n:>12}" for n in names)]
+    for key in ([extra] if extra else []) + ["accuracy", "macro_f1"]:
+        shown = "macro-F1" if key == "macro_f1" else key
+        lines.append(f"  {shown:<22}" + "".join(f"{c[key]:>12.3f}" for c in columns))
     for label in labels:
-        f, s = fin["per_class"][label], snow["per_class"][label]
-        lines.append(
-            f"  {label + ' P/R':<22}{f['precision']:>5.2f}/{f['recall']:<4.2f}{s['precision']:>5.2f}/"
-            f"{s['recall']:<4.2f}  (n={f['support']})"
+        cells = "".join(
+            f"{c['per_class'][label]['precision']:>7.2f}/{c['per_class'][label]['recall']:<4.2f}"
+            for c in columns
         )
-    for name, metrics in (("finance", fin), ("snownlp", snow)):
+        lines.append(f"  {label + ' P/R':<22}{cells}  (n={columns[0]['per_class'][label]['support']})")
+    for name, metrics in zip(names, columns, strict=True):
         lines.append(f"  confusion ({name}; rows gold, columns predicted: {' '.join(labels)})")
         for g in labels:
             counts = " ".join(f"{metrics['confusion'][g][p]:>4}" for p in labels)

@@ -11,10 +11,9 @@ import threading
 from pathlib import Path
 
 from analysis.companies import default_ticker
-from analysis.scoring.config import compute_config_hash
-from analysis.scoring.scorer import Scorer, build
+from analysis.scoring.scorer import SCORERS, Scorer, build, scorer_config_hash
 
-__all__ = ["Scorer", "load_scorer"]
+__all__ = ["SCORERS", "Scorer", "load_scorer"]
 
 _CACHE: dict[tuple, Scorer] = {}
 _LOCK = threading.Lock()
@@ -26,23 +25,20 @@ def load_scorer(
     ticker: str | None = None,
     use_snownlp: bool = True,
     lm_csv: Path | None = None,
+    scorer: str = "learned",
 ) -> Scorer:
-    """The finance scorer for a ticker, built once per process per configuration (keyed by its hash)."""
-    from analysis import DATA_DIR
+    """The scorer (learned or lexicon) for a ticker, built once per process per configuration hash."""
+    from analysis import settings
 
-    data_dir = Path(data_dir if data_dir is not None else DATA_DIR).resolve()
+    data_dir = Path(data_dir if data_dir is not None else settings.current().data_dir).resolve()
     ticker = ticker or default_ticker(data_dir)  # the first [[company]] in companies.toml
     lm_csv = Path(lm_csv).resolve() if lm_csv is not None else None
-    digest = compute_config_hash(
-        data_dir,
-        version=Scorer.version,
-        use_snownlp=use_snownlp,
-        ticker=ticker,
-        extra=[lm_csv] if lm_csv else [],
-    )
-    key = (str(data_dir), ticker, use_snownlp, str(lm_csv), digest)
+    digest = scorer_config_hash(data_dir, kind=scorer, ticker=ticker, use_snownlp=use_snownlp, lm_csv=lm_csv)
+    key = (str(data_dir), scorer, ticker, use_snownlp, str(lm_csv), digest)
     with _LOCK:
-        scorer = _CACHE.get(key)
-        if scorer is None:
-            scorer = _CACHE[key] = build(data_dir, ticker=ticker, use_snownlp=use_snownlp, lm_csv=lm_csv)
-    return scorer
+        built = _CACHE.get(key)
+        if built is None:
+            built = _CACHE[key] = build(
+                data_dir, ticker=ticker, use_snownlp=use_snownlp, lm_csv=lm_csv, kind=scorer
+            )
+    return built

@@ -24,6 +24,7 @@ def _neutral(identifier: object, warning: str, error: str | None = None) -> dict
         "dominant_frame": None,
         "snownlp": None,
         "evidence": [],
+        "tone_evidence": [],
         "warning": warning,
     }
     if error is not None:
@@ -53,6 +54,12 @@ def classify_text(identifier: object, text: str, scorer) -> dict:
                 "negated": hit.negated,
             }
             for hit in score.evidence
+        ],
+        # The words that carried each sentence's label (the learned scorer's; empty for the lexicon's).
+        "tone_evidence": [
+            {"text": text[start:end], "start": start, "end": end, "weight": weight}
+            for sentence in score.sentences
+            for start, end, weight in sentence.evidence
         ],
     }
 

@@ -16,7 +16,7 @@ from analysis.models import ArticleScore
 ARTICLE_COLUMNS = ("article_id", "tone", "confidence", "label", "relevance", "bull_intensity", "bear_intensity",
                    "framing_balance", "dominant_frame", "frames", "snownlp")  # fmt: skip
 SENTENCE_COLUMNS = ("article_id", "idx", "start_char", "end_char", "tone", "label", "confidence", "relevance",
-                    "frames", "snownlp")  # fmt: skip
+                    "frames", "snownlp", "tone_evidence")  # fmt: skip
 EVIDENCE_COLUMNS = ("article_id", "sentence_index", "frame", "polarity", "pattern", "start_char", "end_char",
                     "negated")  # fmt: skip
 
@@ -25,7 +25,8 @@ EVIDENCE_COLUMNS = ("article_id", "sentence_index", "frame", "polarity", "patter
 _SENTENCE_VALUES = {"idx": attrgetter("index"), "start_char": attrgetter("start"), "end_char": attrgetter("end"),
                     "tone": attrgetter("tone"), "label": attrgetter("label"), "confidence": attrgetter("confidence"),
                     "relevance": attrgetter("relevance"), "frames": lambda t: ";".join(t.frames),
-                    "snownlp": attrgetter("snownlp")}  # fmt: skip
+                    "snownlp": attrgetter("snownlp"),
+                    "tone_evidence": lambda t: ";".join(f"{a}-{b}" for a, b, _ in t.evidence)}  # fmt: skip
 _EVIDENCE_VALUES = {"sentence_index": attrgetter("sentence_index"), "frame": attrgetter("frame"),
                     "polarity": attrgetter("polarity"), "pattern": attrgetter("pattern"),
                     "start_char": attrgetter("start"), "end_char": attrgetter("end"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
+from functools import lru_cache
 from pathlib import Path
 
 from analysis.errors import ConfigError
@@ -98,13 +99,34 @@ def read_toml(path: Path) -> dict:
 def compute_config_hash(
     data_dir: Path, *, version: str, use_snownlp: bool, ticker: str, extra: list[Path] = ()
 ) -> str:
-    """sha256 over every configuration file's bytes plus the scorer version, ticker and snownlp switch."""
+    """sha256 over every configuration file's bytes, the scoring code, the scorer version, ticker and snownlp switch.
+
+    The code counts too, so a change to a rule or a constant rescores without anyone bumping a version.
+    """
     digest = hashlib.sha256()
     digest.update(f"finance {version} snownlp={use_snownlp} ticker={ticker}\n".encode())
+    digest.update(scoring_code_digest().encode())
     paths = [(rel, resolve(data_dir, rel)) for rel in config_files()]
     paths += [(f"extra:{p.name}", p) for p in extra]
     for relative, path in paths:
         data = path.read_bytes()
         digest.update(f"{relative}\0{len(data)}\0".encode())
         digest.update(data)
+    return digest.hexdigest()
+
+
+# Modules that only train or describe the models: editing them changes no score.
+_NOT_SCORING = {"train.py", "frame_train.py", "training_run.py", "card.py"}
+
+
+@lru_cache(maxsize=1)
+def scoring_code_digest() -> str:
+    """A hash of the code that turns text into scores: analysis/scoring/ (less training) and analysis/text/."""
+    package = Path(__file__).resolve().parent
+    files = sorted(p for p in package.glob("*.py") if p.name not in _NOT_SCORING)
+    files += sorted((package.parent / "text").glob("*.py"))
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(f"{path.parent.name}/{path.name}\0".encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()

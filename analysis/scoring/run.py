@@ -45,11 +45,13 @@ class ScoreSummary:
 _worker_scorer = None
 
 
-def _init_worker(ticker: str, use_snownlp: bool, data_dir: str | None) -> None:
+def _init_worker(ticker: str, use_snownlp: bool, data_dir: str | None, kind: str) -> None:
     global _worker_scorer
     from analysis.scoring import load_scorer
 
-    _worker_scorer = load_scorer(Path(data_dir) if data_dir else None, ticker=ticker, use_snownlp=use_snownlp)
+    _worker_scorer = load_scorer(
+        Path(data_dir) if data_dir else None, ticker=ticker, use_snownlp=use_snownlp, scorer=kind
+    )
 
 
 def _score_batch(rows: list[tuple]) -> ScoreRows:
@@ -76,7 +78,7 @@ def _scored_batches(
         return
     # forkserver: the dashboard is multi-threaded, and fork() under threads can deadlock.
     ctx = multiprocessing.get_context("forkserver" if os.name != "nt" else "spawn")
-    init = (scorer.ticker, use_snownlp, str(data_dir) if data_dir else None)
+    init = (scorer.ticker, use_snownlp, str(data_dir) if data_dir else None, scorer.kind)
     with ctx.Pool(n_workers, initializer=_init_worker, initargs=init) as pool:
         # At most two batches per worker in flight: the corpus is never held in memory at once.
         queue: deque = deque()
@@ -110,19 +112,24 @@ def score_store(
     data_dir: Path | None = None,
     progress: Progress | None = None,
     batch_size: int | None = None,
+    scorer: str = "learned",
 ) -> ScoreSummary:
-    """Score what needs it (everything with force) in a new run that becomes current only when complete."""
+    """Score what needs it (everything with force) in a new run that becomes current only when complete.
+
+    scorer: "learned" (the tone model) or "lexicon" (word lists and rules); a different scorer is a different
+    configuration, so switching rescores.
+    """
     from analysis.scoring import load_scorer
 
     tuning = settings.current()
     batch_size = batch_size or tuning.score_batch
     started = time.perf_counter()
-    scorer = load_scorer(data_dir, ticker=ticker, use_snownlp=use_snownlp)
-    ticker = scorer.ticker  # the default company when none was named
-    ids = store.articles_to_score(ticker=ticker, config_hash=scorer.config_hash, force=force)
+    built = load_scorer(data_dir, ticker=ticker, use_snownlp=use_snownlp, scorer=scorer)
+    ticker = built.ticker  # the default company when none was named
+    ids = store.articles_to_score(ticker=ticker, config_hash=built.config_hash, force=force)
     total_articles = store.article_count()
     run_id = store.start_run(
-        ticker=ticker, scorer=scorer.name, version=scorer.version, config_hash=scorer.config_hash,
+        ticker=ticker, scorer=built.name, version=built.version, config_hash=built.config_hash,
         options={"force": force, "snownlp": use_snownlp, "workers": workers or settings.default_workers()},
     )  # fmt: skip
     try:
@@ -133,7 +140,7 @@ def score_store(
         batches = [ids[i : i + batch_size] for i in range(0, len(ids), batch_size)]
         done, buffer = 0, ScoreRows()
         for scores in _scored_batches(
-            store, scorer, batches, workers or settings.default_workers(), use_snownlp, data_dir, corrections
+            store, built, batches, workers or settings.default_workers(), use_snownlp, data_dir, corrections
         ):
             buffer.extend(scores)
             done += len(scores)

@@ -3,43 +3,79 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+
 from analysis.companies import load_companies
-from analysis.errors import InputError
+from analysis.errors import ConfigError, InputError
 from analysis.models import ArticleScore, FrameHit, SentenceScore
 from analysis.scoring import aggregate as agg
 from analysis.scoring import corrections as corrected
 from analysis.scoring.config import compute_config_hash
 from analysis.scoring.corrections import Correction
-from analysis.scoring.frames import FrameMatcher
+from analysis.scoring.features import dense_features, model_text
+from analysis.scoring.frames import BASE_STRENGTH, FrameMatcher
 from analysis.scoring.lexicon import build_lexicon
+from analysis.scoring.model import FRAME_MODEL_FILE, MODEL_FILE, ToneModel, assign_frame, share_features
 from analysis.scoring.relevance import OTHER_TONE_DAMPING, RELEVANCE_OTHER, sentence_relevance
 from analysis.scoring.rules import is_negated, score_sentence
 from analysis.scoring.sentences import URL, ChromeRules, segment
 from analysis.scoring.snownlp_signal import SnowNLPSignal
 from analysis.text import aligned_lower, detect_language, matching_copy
 
+_CJK = re.compile(r"[\u3400-\u9fff]")  # a sentence without any is read as English by the tone model
 FRAME_AGREEMENT = 0.3  # a bullish frame in a sentence with tone <= -0.3 (or bearish >= 0.3) does not count
 SNOWNLP_MIN_RELEVANCE = 0.4  # everything but chrome and sentences only about other firms
 
 
-class Scorer:
-    """Scores articles toward one company. Build with load_scorer(); cheap to rebuild per worker process."""
+SCORERS = ("learned", "lexicon")
 
-    name = "finance"
-    version = "1.0.0"
+
+class Scorer:
+    """Scores articles toward one company. Build with load_scorer(); cheap to rebuild per worker process.
+
+    kind "learned": each sentence's tone comes from the tone model (data/models/), which reads the lexicon's
+    rule-based signal as features; kind "lexicon": from the rules alone. Segmentation, chrome, relevance,
+    frames and the article aggregate are the same for both.
+    """
+
+    version = "2.0.0"
 
     def __init__(
-        self, data_dir: Path, *, ticker: str, use_snownlp: bool, lm_csv: Path | None, config_hash: str
+        self,
+        data_dir: Path,
+        *,
+        ticker: str,
+        use_snownlp: bool,
+        lm_csv: Path | None,
+        config_hash: str,
+        kind: str = "learned",
+        model: ToneModel | None = None,
+        frame_model: ToneModel | None = None,
     ):
+        if kind not in SCORERS:
+            raise InputError(f"unknown scorer {kind!r} (choose {' or '.join(SCORERS)})", field="scorer")
         self.data_dir = data_dir
         self.ticker = ticker
         self.use_snownlp = use_snownlp
         self.lm_csv = lm_csv
         self.config_hash = config_hash
+        self.kind = kind
+        self.name = kind
+        self.model: ToneModel | None = None
+        self.frame_model: ToneModel | None = None
+        if kind == "learned":
+            self.model = model if model is not None else ToneModel.load(model_path(data_dir))
+            self.frame_model = (
+                frame_model if frame_model is not None else ToneModel.load(frame_model_path(data_dir))
+            )
+            # A new model is a new scorer version.
+            self.version = f"{Scorer.version}+{self.model.digest()}.{self.frame_model.digest()[:8]}"
+            self.model, self.frame_model = share_features(self.model, self.frame_model)
         companies = load_companies(data_dir)
         self.company = companies.get(ticker)
         self.lexicon = build_lexicon(data_dir, companies.entity_kinds(ticker), lm_csv=lm_csv)
@@ -51,7 +87,7 @@ class Scorer:
         # Workers rebuild from the configuration instead of pickling automata.
         from analysis.scoring import load_scorer
 
-        return (_rebuild, (load_scorer, self.data_dir, self.ticker, self.use_snownlp, self.lm_csv))
+        return (_rebuild, (load_scorer, self.data_dir, self.ticker, self.use_snownlp, self.lm_csv, self.kind))
 
     def score_text(self, text: str) -> ArticleScore:
         """Score a text as given (spans index into it): simplified copy by OpenCC t2s, language guessed."""
@@ -101,6 +137,21 @@ class Scorer:
                 names_company = True
             per_sentence.append((sentence, sentence_tokens, kinds))
 
+        signals, raw_hits = {}, {}
+        for sentence, sentence_tokens, _ in per_sentence:
+            if sentence.chrome is None:
+                s, e = sentence.start, sentence.end
+                signals[sentence.index] = score_sentence(sentence_tokens, lowered[s:e], s, e)
+                lo, hi = bisect_left(part_starts, s), bisect_left(part_starts, e)
+                raw_hits[sentence.index] = self.frames.hits([p for p in parts[lo:hi] if p[1] <= e])
+        predictions, framed = {}, {}
+        if self.model is not None and self.frame_model is not None:
+            normalised = model_text(lowered)
+            spans = [(x.start, x.end) for x, _, _ in per_sentence if x.chrome is None]
+            found = self.model.matches(normalised, spans)  # one pass serves both models
+            predictions = self._predict(lowered, normalised, per_sentence, signals, found)
+            framed = self._predict_frames(normalised, per_sentence, raw_hits, found)
+
         scored = []
         use_snownlp = self.snownlp is not None and language != "en"
         for sentence, sentence_tokens, kinds in per_sentence:
@@ -118,16 +169,28 @@ class Scorer:
                 )
                 scored.append(agg.ScoredSentence(score, chrome=True))
                 continue
-            signal, clauses = score_sentence(sentence_tokens, lowered[s:e], s, e)
+            signal, clauses = signals[sentence.index]
             relevance = sentence_relevance(kinds, article_names_company=names_company)
-            own_tone = agg.sentence_tone(signal.raw)
-            lo, hi = bisect_left(part_starts, s), bisect_left(part_starts, e)
+            prediction = predictions.get(sentence.index)
+            if prediction is not None:
+                own_tone, confidence, evidence = prediction.tone, prediction.confidence, prediction.evidence
+            else:
+                own_tone = agg.sentence_tone(signal.raw)
+                evidence = ()
             hits, strengths, polarity, weak = self._frames(
-                [p for p in parts[lo:hi] if p[1] <= e], sentence.index, sentence_tokens, clauses, own_tone
+                raw_hits[sentence.index], sentence.index, sentence_tokens, clauses, own_tone
             )
+            if sentence.index in framed:
+                hits, strengths, polarity, weak = self._learned_frames(
+                    framed[sentence.index], sentence.index, hits
+                )
             if sentence.header:  # a section header names a topic; its frames count, its tone does not
                 own_tone = 0.0
             tone = own_tone * OTHER_TONE_DAMPING if relevance == RELEVANCE_OTHER else own_tone
+            if prediction is None:
+                confidence = agg.sentence_confidence(
+                    tone, signal.positive, signal.negative, signal.polar, relevance
+                )
             snow = None
             if use_snownlp and relevance >= SNOWNLP_MIN_RELEVANCE:
                 snow = self.snownlp(text_simplified[s:e])
@@ -138,12 +201,11 @@ class Scorer:
                 text=text[s:e],
                 tone=round(tone, 4),
                 label=agg.sentence_label(tone),
-                confidence=agg.sentence_confidence(
-                    tone, signal.positive, signal.negative, signal.polar, relevance
-                ),
+                confidence=round(confidence, 4),
                 relevance=relevance,
                 frames=tuple(sorted(strengths, key=lambda f: (-strengths[f], polarity[f] == "context"))),
                 snownlp=None if snow is None else round(snow, 4),
+                evidence=evidence,
             )
             scored.append(
                 agg.ScoredSentence(score, hits, strengths, polarity, weak, names_company="self" in kinds)
@@ -154,11 +216,73 @@ class Scorer:
         result = agg.aggregate(article_id, scored)
         return corrected.apply_to_article(result, corrections) if corrections else result
 
-    def _frames(self, parts, index, tokens, clauses, tone):
+    def _predict(self, lowered: str, normalised: str, per_sentence, signals, found) -> dict:
+        """The tone model's prediction for every non-chrome sentence."""
+        indexes, spans, dense = [], [], []
+        for sentence, _, _ in per_sentence:
+            if sentence.chrome is None:
+                indexes.append(sentence.index)
+                spans.append((sentence.start, sentence.end))
+                english = _CJK.search(lowered, sentence.start, sentence.end) is None
+                dense.append(dense_features(signals[sentence.index][0], english=english))
+        if not spans:
+            return {}
+        predictions = self.model.predict(normalised, spans, np.array(dense, dtype=np.float64), found=found)
+        return dict(zip(indexes, predictions, strict=True))
+
+    def _predict_frames(self, normalised: str, per_sentence, raw_hits, found) -> dict:
+        """The frame model's choice for every non-chrome sentence: (frame or None, probability, evidence)."""
+        model = self.frame_model
+        names = list(model.dense_names)
+        indexes, spans, dense = [], [], []
+        for sentence, _, _ in per_sentence:
+            if sentence.chrome is not None:
+                continue
+            s, e = sentence.start, sentence.end
+            strongest = dict.fromkeys(names, 0.0)
+            for raw in raw_hits[sentence.index]:
+                if raw.pattern.frame.name in strongest:
+                    strongest[raw.pattern.frame.name] = max(strongest[raw.pattern.frame.name], raw.strength)
+            indexes.append(sentence.index)
+            spans.append((s, e))
+            dense.append([strongest[n] for n in names])
+        if not spans:
+            return {}
+        threshold = float(model.meta.get("threshold", 0.5))
+        probabilities, labels, evidence = model.classify(
+            normalised, spans, np.array(dense, dtype=np.float64),
+            choose=lambda p: assign_frame(p, list(model.classes), threshold), found=found,
+        )  # fmt: skip
+        return {
+            index: (
+                None if model.classes[label] == model.quiet else model.classes[label],
+                float(probabilities[row, label]),
+                evidence[row],
+            )  # fmt: skip
+            for row, (index, label) in enumerate(zip(indexes, labels, strict=True))
+        }
+
+    def _learned_frames(self, choice, index: int, pattern_hits: list[FrameHit]):
+        """One sentence's frames as the frame model decides: its frame (weighted by its probability) or none.
+
+        The pattern hits of that frame stay its evidence; where no pattern names it, the n-grams that carried
+        the decision are. Pattern hits of other frames are dropped: the model read them and decided.
+        """
+        frame, probability, spans = choice
+        if frame is None or frame not in self.frames.specs:
+            return [], {}, {}, set()
+        spec = self.frames.specs[frame]
+        hits = [h for h in pattern_hits if h.frame == frame]
+        if not hits:
+            hits = [FrameHit(frame, spec.polarity, "", index, start, end) for start, end, _ in spans[:2]]
+        strength = probability * BASE_STRENGTH[spec.polarity] * spec.weight
+        return hits, {frame: round(strength, 4)}, {frame: spec.polarity}, set()
+
+    def _frames(self, raw_hits, index, tokens, clauses, tone):
         """FrameHits of one sentence, each frame's strongest counted hit, and the frames only weak patterns hit."""
         token_starts = [t[0] for t in tokens]
         hits, strengths, polarity, weak = [], {}, {}, set()
-        for raw in self.frames.hits(parts):
+        for raw in raw_hits:
             spec = raw.pattern.frame
             if (spec.polarity == "bullish" and tone <= -FRAME_AGREEMENT) or (
                 spec.polarity == "bearish" and tone >= FRAME_AGREEMENT
@@ -178,14 +302,42 @@ class Scorer:
         return hits, strengths, polarity, weak
 
 
-def _rebuild(load, data_dir, ticker, use_snownlp, lm_csv):
-    return load(data_dir, ticker=ticker, use_snownlp=use_snownlp, lm_csv=lm_csv)
+def _rebuild(load, data_dir, ticker, use_snownlp, lm_csv, kind):
+    return load(data_dir, ticker=ticker, use_snownlp=use_snownlp, lm_csv=lm_csv, scorer=kind)
 
 
-def build(data_dir: Path, *, ticker: str, use_snownlp: bool, lm_csv: Path | None) -> Scorer:
-    """A new Scorer (no caching); load_scorer caches these per process."""
+def model_path(data_dir: Path) -> Path:
+    return Path(data_dir) / MODEL_FILE
+
+
+def frame_model_path(data_dir: Path) -> Path:
+    return Path(data_dir) / FRAME_MODEL_FILE
+
+
+def scorer_config_hash(
+    data_dir: Path, *, kind: str, ticker: str, use_snownlp: bool, lm_csv: Path | None
+) -> str:
+    """What versions a scorer's output: its kind and version, every configuration file, and its model."""
+    if kind not in SCORERS:
+        raise InputError(f"unknown scorer {kind!r} (choose {' or '.join(SCORERS)})", field="scorer")
     extra = [lm_csv] if lm_csv is not None else []
-    digest = compute_config_hash(
-        data_dir, version=Scorer.version, use_snownlp=use_snownlp, ticker=ticker, extra=extra
+    if kind == "learned":
+        for model in (model_path(data_dir), frame_model_path(data_dir)):
+            if not model.is_file():
+                raise ConfigError(
+                    f"{model}: a learned model is missing (rebuild them with `narrative train`)"
+                )
+            extra.append(model)
+    return compute_config_hash(
+        data_dir, version=f"{kind} {Scorer.version}", use_snownlp=use_snownlp, ticker=ticker, extra=extra
     )
-    return Scorer(data_dir, ticker=ticker, use_snownlp=use_snownlp, lm_csv=lm_csv, config_hash=digest)
+
+
+def build(
+    data_dir: Path, *, ticker: str, use_snownlp: bool, lm_csv: Path | None, kind: str = "learned"
+) -> Scorer:
+    """A new Scorer (no caching); load_scorer caches these per process."""
+    digest = scorer_config_hash(data_dir, kind=kind, ticker=ticker, use_snownlp=use_snownlp, lm_csv=lm_csv)
+    return Scorer(
+        data_dir, ticker=ticker, use_snownlp=use_snownlp, lm_csv=lm_csv, config_hash=digest, kind=kind
+    )

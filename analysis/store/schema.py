@@ -14,7 +14,7 @@ from analysis.errors import SchemaVersionError, StoreError
 from analysis.store.corrections import MIGRATION as CORRECTIONS_MIGRATION
 from analysis.store.fact_tables import MIGRATION as FACTS_MIGRATION
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _MIGRATIONS: dict[int, list[str]] = {
     1: [
@@ -91,6 +91,8 @@ _MIGRATIONS: dict[int, list[str]] = {
     2: FACTS_MIGRATION,
     # The analyst's corrections of labels, stances and frames (corrections.py): history kept, newest in force.
     3: CORRECTIONS_MIGRATION,
+    # The learned scorer's tone evidence per sentence: 'start-end;start-end' spans in the article's text.
+    4: ["ALTER TABLE sentence_scores ADD COLUMN IF NOT EXISTS tone_evidence VARCHAR DEFAULT ''"],
 }
 
 

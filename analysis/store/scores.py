@@ -141,7 +141,7 @@ def sentences(con: duckdb.DuckDBPyConnection, article_id: str, *, ticker: str) -
         # Sentence texts are not stored (they are spans of the article's text): sliced here.
         'SELECT t.idx AS index, t.start_char AS start, t.end_char AS "end", '
         "substring(a.text, t.start_char + 1, t.end_char - t.start_char) AS text, t.tone, t.label, "
-        "t.confidence, t.relevance, t.frames, t.snownlp FROM current_scores c "
+        "t.confidence, t.relevance, t.frames, t.snownlp, t.tone_evidence FROM current_scores c "
         "JOIN sentence_scores t ON t.run_id = c.run_id AND t.article_id = c.article_id "
         "JOIN articles a ON a.id = c.article_id "
         "WHERE c.ticker = ? AND c.article_id = ? ORDER BY t.idx",

@@ -23,7 +23,29 @@ def read_article(store, article_id: str, *, ticker: str) -> dict:
             "evidence": store.evidence(scope, article_id=article_id),
             "mentions": pd.DataFrame(),
         }
+        detail["tone_evidence"] = tone_evidence(detail["sentences"])
         if article is not None:
             texts = store.article_texts_frame(scope, article_id=article_id)
             detail["mentions"] = check_price_mentions(texts, store.prices(), ticker=ticker)
     return detail
+
+
+TONE_EVIDENCE_COLUMNS = ("start", "end", "polarity", "frame", "negated", "sentence_index")
+
+
+def tone_evidence(sentences: pd.DataFrame) -> pd.DataFrame:
+    """The words that carried each sentence's tone label (the learned scorer's), as evidence rows to highlight.
+
+    polarity is bullish for a positive sentence and bearish for a negative one, so they share the frames' colours;
+    `frame` is "tone" (the highlight's title says it is tone evidence, not a frame's).
+    """
+    rows = []
+    if len(sentences) and "tone_evidence" in sentences:
+        for sentence in sentences.itertuples(index=False):
+            if sentence.label not in ("positive", "negative") or not sentence.tone_evidence:
+                continue
+            polarity = "bullish" if sentence.label == "positive" else "bearish"
+            for span in str(sentence.tone_evidence).split(";"):
+                start, _, end = span.partition("-")
+                rows.append((int(start), int(end), polarity, "tone", False, int(sentence.index)))
+    return pd.DataFrame(rows, columns=list(TONE_EVIDENCE_COLUMNS))

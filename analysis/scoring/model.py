@@ -1,0 +1,330 @@
+"""The learned tone model: a calibrated linear model over sentence n-grams and the lexicon's signal.
+
+Why linear: it trains in a minute on a CPU, scores at lexicon speed through one Aho-Corasick pass, ships in a
+few MB, and every decision decomposes into the spans of the n-grams that carried it (the evidence).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from itertools import chain
+from pathlib import Path
+
+import ahocorasick
+import numpy as np
+from scipy import sparse
+
+from analysis.errors import ConfigError
+from analysis.scoring.features import DENSE_NAMES, is_latin, word_boundaries
+
+CLASSES = ("negative", "neutral", "positive")
+MODEL_FILE = "models/tone.npz"
+FRAME_MODEL_FILE = "models/frames.npz"
+EVIDENCE_PER_SENTENCE = 4
+_SINGLE_LIMIT = 0xA000  # code points below this (CJK unified ideographs end at U+9FFF) use the lookup table
+EVIDENCE_MIN = 0.05  # contributions below this explain nothing
+
+
+def assign_frame(
+    probabilities: np.ndarray, classes: list[str], threshold: float, quiet: str = "none"
+) -> np.ndarray:
+    """The frame per row: the most probable real frame when it reaches the threshold, else `quiet` (none)."""
+    none = classes.index(quiet)
+    best = probabilities.copy()
+    best[:, none] = -1.0
+    chosen = best.argmax(axis=1)
+    return np.where(best.max(axis=1) >= threshold, chosen, none)
+
+
+@dataclass(frozen=True)
+class SentencePrediction:
+    """One sentence's calibrated class probabilities and the spans (in the text) that carried the label."""
+
+    probabilities: tuple[float, float, float]  # negative, neutral, positive
+    label: str
+    evidence: tuple[tuple[int, int, float], ...] = ()  # (start, end, contribution toward the label)
+
+    @property
+    def tone(self) -> float:
+        """P(positive) - P(negative), kept on the side of the label (|tone| >= 0.2 exactly when polar)."""
+        negative, _, positive = self.probabilities
+        tone = positive - negative
+        if self.label == "positive":
+            return max(tone, 0.2)
+        if self.label == "negative":
+            return min(tone, -0.2)
+        return max(-0.19, min(0.19, tone))
+
+    @property
+    def confidence(self) -> float:
+        return max(self.probabilities)
+
+
+@dataclass
+class ToneModel:
+    """Weights over n-gram features (F x K) and dense features (D x K), a bias and a softmax temperature.
+
+    K classes: the tone model's negative / neutral / positive, or the frame model's none and frames. `quiet`
+    is the class that needs no evidence (neutral, none).
+    """
+
+    features: list[str]
+    weights: np.ndarray
+    dense_weights: np.ndarray
+    bias: np.ndarray
+    temperature: float = 1.0
+    meta: dict = field(default_factory=dict)
+    classes: tuple[str, ...] = CLASSES
+    dense_names: tuple[str, ...] = DENSE_NAMES
+    quiet: str = "neutral"
+    _automaton: ahocorasick.Automaton | None = field(default=None, repr=False)
+    _latin: np.ndarray | None = field(default=None, repr=False)
+    _lengths: np.ndarray | None = field(default=None, repr=False)
+    _single: np.ndarray | None = field(default=None, repr=False)
+    _row_mean: np.ndarray | None = field(default=None, repr=False)
+
+    # -- matching ---------------------------------------------------------------------------------
+    def _ready(self) -> None:
+        if self._automaton is not None:
+            return
+        # Single CJK characters are looked up in a table over the text's code points (one numpy step);
+        # the automaton finds the rest. Together they find exactly what one automaton over all would.
+        single = np.full(_SINGLE_LIMIT, -1, dtype=np.int64)
+        automaton = ahocorasick.Automaton()
+        for index, feature in enumerate(self.features):
+            if len(feature) == 1 and ord(feature) < _SINGLE_LIMIT and not is_latin(feature):
+                single[ord(feature)] = index
+            else:
+                automaton.add_word(feature, index)
+        if len(automaton) == 0:
+            automaton.add_word("\x00\x00", -1)  # an empty automaton cannot be built; this never matches text
+        automaton.make_automaton()
+        self._single = single
+        self._automaton = automaton
+        self._latin = np.fromiter((is_latin(f) for f in self.features), dtype=bool, count=len(self.features))
+        self._lengths = np.fromiter((len(f) for f in self.features), dtype=np.int64, count=len(self.features))
+
+    def matches(
+        self, normalised: str, spans: list[tuple[int, int]]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(sentence number, feature, start) of every feature found once inside a span; Latin ones whole words.
+
+        A feature counts once per sentence (presence), as in training.
+        """
+        self._ready()
+        empty = np.zeros(0, dtype=np.int64)
+        if not spans or not normalised:
+            return empty, empty, empty
+        # (end, feature) pairs flattened straight into one array: far cheaper than a list of tuples.
+        pairs = np.fromiter(chain.from_iterable(self._automaton.iter(normalised)), dtype=np.int64).reshape(
+            -1, 2
+        )
+        codes = np.frombuffer(normalised.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+        looked_up = np.where(codes < _SINGLE_LIMIT, self._single[np.minimum(codes, _SINGLE_LIMIT - 1)], -1)
+        positions = np.flatnonzero(looked_up >= 0)
+        ends = np.concatenate((pairs[:, 0] + 1, positions + 1))
+        features = np.concatenate((pairs[:, 1], looked_up[positions]))
+        if not len(features):
+            return empty, empty, empty
+        starts = ends - self._lengths[features]
+        latin = self._latin[features]
+        if latin.any():
+            word = word_boundaries(normalised)  # index i + 1 is position i
+            whole = ~word[starts] & ~word[ends + 1]
+            keep = ~latin | whole
+            starts, ends, features = starts[keep], ends[keep], features[keep]
+        span_starts = np.array([s for s, _ in spans], dtype=np.int64)
+        span_ends = np.array([e for _, e in spans], dtype=np.int64)
+        sentence = np.searchsorted(span_starts, starts, side="right") - 1
+        inside = (sentence >= 0) & (ends <= span_ends[np.clip(sentence, 0, None)])
+        sentence, features, starts = sentence[inside], features[inside], starts[inside]
+        # Presence, not counts: the first occurrence of a feature in a sentence stands for it.
+        key = sentence * len(self.features) + features
+        _, first = np.unique(key, return_index=True)
+        first.sort()
+        return sentence[first], features[first], starts[first]
+
+    # -- prediction -------------------------------------------------------------------------------
+    def logits(self, sentence: np.ndarray, features: np.ndarray, dense: np.ndarray, n: int) -> np.ndarray:
+        """Uncalibrated class scores of n sentences."""
+        scores = np.tile(self.bias, (n, 1)) + dense @ self.dense_weights
+        if len(features):
+            # A sparse sentence x feature indicator times the weights: no (matches x classes) array is built.
+            present = sparse.csr_matrix(
+                (np.ones(len(features)), (sentence, features)), shape=(n, len(self.features))
+            )
+            scores += present @ self.weights
+        return scores
+
+    def predict(
+        self,
+        normalised: str,
+        spans: list[tuple[int, int]],
+        dense: np.ndarray,
+        *,
+        found: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+    ) -> list[SentencePrediction]:
+        """Calibrated probabilities, label and evidence spans for each span of the normalised text."""
+        probabilities, labels, evidence = self.classify(normalised, spans, dense, found=found)
+        return [
+            SentencePrediction(
+                tuple(round(float(p), 4) for p in probabilities[s]),  # type: ignore[arg-type]
+                self.classes[labels[s]],
+                evidence[s],
+            )
+            for s in range(len(spans))
+        ]
+
+    def classify(
+        self,
+        normalised: str,
+        spans: list[tuple[int, int]],
+        dense: np.ndarray,
+        *,
+        choose: Callable[[np.ndarray], np.ndarray] | None = None,
+        found: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+    ) -> tuple[np.ndarray, np.ndarray, list[tuple[tuple[int, int, float], ...]]]:
+        """(probabilities n x K, chosen class per span, evidence spans per span); `choose` replaces the argmax.
+
+        `found`: this text's matches() when already computed (models sharing one feature list, see share_features).
+        """
+        n = len(spans)
+        if n == 0:
+            return np.zeros((0, len(self.classes))), np.zeros(0, dtype=np.int64), []
+        sentence, features, starts = found if found is not None else self.matches(normalised, spans)
+        probabilities = self.probabilities(self.logits(sentence, features, dense, n))
+        labels = choose(probabilities) if choose is not None else probabilities.argmax(axis=1)
+        # Evidence: the n-grams pushing hardest toward the chosen class against the others (not for `quiet`).
+        if self._row_mean is None:
+            self._row_mean = self.weights.mean(axis=1)
+        contribution = self.weights[features, labels[sentence]] - self._row_mean[features]
+        strong = (labels[sentence] != self.classes.index(self.quiet)) & (contribution > EVIDENCE_MIN)
+        # A single character ('跌', '下') says too little to show as the reason: words and phrases only.
+        strong &= (self._lengths[features] > 1) | self._latin[features]
+        candidates = np.flatnonzero(strong)
+        candidates = candidates[np.lexsort((-contribution[candidates], sentence[candidates]))]
+        if len(candidates):  # the strongest few per sentence are all the loop below can use
+            grouped = sentence[candidates]
+            starts_of_group = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
+            rank = np.arange(len(grouped)) - np.repeat(
+                starts_of_group, np.diff(np.r_[starts_of_group, len(grouped)])
+            )
+            candidates = candidates[rank < 3 * EVIDENCE_PER_SENTENCE]
+        per_sentence: list[list[tuple[int, int, float]]] = [[] for _ in range(n)]
+        for i in candidates:
+            chosen = per_sentence[int(sentence[i])]
+            if len(chosen) >= EVIDENCE_PER_SENTENCE:
+                continue
+            start = int(starts[i])
+            end = start + int(self._lengths[features[i]])
+            if not any(a < end and start < b for a, b, _ in chosen):  # overlapping n-grams: the stronger
+                chosen.append((start, end, round(float(contribution[i]), 3)))
+        return probabilities, labels, [tuple(sorted(chosen)) for chosen in per_sentence]
+
+    def probabilities(self, logits: np.ndarray) -> np.ndarray:
+        scaled = logits / self.temperature
+        scaled -= scaled.max(axis=1, keepdims=True)
+        exp = np.exp(scaled)
+        return exp / exp.sum(axis=1, keepdims=True)
+
+    # -- files ------------------------------------------------------------------------------------
+    def digest(self) -> str:
+        """A hash of what the model computes (features, weights, temperature): its version."""
+        h = hashlib.sha256()
+        h.update("\n".join(self.features).encode("utf-8"))
+        h.update("\n".join((*self.classes, "|", *self.dense_names, "|", self.quiet)).encode("utf-8"))
+        for array in (self.weights, self.dense_weights, self.bias):
+            h.update(np.ascontiguousarray(array, dtype=np.float32).tobytes())
+        h.update(repr(round(float(self.temperature), 6)).encode())
+        return h.hexdigest()[:16]
+
+    def save(self, path: Path) -> None:
+        """Write the model as one .npz (deterministic bytes for the same model)."""
+        meta = dict(self.meta, digest=self.digest(), classes=list(self.classes), dense=list(self.dense_names),
+                    quiet=self.quiet)  # fmt: skip
+        buffer = io.BytesIO()
+        np.savez_compressed(
+            buffer,
+            features=np.frombuffer("\n".join(self.features).encode("utf-8"), dtype=np.uint8),
+            weights=self.weights.astype(np.float32),
+            dense_weights=self.dense_weights.astype(np.float32),
+            bias=self.bias.astype(np.float32),
+            temperature=np.array([self.temperature], dtype=np.float64),
+            meta=np.frombuffer(json.dumps(meta, sort_keys=True, ensure_ascii=False).encode(), dtype=np.uint8),
+        )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(path.name + ".partial")
+        partial.write_bytes(buffer.getvalue())
+        os.replace(partial, path)  # a scorer loading the model never sees half a file
+
+    @classmethod
+    def load(cls, path: Path) -> ToneModel:
+        """Read a model written by save(); ConfigError naming the file when it is missing or damaged."""
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                features = bytes(data["features"]).decode("utf-8").split("\n")
+                meta = json.loads(bytes(data["meta"]).decode("utf-8"))
+                model = cls(
+                    features=features,
+                    weights=data["weights"].astype(np.float64),
+                    dense_weights=data["dense_weights"].astype(np.float64),
+                    bias=data["bias"].astype(np.float64),
+                    temperature=float(data["temperature"][0]),
+                    meta=meta,
+                    classes=tuple(meta.get("classes", CLASSES)),
+                    dense_names=tuple(meta.get("dense", DENSE_NAMES)),
+                    quiet=str(meta.get("quiet", "neutral")),
+                )
+        except FileNotFoundError:
+            raise ConfigError(
+                f"{path}: the tone model is missing (rebuild it with `narrative train`)"
+            ) from None
+        except (OSError, KeyError, ValueError) as exc:
+            raise ConfigError(f"{path}: not a tone model ({exc})") from None
+        k = len(model.classes)
+        if model.weights.shape != (len(features), k) or model.bias.shape != (k,):
+            raise ConfigError(f"{path}: weights do not match the feature list")
+        if model.dense_weights.shape != (len(model.dense_names), k) or model.quiet not in model.classes:
+            raise ConfigError(f"{path}: dense weights do not match the model's features")
+        return model
+
+
+def share_features(*models: ToneModel) -> tuple[ToneModel, ...]:
+    """The same models over one feature list (the union), so one pass over a text serves all of them.
+
+    Each keeps its weights (zero rows for the n-grams it does not use); their predictions are unchanged.
+    """
+    union = sorted({f for m in models for f in m.features})
+    position = {f: i for i, f in enumerate(union)}
+    shared = []
+    for model in models:
+        weights = np.zeros((len(union), len(model.classes)))
+        weights[[position[f] for f in model.features]] = model.weights
+        shared.append(
+            ToneModel(
+                union,
+                weights,
+                model.dense_weights,
+                model.bias,
+                model.temperature,
+                model.meta,
+                model.classes,
+                model.dense_names,
+                model.quiet,
+            )  # fmt: skip
+        )
+    first = shared[0]
+    first._ready()
+    for other in shared[1:]:
+        other._automaton, other._latin, other._lengths, other._single = (
+            first._automaton,
+            first._latin,
+            first._lengths,
+            first._single,
+        )
+    return tuple(shared)

@@ -15,8 +15,9 @@ from analysis.evaluation.scorer import (
     format_eval_text,
 )
 from analysis.scoring import load_scorer
+from tests.conftest import EVAL_DEV
 
-DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev"
+DEV = EVAL_DEV  # the development set, in the repo
 
 
 @pytest.fixture(scope="module")
@@ -102,11 +103,23 @@ def test_missing_article_file_names_the_csv_row(tmp_path, scorer):
         evaluate_articles(csv_path, tmp_path, scorer)
 
 
-@pytest.mark.skipif(not DEV.is_dir(), reason="shared dev set not present")
-def test_dev_set_targets_hold(scorer):
+# What each scorer measured on the development set when it shipped, less a margin: a change that loses more
+# than that is a regression to explain. (The lexicon's word lists were written against this set; the learned
+# scorer never saw it.)
+DEV_FLOORS = {
+    "lexicon": {"sentences": 0.75, "stance": 0.85, "frame_recall": 0.6, "frame_precision": 0.7},
+    "learned": {"sentences": 0.82, "stance": 0.76, "frame_recall": 0.55, "frame_precision": 0.7},
+}
+
+
+@pytest.mark.parametrize("kind", sorted(DEV_FLOORS))
+def test_dev_set_figures_hold(kind):
+    scorer = load_scorer(use_snownlp=True, scorer=kind)
+    floors = DEV_FLOORS[kind]
     sentences = evaluate_sentences(DEV / "sentences.csv", scorer)
-    assert sentences["finance"]["macro_f1"] >= 0.75
+    assert sentences["finance"]["macro_f1"] >= floors["sentences"]
     assert sentences["snownlp"]["macro_f1"] < 0.5  # the product-review model reads finance news near chance
-    assert sentences["frames"]["recall"] >= 0.6 and sentences["frames"]["precision"] >= 0.7
+    assert sentences["frames"]["recall"] >= floors["frame_recall"]
+    assert sentences["frames"]["precision"] >= floors["frame_precision"]
     articles = evaluate_articles(DEV / "articles.csv", DEV / "articles", scorer)
-    assert articles["finance"]["stance_accuracy"] >= 0.85
+    assert articles["finance"]["stance_accuracy"] >= floors["stance"]

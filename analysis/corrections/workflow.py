@@ -146,7 +146,12 @@ def _check(correction: Correction, texts: dict, *, frames, where: str | None, ro
         check(correction, frames=frames)
         if correction.article_id not in texts:
             raise InputError(f"no stored article has id {correction.article_id!r}", field="article_id")
-        if correction.field in SENTENCE_FIELDS and correction.end > len(texts[correction.article_id][1]):
+        end = correction.end  # check() made sure a sentence correction has one
+        if (
+            correction.field in SENTENCE_FIELDS
+            and end is not None
+            and end > len(texts[correction.article_id][1])
+        ):
             raise InputError(
                 f"span {correction.start}-{correction.end} ends past the article's "
                 f"{len(texts[correction.article_id][1])} characters",

@@ -7,9 +7,10 @@ left out: they are spans of the article's text, and the store slices them when o
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from operator import attrgetter
+from typing import Any
 
 from analysis.models import ArticleScore
 
@@ -22,12 +23,12 @@ EVIDENCE_COLUMNS = ("article_id", "sentence_index", "frame", "polarity", "patter
 
 
 # How each column is read from a SentenceScore / FrameHit (article_id comes from the ArticleScore).
-_SENTENCE_VALUES = {"idx": attrgetter("index"), "start_char": attrgetter("start"), "end_char": attrgetter("end"),
+_SENTENCE_VALUES: dict[str, Callable[[Any], object]] = {"idx": attrgetter("index"), "start_char": attrgetter("start"), "end_char": attrgetter("end"),
                     "tone": attrgetter("tone"), "label": attrgetter("label"), "confidence": attrgetter("confidence"),
                     "relevance": attrgetter("relevance"), "frames": lambda t: ";".join(t.frames),
                     "snownlp": attrgetter("snownlp"),
                     "tone_evidence": lambda t: ";".join(f"{a}-{b}" for a, b, _ in t.evidence)}  # fmt: skip
-_EVIDENCE_VALUES = {"sentence_index": attrgetter("sentence_index"), "frame": attrgetter("frame"),
+_EVIDENCE_VALUES: dict[str, Callable[[Any], object]] = {"sentence_index": attrgetter("sentence_index"), "frame": attrgetter("frame"),
                     "polarity": attrgetter("polarity"), "pattern": attrgetter("pattern"),
                     "start_char": attrgetter("start"), "end_char": attrgetter("end"),
                     "negated": attrgetter("negated")}  # fmt: skip
@@ -57,11 +58,12 @@ class ScoreRows:
                   s.framing_balance, s.dominant_frame, ";".join(s.frames), s.snownlp)  # fmt: skip
         for column, value in zip(self.articles.values(), values, strict=True):
             column.append(value)
+        items: tuple[Any, ...]
         for table, items, getters in ((self.sentences, s.sentences, _SENTENCE_VALUES),
                                       (self.evidence, s.evidence, _EVIDENCE_VALUES)):  # fmt: skip
             table["article_id"].extend([s.article_id] * len(items))
-            for column, get in getters.items():
-                table[column].extend(map(get, items))
+            for name, get in getters.items():
+                table[name].extend(map(get, items))
 
     def extend(self, other: ScoreRows) -> None:
         for mine, theirs in ((self.articles, other.articles), (self.sentences, other.sentences),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -97,7 +98,7 @@ def read_toml(path: Path) -> dict:
 
 
 def compute_config_hash(
-    data_dir: Path, *, version: str, use_snownlp: bool, ticker: str, extra: list[Path] = ()
+    data_dir: Path, *, version: str, use_snownlp: bool, ticker: str, extra: Sequence[Path] = ()
 ) -> str:
     """sha256 over every configuration file's bytes, the scoring code, the scorer version, ticker and snownlp switch.
 

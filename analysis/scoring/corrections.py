@@ -56,14 +56,15 @@ def check(correction: Correction, *, frames: Iterable[str] | None = None) -> Non
     if correction.field not in FIELDS:
         raise InputError(f"{correction.field!r} is not one of {', '.join(FIELDS)}", field="field")
     sentence = correction.field in SENTENCE_FIELDS
-    if sentence and (correction.start is None or correction.end is None):
+    start, end = correction.start, correction.end
+    if sentence and (start is None or end is None):
         raise InputError(f"a {correction.field} correction needs the sentence's start and end", field="start")
-    if not sentence and (correction.start is not None or correction.end is not None):
+    if not sentence and (start is not None or end is not None):
         raise InputError(
             "a stance correction is of the whole article: leave start and end empty", field="start"
         )
-    if sentence and not 0 <= correction.start < correction.end:
-        raise InputError(f"span {correction.start}-{correction.end} is not a sentence span", field="end")
+    if start is not None and end is not None and not 0 <= start < end:
+        raise InputError(f"span {start}-{end} is not a sentence span", field="end")
     allowed: tuple[str, ...] | list[str]
     if correction.field == "label":
         allowed = SENTENCE_LABELS
@@ -99,7 +100,8 @@ def apply_to_sentences(
     sentences: list[ScoredSentence], corrections: Iterable[Correction], *, frame_polarity: Mapping[str, str]
 ) -> list[ScoredSentence]:
     """The sentences with their corrected labels (tone, confidence) and frames; evidence is kept as found."""
-    by_span: dict[tuple[int, int], list[Correction]] = {}
+    # An unchecked correction without a full span matches no sentence.
+    by_span: dict[tuple[int | None, int | None], list[Correction]] = {}
     for correction in corrections:
         if correction.field in SENTENCE_FIELDS:
             by_span.setdefault((correction.start, correction.end), []).append(correction)

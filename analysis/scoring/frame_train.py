@@ -104,7 +104,7 @@ def build_frame_model(rows: list[FrameRow], matcher: FrameMatcher, frame_names: 
     x = sparse.hstack([ngram_matrix(blank, normalised), sparse.csr_matrix(dense)]).tocsr()
     weights = np.ones(len(rows))
 
-    fold = folds(rows, CV_FOLDS, seed)  # type: ignore[arg-type]  (any row with .source and .label)
+    fold = folds(rows, CV_FOLDS, seed)
     oof = np.zeros((len(rows), len(classes)))
     for k in range(CV_FOLDS):
         train, test = fold != k, fold == k

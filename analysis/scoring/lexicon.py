@@ -121,10 +121,10 @@ class Lexicon:
         return tokens
 
 
-def _entry(entries: dict[str, Entry], word: str) -> Entry | None:
+def _entry(entries: dict[str, Entry], word: str) -> Entry:
     key, prefix = normalise_key(word)
-    if not key:
-        return None
+    if not key:  # every caller sets a field on the entry: an empty word is a broken list, not a skip
+        raise ConfigError(f"lexicon word {word!r} is empty once normalised")
     entry = entries.get(key)
     if entry is None:
         entry = entries[key] = Entry(key)

@@ -65,6 +65,16 @@ class SentencePrediction:
         return max(self.probabilities)
 
 
+@dataclass(frozen=True)
+class _Matcher:
+    """What matching needs, built once per feature list: single-character table, automaton, per-feature facts."""
+
+    single: np.ndarray  # code point -> feature index (-1: none)
+    automaton: ahocorasick.Automaton  # every other feature
+    latin: np.ndarray  # whether each feature is Latin (matched as whole words)
+    lengths: np.ndarray  # each feature's length in characters
+
+
 @dataclass
 class ToneModel:
     """Weights over n-gram features (F x K) and dense features (D x K), a bias and a softmax temperature.
@@ -82,16 +92,13 @@ class ToneModel:
     classes: tuple[str, ...] = CLASSES
     dense_names: tuple[str, ...] = DENSE_NAMES
     quiet: str = "neutral"
-    _automaton: ahocorasick.Automaton | None = field(default=None, repr=False)
-    _latin: np.ndarray | None = field(default=None, repr=False)
-    _lengths: np.ndarray | None = field(default=None, repr=False)
-    _single: np.ndarray | None = field(default=None, repr=False)
+    _matcher: _Matcher | None = field(default=None, repr=False)
     _row_mean: np.ndarray | None = field(default=None, repr=False)
 
     # -- matching ---------------------------------------------------------------------------------
-    def _ready(self) -> None:
-        if self._automaton is not None:
-            return
+    def _ready(self) -> _Matcher:
+        if self._matcher is not None:
+            return self._matcher
         # Single CJK characters are looked up in a table over the text's code points (one numpy step);
         # the automaton finds the rest. Together they find exactly what one automaton over all would.
         single = np.full(_SINGLE_LIMIT, -1, dtype=np.int64)
@@ -104,10 +111,13 @@ class ToneModel:
         if len(automaton) == 0:
             automaton.add_word("\x00\x00", -1)  # an empty automaton cannot be built; this never matches text
         automaton.make_automaton()
-        self._single = single
-        self._automaton = automaton
-        self._latin = np.fromiter((is_latin(f) for f in self.features), dtype=bool, count=len(self.features))
-        self._lengths = np.fromiter((len(f) for f in self.features), dtype=np.int64, count=len(self.features))
+        self._matcher = _Matcher(
+            single=single,
+            automaton=automaton,
+            latin=np.fromiter((is_latin(f) for f in self.features), dtype=bool, count=len(self.features)),
+            lengths=np.fromiter((len(f) for f in self.features), dtype=np.int64, count=len(self.features)),
+        )
+        return self._matcher
 
     def matches(
         self, normalised: str, spans: list[tuple[int, int]]
@@ -116,23 +126,23 @@ class ToneModel:
 
         A feature counts once per sentence (presence), as in training.
         """
-        self._ready()
+        matcher = self._ready()
         empty = np.zeros(0, dtype=np.int64)
         if not spans or not normalised:
             return empty, empty, empty
         # (end, feature) pairs flattened straight into one array: far cheaper than a list of tuples.
-        pairs = np.fromiter(chain.from_iterable(self._automaton.iter(normalised)), dtype=np.int64).reshape(
+        pairs = np.fromiter(chain.from_iterable(matcher.automaton.iter(normalised)), dtype=np.int64).reshape(
             -1, 2
         )
         codes = np.frombuffer(normalised.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
-        looked_up = np.where(codes < _SINGLE_LIMIT, self._single[np.minimum(codes, _SINGLE_LIMIT - 1)], -1)
+        looked_up = np.where(codes < _SINGLE_LIMIT, matcher.single[np.minimum(codes, _SINGLE_LIMIT - 1)], -1)
         positions = np.flatnonzero(looked_up >= 0)
         ends = np.concatenate((pairs[:, 0] + 1, positions + 1))
         features = np.concatenate((pairs[:, 1], looked_up[positions]))
         if not len(features):
             return empty, empty, empty
-        starts = ends - self._lengths[features]
-        latin = self._latin[features]
+        starts = ends - matcher.lengths[features]
+        latin = matcher.latin[features]
         if latin.any():
             word = word_boundaries(normalised)  # index i + 1 is position i
             whole = ~word[starts] & ~word[ends + 1]
@@ -197,6 +207,7 @@ class ToneModel:
         if n == 0:
             return np.zeros((0, len(self.classes))), np.zeros(0, dtype=np.int64), []
         sentence, features, starts = found if found is not None else self.matches(normalised, spans)
+        matcher = self._ready()
         probabilities = self.probabilities(self.logits(sentence, features, dense, n))
         labels = choose(probabilities) if choose is not None else probabilities.argmax(axis=1)
         # Evidence: the n-grams pushing hardest toward the chosen class against the others (not for `quiet`).
@@ -205,7 +216,7 @@ class ToneModel:
         contribution = self.weights[features, labels[sentence]] - self._row_mean[features]
         strong = (labels[sentence] != self.classes.index(self.quiet)) & (contribution > EVIDENCE_MIN)
         # A single character ('跌', '下') says too little to show as the reason: words and phrases only.
-        strong &= (self._lengths[features] > 1) | self._latin[features]
+        strong &= (matcher.lengths[features] > 1) | matcher.latin[features]
         candidates = np.flatnonzero(strong)
         candidates = candidates[np.lexsort((-contribution[candidates], sentence[candidates]))]
         if len(candidates):  # the strongest few per sentence are all the loop below can use
@@ -221,7 +232,7 @@ class ToneModel:
             if len(chosen) >= EVIDENCE_PER_SENTENCE:
                 continue
             start = int(starts[i])
-            end = start + int(self._lengths[features[i]])
+            end = start + int(matcher.lengths[features[i]])
             if not any(a < end and start < b for a, b, _ in chosen):  # overlapping n-grams: the stronger
                 chosen.append((start, end, round(float(contribution[i]), 3)))
         return probabilities, labels, [tuple(sorted(chosen)) for chosen in per_sentence]
@@ -318,13 +329,7 @@ def share_features(*models: ToneModel) -> tuple[ToneModel, ...]:
                 model.quiet,
             )  # fmt: skip
         )
-    first = shared[0]
-    first._ready()
+    matcher = shared[0]._ready()
     for other in shared[1:]:
-        other._automaton, other._latin, other._lengths, other._single = (
-            first._automaton,
-            first._latin,
-            first._lengths,
-            first._single,
-        )
+        other._matcher = matcher
     return tuple(shared)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from analysis.scoring.lexicon import Token
@@ -115,7 +116,9 @@ def _quoted_spans(lowered: str, offset: int, tokens: list[Token]) -> list[tuple[
     return spans
 
 
-def _contrast_weights(tokens: list[Token], clauses: Clauses, start: int, end: int, lowered: str):
+def _contrast_weights(
+    tokens: list[Token], clauses: Clauses, start: int, end: int, lowered: str
+) -> Callable[[int], float] | None:
     """A function position -> contrast weight for one sentence.
 
     Adversative markers cut the sentence into segments (a marker in the same clause as the one
@@ -123,7 +126,8 @@ def _contrast_weights(tokens: list[Token], clauses: Clauses, start: int, end: in
     first marker loses, segments in between hold. A concessive marker ('虽然', 'despite') loses
     its own clause (up to the next adversative marker or clause end); the rest is the main clause.
     """
-    adversative, concessions = [], []
+    adversative: list[int] = []
+    concessions: list[int] = []
     for t_start, _, entry in tokens:
         if entry.contrast is None:
             continue
@@ -160,7 +164,7 @@ def _contrast_weights(tokens: list[Token], clauses: Clauses, start: int, end: in
 def _small_move(lowered: str, end: int) -> bool:
     """Whether the word ending at `end` is followed by a percentage move smaller than SMALL_MOVE."""
     match = _MOVE.match(lowered, end, end + 16)
-    return bool(match) and float(match.group(1)) < SMALL_MOVE
+    return match is not None and float(match.group(1)) < SMALL_MOVE
 
 
 def _before_number(lowered: str, end: int) -> bool:

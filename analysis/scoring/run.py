@@ -57,7 +57,9 @@ def _init_worker(ticker: str, use_snownlp: bool, data_dir: str | None, kind: str
 def _score_batch(rows: list[tuple]) -> ScoreRows:
     # rows: (id, text, text_simplified, language, the article's corrections or None)
     # Columns of plain values, not ArticleScore objects: far cheaper to pickle back to the parent.
-    return ScoreRows.from_scores(_worker_scorer.score_article(*row) for row in rows)
+    scorer = _worker_scorer
+    assert scorer is not None, "the pool's initializer builds the worker's scorer"
+    return ScoreRows.from_scores(scorer.score_article(*row) for row in rows)
 
 
 def _scored_batches(

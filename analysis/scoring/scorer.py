@@ -149,11 +149,11 @@ class Scorer:
             normalised = model_text(lowered)
             spans = [(x.start, x.end) for x, _, _ in per_sentence if x.chrome is None]
             found = self.model.matches(normalised, spans)  # one pass serves both models
-            predictions = self._predict(lowered, normalised, per_sentence, signals, found)
-            framed = self._predict_frames(normalised, per_sentence, raw_hits, found)
+            predictions = self._predict(self.model, lowered, normalised, per_sentence, signals, found)
+            framed = self._predict_frames(self.frame_model, normalised, per_sentence, raw_hits, found)
 
         scored = []
-        use_snownlp = self.snownlp is not None and language != "en"
+        snownlp = self.snownlp if language != "en" else None
         for sentence, sentence_tokens, kinds in per_sentence:
             s, e = sentence.start, sentence.end
             if sentence.chrome is not None:
@@ -192,8 +192,8 @@ class Scorer:
                     tone, signal.positive, signal.negative, signal.polar, relevance
                 )
             snow = None
-            if use_snownlp and relevance >= SNOWNLP_MIN_RELEVANCE:
-                snow = self.snownlp(text_simplified[s:e])
+            if snownlp is not None and relevance >= SNOWNLP_MIN_RELEVANCE:
+                snow = snownlp(text_simplified[s:e])
             score = SentenceScore(
                 index=sentence.index,
                 start=s,
@@ -216,7 +216,7 @@ class Scorer:
         result = agg.aggregate(article_id, scored)
         return corrected.apply_to_article(result, corrections) if corrections else result
 
-    def _predict(self, lowered: str, normalised: str, per_sentence, signals, found) -> dict:
+    def _predict(self, model: ToneModel, lowered: str, normalised: str, per_sentence, signals, found) -> dict:
         """The tone model's prediction for every non-chrome sentence."""
         indexes, spans, dense = [], [], []
         for sentence, _, _ in per_sentence:
@@ -227,12 +227,11 @@ class Scorer:
                 dense.append(dense_features(signals[sentence.index][0], english=english))
         if not spans:
             return {}
-        predictions = self.model.predict(normalised, spans, np.array(dense, dtype=np.float64), found=found)
+        predictions = model.predict(normalised, spans, np.array(dense, dtype=np.float64), found=found)
         return dict(zip(indexes, predictions, strict=True))
 
-    def _predict_frames(self, normalised: str, per_sentence, raw_hits, found) -> dict:
+    def _predict_frames(self, model: ToneModel, normalised: str, per_sentence, raw_hits, found) -> dict:
         """The frame model's choice for every non-chrome sentence: (frame or None, probability, evidence)."""
-        model = self.frame_model
         names = list(model.dense_names)
         indexes, spans, dense = [], [], []
         for sentence, _, _ in per_sentence:

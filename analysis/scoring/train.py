@@ -9,9 +9,10 @@ import csv
 import math
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 from scipy import sparse
@@ -206,7 +207,17 @@ def macro_f1(y: np.ndarray, predicted: np.ndarray, labels: Iterable[int]) -> flo
     return round(sum(scores) / len(scores), 4) if scores else 0.0
 
 
-def folds(rows: list[TrainingRow], k: int, seed: int) -> np.ndarray:
+class Stratified(Protocol):
+    """A row folds() can stratify: tone rows and frame rows alike."""
+
+    @property
+    def source(self) -> str: ...
+
+    @property
+    def label(self) -> str: ...
+
+
+def folds(rows: Sequence[Stratified], k: int, seed: int) -> np.ndarray:
     """A fold number per row, stratified by source and label."""
     rng = np.random.default_rng(seed)
     fold = np.zeros(len(rows), dtype=np.int64)
@@ -296,9 +307,9 @@ def _kept(ngram_weights: np.ndarray) -> np.ndarray:
 
 
 def label_counts(rows: list[TrainingRow]) -> dict:
-    counts: dict[str, dict[str, int]] = {}
+    counts: dict[str, Counter[str]] = {}
     for row in rows:
-        counts.setdefault(row.source, Counter())[row.label] += 1  # type: ignore[index]
+        counts.setdefault(row.source, Counter())[row.label] += 1
     return {s: dict(c) for s, c in sorted(counts.items())}
 
 

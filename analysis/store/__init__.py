@@ -3,7 +3,8 @@
 Each concept is a module of plain functions over an open connection: connection.py (short-lived connections,
 locks, reading sessions), schema.py (version, migrations), filters.py (the one filter compiler), articles.py,
 prices.py, runs.py, scores.py (writes and current-score reads), fact_tables.py and facts.py (the dashboard's
-per-day facts and their reads), corrections.py (the analyst's corrections). `Store` decides where each connection and transaction begins and ends.
+per-day facts and their reads), corrections.py (the analyst's corrections), rows.py (one-row queries).
+`Store` decides where each connection and transaction begins and ends.
 
 Connections are short-lived (opened per call, closed at once) because DuckDB lets one process write at a time
 and any open connection blocks a writer elsewhere: the CLI must be able to write while the dashboard is open.
@@ -172,7 +173,9 @@ class Store:
         """Make a complete run current, in one transaction: its scores replace the previous ones."""
         with self.transaction() as con:
             runs.finish(con, run_id, n_articles=n_articles)
-        return self.run(run_id)
+        run = self.run(run_id)
+        assert run is not None, "finish() found the run"
+        return run
 
     def fail_run(self, run_id: int, message: str) -> None:
         """Mark a run failed and drop its partial rows; the previous run stays current."""
@@ -254,6 +257,8 @@ class Store:
         with self.transaction() as con:
             counted = corrections.add(con, batch)
             if rescored is not None and len(rescored):
+                if run_id is None:
+                    raise ValueError("rescored rows need the run_id they belong to")
                 scores.replace_current(con, ticker=ticker or default_ticker(), run_id=run_id, rows=rescored)
             return counted
 

@@ -11,6 +11,7 @@ import pandas as pd
 
 from analysis.models import Article
 from analysis.store.corrections import CORRECTED_BY_ARTICLE
+from analysis.store.rows import one_row
 
 _COLUMNS = (
     "id", "path", "format", "raw_text", "text", "text_simplified", "language", "title", "title_basis",
@@ -57,7 +58,7 @@ def known_fingerprints(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
 
 def count(con: duckdb.DuckDBPyConnection) -> int:
     """How many articles are stored."""
-    return con.execute("SELECT count(*) FROM articles").fetchone()[0]
+    return one_row(con, "SELECT count(*) FROM articles")[0]
 
 
 def one(con: duckdb.DuckDBPyConnection, article_id: str) -> dict | None:
@@ -76,9 +77,11 @@ def texts(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> list[tuple[str,
     batch does not decompress the whole table's text.
     """
     ids = list(ids)
-    first, last = con.execute(
-        "SELECT min(a.rowid), max(a.rowid) FROM (SELECT unnest(?) AS id) k JOIN articles a USING (id)", [ids]
-    ).fetchone()
+    first, last = one_row(
+        con,
+        "SELECT min(a.rowid), max(a.rowid) FROM (SELECT unnest(?) AS id) k JOIN articles a USING (id)",
+        [ids],
+    )
     rows = (
         con.execute(
             "SELECT a.id, a.text, a.text_simplified, a.language FROM (SELECT unnest(?) AS id) k "
@@ -127,14 +130,14 @@ def facets(con: duckdb.DuckDBPyConnection, *, ticker: str) -> dict:
             [ticker],
         ).fetchall()
     ]
-    bounds = con.execute("SELECT min(date), max(date) FROM article_dates").fetchone()
+    bounds = one_row(con, "SELECT min(date), max(date) FROM article_dates")
     return {"sources": sources, "languages": languages, "frames": frames,
             "date_min": bounds[0], "date_max": bounds[1]}  # fmt: skip
 
 
 def counts(con: duckdb.DuckDBPyConnection) -> dict:
     """Articles, duplicates, and articles per language and per date basis, for `stats`."""
-    total, duplicates = con.execute("SELECT count(*), count(duplicate_of) FROM articles").fetchone()
+    total, duplicates = one_row(con, "SELECT count(*), count(duplicate_of) FROM articles")
     by_language = dict(
         con.execute("SELECT language, count(*) FROM articles GROUP BY 1 ORDER BY 1").fetchall()
     )

@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 
 from analysis.scoring.corrections import Correction
+from analysis.store.rows import one_row
 
 MIGRATION = [
     "CREATE SEQUENCE IF NOT EXISTS correction_ids START 1",
@@ -43,11 +44,12 @@ def add(con: duckdb.DuckDBPyConnection, corrections: Sequence[Correction]) -> tu
     """
     added = 0
     for c in corrections:
-        known = con.execute(
+        (known,) = one_row(
+            con,
             "SELECT count(*) FROM corrections WHERE article_id = ? AND start_char IS NOT DISTINCT FROM ? "
             "AND end_char IS NOT DISTINCT FROM ? AND field = ? AND new_value = ? AND created_at = ?",
             [c.article_id, c.start, c.end, c.field, c.new, c.created_at],
-        ).fetchone()[0]
+        )
         if known:
             continue
         con.execute(
@@ -72,10 +74,8 @@ def read(
 
 def counts(con: duckdb.DuckDBPyConnection) -> dict:
     """How many corrections were made, how many are in force, and of how many articles."""
-    total = con.execute("SELECT count(*) FROM corrections").fetchone()[0]
-    in_force, articles = con.execute(
-        "SELECT count(*), count(DISTINCT article_id) FROM corrections_in_force"
-    ).fetchone()
+    (total,) = one_row(con, "SELECT count(*) FROM corrections")
+    in_force, articles = one_row(con, "SELECT count(*), count(DISTINCT article_id) FROM corrections_in_force")
     return {"total": total, "in_force": in_force, "articles": articles}
 
 

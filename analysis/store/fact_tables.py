@@ -129,6 +129,7 @@ def refresh_facts(
     article_ids: list[str] | None = None,
 ) -> None:
     """Rewrite the facts of one run's current scores, of some articles, of one ticker, or (ticker None) of all."""
+    params: dict[str, object]
     if ticker is None:
         scope, params = "all", {}
     elif article_ids is not None:

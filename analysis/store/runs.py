@@ -10,11 +10,13 @@ import json
 import os
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from typing import Any
 
 import duckdb
 
 from analysis.errors import ScoringRunError
 from analysis.store.fact_tables import refresh_facts
+from analysis.store.rows import one_row
 from analysis.store.scores import delete_run_rows
 
 # A 'running' run whose heartbeat is older than this is taken as dead (its process was killed).
@@ -68,7 +70,7 @@ def start(
             [run_id],
         )
         delete_run_rows(con, run_id)
-    run_id = con.execute("SELECT nextval('run_ids')").fetchone()[0]
+    (run_id,) = one_row(con, "SELECT nextval('run_ids')")
     con.execute(
         "INSERT INTO scoring_runs (run_id, ticker, scorer, version, config_hash, options, started_at, "
         "heartbeat_at, status, pid, host) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?)",
@@ -80,12 +82,13 @@ def start(
 
 def finish(con: duckdb.DuckDBPyConnection, run_id: int, *, n_articles: int) -> None:
     """Make a complete run current (inside a transaction): its scores and their facts replace the previous."""
-    ticker, status = con.execute(
-        "SELECT ticker, status FROM scoring_runs WHERE run_id = ?", [run_id]
-    ).fetchone()
+    found = con.execute("SELECT ticker, status FROM scoring_runs WHERE run_id = ?", [run_id]).fetchone()
+    if found is None:
+        raise ScoringRunError(f"scoring run {run_id} does not exist, it cannot be finished")
+    ticker, status = found
     if status != "running":
         raise ScoringRunError(f"scoring run {run_id} is {status}, it cannot be finished")
-    n_scored = con.execute("SELECT count(*) FROM article_scores WHERE run_id = ?", [run_id]).fetchone()[0]
+    (n_scored,) = one_row(con, "SELECT count(*) FROM article_scores WHERE run_id = ?", [run_id])
     con.execute(
         "DELETE FROM current_scores WHERE ticker = ? AND article_id IN "
         "(SELECT article_id FROM article_scores WHERE run_id = ?)",
@@ -141,7 +144,14 @@ def as_dict(run: RunInfo) -> dict:
 def _read(con: duckdb.DuckDBPyConnection, tail: str, params: list) -> list[RunInfo]:
     """The runs a constant `tail` (WHERE/ORDER BY, values bound) selects."""
     rows = con.execute(f"SELECT {_COLUMNS} FROM scoring_runs {tail}", params).fetchall()
-    return [RunInfo(*r[:11], options=json.loads(r[11]) if r[11] else {}, message=r[12]) for r in rows]
+    return [_run(row) for row in rows]
+
+
+def _run(row: tuple[Any, ...]) -> RunInfo:
+    """A scoring_runs row as a RunInfo (_COLUMNS are its fields, in order); options are stored as JSON."""
+    values = dict(zip(_COLUMNS.split(", "), row, strict=True))
+    values["options"] = json.loads(values["options"]) if values["options"] else {}
+    return RunInfo(**values)
 
 
 def _pid_alive(pid: int | None) -> bool:

@@ -13,6 +13,7 @@ import duckdb
 from analysis.errors import SchemaVersionError, StoreError
 from analysis.store.corrections import MIGRATION as CORRECTIONS_MIGRATION
 from analysis.store.fact_tables import MIGRATION as FACTS_MIGRATION
+from analysis.store.rows import one_row
 
 SCHEMA_VERSION = 4
 
@@ -125,4 +126,4 @@ def migrate(con: duckdb.DuckDBPyConnection, path: Path) -> None:
 
 def version(con: duckdb.DuckDBPyConnection) -> int:
     """The highest schema version applied to this file (0 for a new one)."""
-    return con.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0
+    return one_row(con, "SELECT max(version) FROM schema_version")[0] or 0

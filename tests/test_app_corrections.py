@@ -9,9 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from analysis.bundled import setup
 from analysis.store import Store
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-TIMEOUT = 120
+from tests.test_app import run_app
 
 
 @pytest.fixture
@@ -23,12 +21,6 @@ def corpus_db(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("NARRATIVE_DB", str(path))
     return path
 
-
-def run_app() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def table_label(at: AppTest, article_id: str) -> str:

@@ -22,7 +22,6 @@ def corpus_db(tmp_path, monkeypatch) -> Path:
     return path
 
 
-
 def table_label(at: AppTest, article_id: str) -> str:
     table = at.dataframe[0].value
     return table.loc[table["article_id"] == article_id, "label"].iloc[0]

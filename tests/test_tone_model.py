@@ -15,7 +15,7 @@ from analysis import DATA_DIR
 from analysis.errors import ConfigError
 from analysis.scoring import load_scorer
 from analysis.scoring.features import candidate_ngrams, model_text
-from analysis.scoring.model import MODEL_FILE, ToneModel
+from analysis.scoring.model import MODEL_FILE, SentenceModel
 from analysis.scoring.training_run import load_metrics, train_model
 from tests.conftest import BUNDLED_ARTICLES, REPO
 
@@ -29,9 +29,11 @@ def _small_training_dir(tmp_path: Path, per_class: int = 30) -> Path:
     for name in ("pages.csv", "sentfin.csv"):
         with (DATA_DIR / "training" / name).open(encoding="utf-8") as handle:
             rows = list(csv.DictReader(handle))
-        picked = [r for label in ("negative", "neutral", "positive") for r in rows if r["label"] == label][:0]
-        for label in ("negative", "neutral", "positive"):
-            picked += [r for r in rows if r["label"] == label][:per_class]
+        picked = [
+            r
+            for label in ("negative", "neutral", "positive")
+            for r in [x for x in rows if x["label"] == label][:per_class]
+        ]
         with (out / name).open("w", encoding="utf-8", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=list(rows[0]))  # pages.csv keeps its url and frame
             writer.writeheader()
@@ -59,7 +61,7 @@ def test_the_model_card_is_regenerated_from_the_metrics_it_quotes(tmp_path):
 
 
 def test_the_shipped_model_is_the_one_its_card_and_metrics_describe():
-    model = ToneModel.load(DATA_DIR / MODEL_FILE)
+    model = SentenceModel.load(DATA_DIR / MODEL_FILE)
     metrics = load_metrics(MODELS)
     assert model.digest() == metrics["digest"]
     assert metrics["digest"] in (MODELS / "README.md").read_text(encoding="utf-8")
@@ -110,7 +112,7 @@ def test_a_polar_sentence_label_agrees_with_its_tone_sign():
 
 
 def test_latin_features_match_whole_words_only():
-    model = ToneModel(["rise", "涨"], np.array([[0, 0, 1.0], [0, 0, 1.0]]), np.zeros((6, 3)), np.zeros(3))
+    model = SentenceModel(["rise", "涨"], np.array([[0, 0, 1.0], [0, 0, 1.0]]), np.zeros((6, 3)), np.zeros(3))
     text = model_text("enterprise rise 涨")
     sentence, features, starts = model.matches(text, [(0, len(text))])
     assert sorted(zip(features.tolist(), starts.tolist(), strict=True)) == [(0, 11), (1, 16)]
@@ -125,10 +127,10 @@ def test_ngrams_do_not_cross_punctuation_or_digits():
 def test_a_damaged_model_file_is_one_clear_error(tmp_path):
     bad = tmp_path / "tone.npz"
     bad.write_bytes(b"not a model")
-    with pytest.raises(ConfigError, match="not a tone model"):
-        ToneModel.load(bad)
+    with pytest.raises(ConfigError, match="not a model written by"):
+        SentenceModel.load(bad)
     with pytest.raises(ConfigError, match="missing"):
-        ToneModel.load(tmp_path / "absent.npz")
+        SentenceModel.load(tmp_path / "absent.npz")
 
 
 def test_learned_and_lexicon_scorers_have_different_configurations():
@@ -191,14 +193,14 @@ def test_the_dashboards_retrain_job_learns_the_corrections_then_rescores(tmp_pat
     target = first_polar(store, article_id)
     correct(store, article_id, "label", "neutral", start=int(target.start), end=int(target.end))
     assert status(store)["not_learned"] == 1
-    before = ToneModel.load(data / MODEL_FILE).digest()
+    before = SentenceModel.load(data / MODEL_FILE).digest()
 
     job = ScoringJob(db=str(store.path), ticker="1810.HK", force=False, retrain=True)
     job._work()  # what the worker thread runs
 
     assert job.error is None, job.error
     assert job.trained["corrections_used"] == 1
-    assert ToneModel.load(data / MODEL_FILE).digest() == job.trained["digest"] != before
+    assert SentenceModel.load(data / MODEL_FILE).digest() == job.trained["digest"] != before
     assert status(store)["not_learned"] == 0
     assert job.trained["digest"] in job.summary.run.version  # the new model scored the articles
 

@@ -17,6 +17,7 @@ from analysis.scoring.rules import SentenceSignal
 # Latin word characters; everything else that is not CJK becomes a space (one character for one).
 _WORD = frozenset("abcdefghijklmnopqrstuvwxyz0123456789%")
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+_ANY_CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN_TOKEN = re.compile(r"[a-z0-9%]+")
 # '80.5%' and '1,090' read as one number: the separator between digits becomes a digit.
 _DIGIT_SEPARATOR = re.compile(r"(?<=[0-9])[.,](?=[0-9])")
@@ -48,6 +49,11 @@ def model_text(lowered: str) -> str:
     if "." in lowered or "," in lowered:
         lowered = _DIGIT_SEPARATOR.sub("0", lowered)
     return lowered.translate(_TRANSLATE)
+
+
+def is_english(text: str, start: int = 0, end: int | None = None) -> bool:
+    """A sentence with no CJK character is read as English by the models."""
+    return _ANY_CJK.search(text, start, len(text) if end is None else end) is None
 
 
 def is_latin(feature: str) -> bool:

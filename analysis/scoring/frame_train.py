@@ -15,8 +15,8 @@ from scipy import sparse
 
 from analysis.errors import InputError
 from analysis.scoring.features import model_text
-from analysis.scoring.frames import FrameMatcher
-from analysis.scoring.model import ToneModel, assign_frame
+from analysis.scoring.frames import FrameMatcher, strongest_by_frame
+from analysis.scoring.model import SentenceModel, assign_frame
 from analysis.scoring.train import CV_FOLDS, fit, folds, ngram_matrix, text_key, vocabulary
 from analysis.text import aligned_lower, matching_copy
 
@@ -60,12 +60,7 @@ def read_frame_rows(directory: Path, frame_names: list[str]) -> list[FrameRow]:
 
 def pattern_strengths(matcher: FrameMatcher, lowered: str, frame_names: list[str]) -> list[float]:
     """Each frame's strongest pattern hit in the text (0 when none): the patterns as features."""
-    strongest = dict.fromkeys(frame_names, 0.0)
-    for hit in matcher.hits(matcher.find(lowered)):
-        name = hit.pattern.frame.name
-        if name in strongest:
-            strongest[name] = max(strongest[name], hit.strength)
-    return [strongest[name] for name in frame_names]
+    return strongest_by_frame(matcher.hits(matcher.find(lowered)), frame_names)
 
 
 def frame_inputs(rows: list[FrameRow], matcher: FrameMatcher, frame_names: list[str]):
@@ -99,7 +94,7 @@ def build_frame_model(rows: list[FrameRow], matcher: FrameMatcher, frame_names: 
     y = np.array([classes.index(r.frame) for r in rows])
     normalised, dense = frame_inputs(rows, matcher, frame_names)
     features = vocabulary(normalised)
-    blank = ToneModel(features, np.zeros((len(features), len(classes))), np.zeros((dense.shape[1], len(classes))),
+    blank = SentenceModel(features, np.zeros((len(features), len(classes))), np.zeros((dense.shape[1], len(classes))),
                       np.zeros(len(classes)), classes=tuple(classes), dense_names=tuple(frame_names))  # fmt: skip
     x = sparse.hstack([ngram_matrix(blank, normalised), sparse.csr_matrix(dense)]).tocsr()
     weights = np.ones(len(rows))
@@ -121,7 +116,7 @@ def build_frame_model(rows: list[FrameRow], matcher: FrameMatcher, frame_names: 
     ngram_weights, dense_weights = coef[: len(features)], coef[len(features) :]
     spread = np.abs(ngram_weights - ngram_weights.mean(axis=1, keepdims=True)).max(axis=1)
     keep = spread >= FRAME_PRUNE_BELOW
-    model = ToneModel(
+    model = SentenceModel(
         features=[f for f, k in zip(features, keep, strict=True) if k],
         weights=ngram_weights[keep],
         dense_weights=dense_weights,

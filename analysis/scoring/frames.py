@@ -175,6 +175,16 @@ class FrameMatcher:
         return _drop_contained(hits)
 
 
+def strongest_by_frame(hits: list[RawHit], frame_names: list[str]) -> list[float]:
+    """Each named frame's strongest pattern hit among these (0 when none): the frame model's pattern features."""
+    strongest = dict.fromkeys(frame_names, 0.0)
+    for hit in hits:
+        name = hit.pattern.frame.name
+        if name in strongest:
+            strongest[name] = max(strongest[name], hit.strength)
+    return [strongest[name] for name in frame_names]
+
+
 def _drop_contained(hits: list[RawHit]) -> list[RawHit]:
     """Within one frame keep the strongest of overlapping hits ('市值蒸发' over '蒸发').
 

@@ -1,6 +1,6 @@
-"""The learned tone model: a calibrated linear model over sentence n-grams and the lexicon's signal.
+"""The learned sentence models (tone, frame): calibrated linear models over sentence n-grams and rule features.
 
-Why linear: it trains in a minute on a CPU, scores at lexicon speed through one Aho-Corasick pass, ships in a
+Why linear: it trains in minutes on a CPU, scores through one Aho-Corasick pass per article, ships in a
 few MB, and every decision decomposes into the spans of the n-grams that carried it (the evidence).
 """
 
@@ -76,7 +76,7 @@ class _Matcher:
 
 
 @dataclass
-class ToneModel:
+class SentenceModel:
     """Weights over n-gram features (F x K) and dense features (D x K), a bias and a softmax temperature.
 
     K classes: the tone model's negative / neutral / positive, or the frame model's none and frames. `quiet`
@@ -274,7 +274,7 @@ class ToneModel:
         os.replace(partial, path)  # a scorer loading the model never sees half a file
 
     @classmethod
-    def load(cls, path: Path) -> ToneModel:
+    def load(cls, path: Path) -> SentenceModel:
         """Read a model written by save(); ConfigError naming the file when it is missing or damaged."""
         try:
             with np.load(path, allow_pickle=False) as data:
@@ -293,10 +293,10 @@ class ToneModel:
                 )
         except FileNotFoundError:
             raise ConfigError(
-                f"{path}: the tone model is missing (rebuild it with `narrative train`)"
+                f"{path}: the model is missing (rebuild the models with `narrative train`)"
             ) from None
         except (OSError, KeyError, ValueError) as exc:
-            raise ConfigError(f"{path}: not a tone model ({exc})") from None
+            raise ConfigError(f"{path}: not a model written by `narrative train` ({exc})") from None
         k = len(model.classes)
         if model.weights.shape != (len(features), k) or model.bias.shape != (k,):
             raise ConfigError(f"{path}: weights do not match the feature list")
@@ -305,7 +305,7 @@ class ToneModel:
         return model
 
 
-def share_features(*models: ToneModel) -> tuple[ToneModel, ...]:
+def share_features(*models: SentenceModel) -> tuple[SentenceModel, ...]:
     """The same models over one feature list (the union), so one pass over a text serves all of them.
 
     Each keeps its weights (zero rows for the n-grams it does not use); their predictions are unchanged.
@@ -317,7 +317,7 @@ def share_features(*models: ToneModel) -> tuple[ToneModel, ...]:
         weights = np.zeros((len(union), len(model.classes)))
         weights[[position[f] for f in model.features]] = model.weights
         shared.append(
-            ToneModel(
+            SentenceModel(
                 union,
                 weights,
                 model.dense_weights,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,17 +16,16 @@ from analysis.scoring import aggregate as agg
 from analysis.scoring import corrections as corrected
 from analysis.scoring.config import compute_config_hash
 from analysis.scoring.corrections import Correction
-from analysis.scoring.features import dense_features, model_text
-from analysis.scoring.frames import BASE_STRENGTH, FrameMatcher
+from analysis.scoring.features import dense_features, is_english, model_text
+from analysis.scoring.frames import BASE_STRENGTH, FrameMatcher, strongest_by_frame
 from analysis.scoring.lexicon import build_lexicon
-from analysis.scoring.model import FRAME_MODEL_FILE, MODEL_FILE, ToneModel, assign_frame, share_features
+from analysis.scoring.model import FRAME_MODEL_FILE, MODEL_FILE, SentenceModel, assign_frame, share_features
 from analysis.scoring.relevance import OTHER_TONE_DAMPING, RELEVANCE_OTHER, sentence_relevance
 from analysis.scoring.rules import is_negated, score_sentence
 from analysis.scoring.sentences import URL, ChromeRules, segment
 from analysis.scoring.snownlp_signal import SnowNLPSignal
 from analysis.text import aligned_lower, detect_language, matching_copy
 
-_CJK = re.compile(r"[\u3400-\u9fff]")  # a sentence without any is read as English by the tone model
 FRAME_AGREEMENT = 0.3  # a bullish frame in a sentence with tone <= -0.3 (or bearish >= 0.3) does not count
 SNOWNLP_MIN_RELEVANCE = 0.4  # everything but chrome and sentences only about other firms
 
@@ -54,8 +52,8 @@ class Scorer:
         lm_csv: Path | None,
         config_hash: str,
         kind: str = "learned",
-        model: ToneModel | None = None,
-        frame_model: ToneModel | None = None,
+        model: SentenceModel | None = None,
+        frame_model: SentenceModel | None = None,
     ):
         if kind not in SCORERS:
             raise InputError(f"unknown scorer {kind!r} (choose {' or '.join(SCORERS)})", field="scorer")
@@ -66,12 +64,12 @@ class Scorer:
         self.config_hash = config_hash
         self.kind = kind
         self.name = kind
-        self.model: ToneModel | None = None
-        self.frame_model: ToneModel | None = None
+        self.model: SentenceModel | None = None
+        self.frame_model: SentenceModel | None = None
         if kind == "learned":
-            self.model = model if model is not None else ToneModel.load(model_path(data_dir))
+            self.model = model if model is not None else SentenceModel.load(model_path(data_dir))
             self.frame_model = (
-                frame_model if frame_model is not None else ToneModel.load(frame_model_path(data_dir))
+                frame_model if frame_model is not None else SentenceModel.load(frame_model_path(data_dir))
             )
             # A new model is a new scorer version.
             self.version = f"{Scorer.version}+{self.model.digest()}.{self.frame_model.digest()[:8]}"
@@ -216,35 +214,32 @@ class Scorer:
         result = agg.aggregate(article_id, scored)
         return corrected.apply_to_article(result, corrections) if corrections else result
 
-    def _predict(self, model: ToneModel, lowered: str, normalised: str, per_sentence, signals, found) -> dict:
+    def _predict(
+        self, model: SentenceModel, lowered: str, normalised: str, per_sentence, signals, found
+    ) -> dict:
         """The tone model's prediction for every non-chrome sentence."""
         indexes, spans, dense = [], [], []
         for sentence, _, _ in per_sentence:
             if sentence.chrome is None:
                 indexes.append(sentence.index)
                 spans.append((sentence.start, sentence.end))
-                english = _CJK.search(lowered, sentence.start, sentence.end) is None
+                english = is_english(lowered, sentence.start, sentence.end)
                 dense.append(dense_features(signals[sentence.index][0], english=english))
         if not spans:
             return {}
         predictions = model.predict(normalised, spans, np.array(dense, dtype=np.float64), found=found)
         return dict(zip(indexes, predictions, strict=True))
 
-    def _predict_frames(self, model: ToneModel, normalised: str, per_sentence, raw_hits, found) -> dict:
+    def _predict_frames(self, model: SentenceModel, normalised: str, per_sentence, raw_hits, found) -> dict:
         """The frame model's choice for every non-chrome sentence: (frame or None, probability, evidence)."""
         names = list(model.dense_names)
         indexes, spans, dense = [], [], []
         for sentence, _, _ in per_sentence:
             if sentence.chrome is not None:
                 continue
-            s, e = sentence.start, sentence.end
-            strongest = dict.fromkeys(names, 0.0)
-            for raw in raw_hits[sentence.index]:
-                if raw.pattern.frame.name in strongest:
-                    strongest[raw.pattern.frame.name] = max(strongest[raw.pattern.frame.name], raw.strength)
             indexes.append(sentence.index)
-            spans.append((s, e))
-            dense.append([strongest[n] for n in names])
+            spans.append((sentence.start, sentence.end))
+            dense.append(strongest_by_frame(raw_hits[sentence.index], names))
         if not spans:
             return {}
         threshold = float(model.meta.get("threshold", 0.5))

@@ -6,7 +6,6 @@ Deterministic: the same files and seed give the same model, byte for byte (and s
 from __future__ import annotations
 
 import csv
-import math
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -19,8 +18,8 @@ from scipy import sparse
 from scipy.optimize import minimize_scalar
 
 from analysis.errors import InputError
-from analysis.scoring.features import DENSE_NAMES, candidate_ngrams, dense_features, model_text
-from analysis.scoring.model import CLASSES, ToneModel
+from analysis.scoring.features import DENSE_NAMES, candidate_ngrams, dense_features, is_english, model_text
+from analysis.scoring.model import CLASSES, SentenceModel
 from analysis.scoring.rules import score_sentence
 from analysis.text import aligned_lower, matching_copy
 
@@ -117,11 +116,6 @@ def prepare(rows: list[TrainingRow], lexicon) -> Prepared:
     return Prepared(rows, normalised, np.array(dense, dtype=np.float64).reshape(len(rows), len(DENSE_NAMES)))
 
 
-def is_english(text: str) -> bool:
-    """A sentence with no CJK character is read as English."""
-    return not any("\u3400" <= c <= "\u9fff" for c in text)
-
-
 def vocabulary(normalised: list[str]) -> list[str]:
     """N-grams in at least MIN_DF training sentences, sorted (so the order does not depend on the data's)."""
     df: Counter[str] = Counter()
@@ -130,7 +124,7 @@ def vocabulary(normalised: list[str]) -> list[str]:
     return sorted(f for f, n in df.items() if n >= MIN_DF)
 
 
-def ngram_matrix(model: ToneModel, normalised: list[str]) -> sparse.csr_matrix:
+def ngram_matrix(model: SentenceModel, normalised: list[str]) -> sparse.csr_matrix:
     """Binary sentence x feature matrix through the scorer's own matching (train and score agree)."""
     joined, spans, position = [], [], 0
     for text in normalised:
@@ -236,7 +230,9 @@ def build_model(prepared: Prepared, *, seed: int, c: float = REGULARISATION_C, m
     rows = prepared.rows
     y = np.array([CLASSES.index(r.label) for r in rows])
     features = vocabulary(prepared.normalised)
-    matcher = ToneModel(features, np.zeros((len(features), 3)), np.zeros((len(DENSE_NAMES), 3)), np.zeros(3))
+    matcher = SentenceModel(
+        features, np.zeros((len(features), 3)), np.zeros((len(DENSE_NAMES), 3)), np.zeros(3)
+    )
     x = sparse.hstack([ngram_matrix(matcher, prepared.normalised), sparse.csr_matrix(prepared.dense)]).tocsr()
     weights = sample_weights(rows)
 
@@ -276,7 +272,7 @@ def build_model(prepared: Prepared, *, seed: int, c: float = REGULARISATION_C, m
     coef = classifier.coef_.T  # (F + D) x 3
     ngram_weights, dense_weights = coef[: len(features)], coef[len(features) :]
     keep = _kept(ngram_weights)
-    model = ToneModel(
+    model = SentenceModel(
         features=[f for f, k in zip(features, keep, strict=True) if k],
         weights=ngram_weights[keep],
         dense_weights=dense_weights,
@@ -311,9 +307,3 @@ def label_counts(rows: list[TrainingRow]) -> dict:
     for row in rows:
         counts.setdefault(row.source, Counter())[row.label] += 1
     return {s: dict(c) for s, c in sorted(counts.items())}
-
-
-def entropy_bits(probabilities: np.ndarray) -> float:
-    """Mean entropy of predictions (a summary of how sure the model is)."""
-    p = np.clip(probabilities, 1e-12, 1)
-    return round(float(-(p * np.log2(p)).sum(axis=1).mean()), 4) if len(p) else math.nan

@@ -21,7 +21,7 @@ from analysis.errors import ConfigError, ScoringRunError
 from analysis.models import Progress
 from analysis.scoring.card import render_card
 from analysis.scoring.frame_train import build_frame_model, read_frame_rows
-from analysis.scoring.model import CLASSES, FRAME_MODEL_FILE, MODEL_FILE, ToneModel
+from analysis.scoring.model import CLASSES, FRAME_MODEL_FILE, MODEL_FILE, SentenceModel
 from analysis.scoring.train import (
     TRAINING_DIR,
     TrainingRow,
@@ -163,7 +163,7 @@ def corrected_rows(store: Store) -> list[TrainingRow]:
 DEV_DIR = "eval/dev"
 
 
-def dev_figures(data_dir: Path, model: ToneModel, frame_model: ToneModel) -> dict:
+def dev_figures(data_dir: Path, model: SentenceModel, frame_model: SentenceModel) -> dict:
     """This model vs the lexicon scorer on the bundled development set (reported, never trained on)."""
     from analysis.evaluation.scorer import evaluate_articles, evaluate_sentences
     from analysis.ingest.files import ingest_record
@@ -197,7 +197,3 @@ def dev_figures(data_dir: Path, model: ToneModel, frame_model: ToneModel) -> dic
 def load_metrics(directory: Path) -> dict:
     """The metrics.json written beside a model."""
     return json.loads((Path(directory) / "metrics.json").read_text(encoding="utf-8"))
-
-
-def shipped_model(data_dir: Path) -> ToneModel:
-    return ToneModel.load(Path(data_dir) / MODEL_FILE)

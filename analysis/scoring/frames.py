@@ -115,20 +115,28 @@ class FrameMatcher:
         for key in self.ignore:
             parts_index.setdefault(key, [])
         for key, uses in parts_index.items():
-            self.automaton.add_word(key, (key, tuple(uses), key in self.ignore))
+            # Word-boundary facts unpacked once per key: find() runs over every article.
+            prefix_use = any(self.patterns[p].prefix[n] for p, n in uses)
+            value = (
+                len(key),
+                _char_class(key[0]),
+                _char_class(key[-1]),
+                prefix_use,
+                tuple(uses),
+                key in self.ignore,
+            )
+            self.automaton.add_word(key, value)
         self.automaton.make_automaton()
 
     def find(self, lowered: str) -> list[tuple[int, int, tuple, bool]]:
         """All (overlapping) part matches in the text: (start, end, uses, is_ignore), by start."""
         found = []
         size = len(lowered)
-        for end_index, (key, uses, ignore) in self.automaton.iter(lowered):
+        for end_index, (length, head, tail, prefix_use, uses, ignore) in self.automaton.iter(lowered):
             end = end_index + 1
-            start = end - len(key)
-            head, tail = _char_class(key[0]), _char_class(key[-1])
+            start = end - length
             if head and start > 0 and _char_class(lowered[start - 1]) == head:
                 continue
-            prefix_use = any(self.patterns[p].prefix[n] for p, n in uses)
             if prefix_use:
                 while end < size and _char_class(lowered[end]) == "L":
                     end += 1
@@ -140,6 +148,8 @@ class FrameMatcher:
 
     def hits(self, matches: list[tuple[int, int, tuple, bool]]) -> list[RawHit]:
         """Pattern hits of one sentence from its part matches; compound patterns need both parts in order."""
+        if not matches:
+            return []
         ignored = [(s, e) for s, e, _, ign in matches if ign]
         # Spans of every part of a full-weight pattern: a weak (topic) word overlapping one of them
         # is a substring accident ('创新' in '创新高'), not evidence.

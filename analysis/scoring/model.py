@@ -17,7 +17,6 @@ from pathlib import Path
 
 import ahocorasick
 import numpy as np
-from scipy import sparse
 
 from analysis.errors import ConfigError
 from analysis.scoring.features import DENSE_NAMES, is_latin, word_boundaries
@@ -67,12 +66,26 @@ class SentencePrediction:
 
 @dataclass(frozen=True)
 class _Matcher:
-    """What matching needs, built once per feature list: single-character table, automaton, per-feature facts."""
+    """What matching needs, built once per feature list: lookup tables by length, automaton, per-feature facts."""
 
     single: np.ndarray  # code point -> feature index (-1: none)
-    automaton: ahocorasick.Automaton  # every other feature
+    # CJK pairs and triples as sorted keys of their code points (21 bits each) and the feature of each key:
+    # one vectorised search over the text's code points finds them all, no per-match Python object.
+    keys: tuple[tuple[np.ndarray, np.ndarray], ...]  # (sorted keys, feature index) for lengths 2 and 3
+    automaton: ahocorasick.Automaton  # every other feature (Latin words and word pairs)
     latin: np.ndarray  # whether each feature is Latin (matched as whole words)
     lengths: np.ndarray  # each feature's length in characters
+
+
+_BITS = 21  # every code point fits in 21 bits, so three fit in an int64
+
+
+def _keys(codes: np.ndarray, n: int) -> np.ndarray:
+    """The key of the n characters starting at each position (positions with fewer left are dropped)."""
+    key = codes[: len(codes) - n + 1].copy()
+    for offset in range(1, n):
+        key = (key << _BITS) | codes[offset : len(codes) - n + 1 + offset]
+    return key
 
 
 @dataclass
@@ -99,20 +112,34 @@ class SentenceModel:
     def _ready(self) -> _Matcher:
         if self._matcher is not None:
             return self._matcher
-        # Single CJK characters are looked up in a table over the text's code points (one numpy step);
-        # the automaton finds the rest. Together they find exactly what one automaton over all would.
+        # Single CJK characters are looked up in a table over the text's code points, pairs and triples by
+        # their keys (numpy steps); the automaton finds the rest. Together they find exactly what one
+        # automaton over all features would.
         single = np.full(_SINGLE_LIMIT, -1, dtype=np.int64)
+        by_length: dict[int, tuple[list[int], list[int]]] = {2: ([], []), 3: ([], [])}
         automaton = ahocorasick.Automaton()
         for index, feature in enumerate(self.features):
-            if len(feature) == 1 and ord(feature) < _SINGLE_LIMIT and not is_latin(feature):
+            if is_latin(feature) or " " in feature:
+                automaton.add_word(feature, index)
+            elif len(feature) == 1 and ord(feature) < _SINGLE_LIMIT:
                 single[ord(feature)] = index
+            elif len(feature) in by_length:
+                codes = np.array([ord(c) for c in feature], dtype=np.int64)
+                by_length[len(feature)][0].append(int(_keys(codes, len(feature))[0]))
+                by_length[len(feature)][1].append(index)
             else:
                 automaton.add_word(feature, index)
+        keys = []
+        for n in (2, 3):
+            values, indexes = (np.array(v, dtype=np.int64) for v in by_length[n])
+            order = np.argsort(values, kind="stable")
+            keys.append((values[order], indexes[order]))
         if len(automaton) == 0:
             automaton.add_word("\x00\x00", -1)  # an empty automaton cannot be built; this never matches text
         automaton.make_automaton()
         self._matcher = _Matcher(
             single=single,
+            keys=tuple(keys),
             automaton=automaton,
             latin=np.fromiter((is_latin(f) for f in self.features), dtype=bool, count=len(self.features)),
             lengths=np.fromiter((len(f) for f in self.features), dtype=np.int64, count=len(self.features)),
@@ -137,8 +164,16 @@ class SentenceModel:
         codes = np.frombuffer(normalised.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
         looked_up = np.where(codes < _SINGLE_LIMIT, matcher.single[np.minimum(codes, _SINGLE_LIMIT - 1)], -1)
         positions = np.flatnonzero(looked_up >= 0)
-        ends = np.concatenate((pairs[:, 0] + 1, positions + 1))
-        features = np.concatenate((pairs[:, 1], looked_up[positions]))
+        all_ends, all_features = [pairs[:, 0] + 1, positions + 1], [pairs[:, 1], looked_up[positions]]
+        for n, (keys, indexes) in zip((2, 3), matcher.keys, strict=True):
+            if len(keys) and len(codes) >= n:
+                key = _keys(codes, n)
+                at = np.minimum(np.searchsorted(keys, key), len(keys) - 1)
+                hit = np.flatnonzero(keys[at] == key)
+                all_ends.append(hit + n)
+                all_features.append(indexes[at[hit]])
+        ends = np.concatenate(all_ends)
+        features = np.concatenate(all_features)
         if not len(features):
             return empty, empty, empty
         starts = ends - matcher.lengths[features]
@@ -153,22 +188,27 @@ class SentenceModel:
         sentence = np.searchsorted(span_starts, starts, side="right") - 1
         inside = (sentence >= 0) & (ends <= span_ends[np.clip(sentence, 0, None)])
         sentence, features, starts = sentence[inside], features[inside], starts[inside]
-        # Presence, not counts: the first occurrence of a feature in a sentence stands for it.
+        if not len(features):
+            return empty, empty, empty
+        # Presence, not counts: the first occurrence of a feature in a sentence stands for it. Ordered by
+        # sentence (then feature), which is what logits() sums over.
         key = sentence * len(self.features) + features
-        _, first = np.unique(key, return_index=True)
-        first.sort()
-        return sentence[first], features[first], starts[first]
+        order = np.lexsort((starts, key))
+        key, starts = key[order], starts[order]
+        first = np.r_[True, key[1:] != key[:-1]]
+        key = key[first]
+        return key // len(self.features), key % len(self.features), starts[first]
 
     # -- prediction -------------------------------------------------------------------------------
     def logits(self, sentence: np.ndarray, features: np.ndarray, dense: np.ndarray, n: int) -> np.ndarray:
         """Uncalibrated class scores of n sentences."""
         scores = np.tile(self.bias, (n, 1)) + dense @ self.dense_weights
         if len(features):
-            # A sparse sentence x feature indicator times the weights: no (matches x classes) array is built.
-            present = sparse.csr_matrix(
-                (np.ones(len(features)), (sentence, features)), shape=(n, len(self.features))
-            )
-            scores += present @ self.weights
+            # Matches come ordered by sentence (matches()): each sentence's weights summed in one pass.
+            order = np.argsort(sentence, kind="stable")
+            sentence, features = sentence[order], features[order]
+            first = np.flatnonzero(np.r_[True, sentence[1:] != sentence[:-1]])
+            scores[sentence[first]] += np.add.reduceat(self.weights[features], first, axis=0)
         return scores
 
     def predict(
@@ -181,13 +221,10 @@ class SentenceModel:
     ) -> list[SentencePrediction]:
         """Calibrated probabilities, label and evidence spans for each span of the normalised text."""
         probabilities, labels, evidence = self.classify(normalised, spans, dense, found=found)
+        rounded = np.round(probabilities, 4).tolist()
         return [
-            SentencePrediction(
-                tuple(round(float(p), 4) for p in probabilities[s]),  # type: ignore[arg-type]
-                self.classes[labels[s]],
-                evidence[s],
-            )
-            for s in range(len(spans))
+            SentencePrediction(tuple(p), self.classes[label], spans_of)  # type: ignore[arg-type]
+            for p, label, spans_of in zip(rounded, labels.tolist(), evidence, strict=True)
         ]
 
     def classify(
@@ -213,12 +250,23 @@ class SentenceModel:
         # Evidence: the n-grams pushing hardest toward the chosen class against the others (not for `quiet`).
         if self._row_mean is None:
             self._row_mean = self.weights.mean(axis=1)
-        contribution = self.weights[features, labels[sentence]] - self._row_mean[features]
-        strong = (labels[sentence] != self.classes.index(self.quiet)) & (contribution > EVIDENCE_MIN)
-        # A single character ('跌', '下') says too little to show as the reason: words and phrases only.
-        strong &= (matcher.lengths[features] > 1) | matcher.latin[features]
-        candidates = np.flatnonzero(strong)
-        candidates = candidates[np.lexsort((-contribution[candidates], sentence[candidates]))]
+        # Only sentences with a label that needs evidence, and only words and phrases: a single character
+        # ('跌', '下') says too little to show as the reason.
+        labelled = (labels[sentence] != self.classes.index(self.quiet)) & (
+            (matcher.lengths[features] > 1) | matcher.latin[features]
+        )
+        candidates = np.flatnonzero(labelled)
+        contribution = np.zeros(len(features))
+        contribution[candidates] = (
+            self.weights[features[candidates], labels[sentence[candidates]]]
+            - self._row_mean[features[candidates]]
+        )
+        candidates = candidates[contribution[candidates] > EVIDENCE_MIN]
+        # Co-occurring n-grams get equal weights: of equals, the longer is the clearer evidence.
+        order = np.lexsort(
+            (-matcher.lengths[features[candidates]], -contribution[candidates], sentence[candidates])
+        )
+        candidates = candidates[order]
         if len(candidates):  # the strongest few per sentence are all the loop below can use
             grouped = sentence[candidates]
             starts_of_group = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])

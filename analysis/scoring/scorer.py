@@ -175,13 +175,18 @@ class Scorer:
             else:
                 own_tone = agg.sentence_tone(signal.raw)
                 evidence = ()
-            hits, strengths, polarity, weak = self._frames(
-                raw_hits[sentence.index], sentence.index, sentence_tokens, clauses, own_tone
-            )
-            if sentence.index in framed:
-                hits, strengths, polarity, weak = self._learned_frames(
-                    framed[sentence.index], sentence.index, hits
+            choice = framed.get(sentence.index)
+            if choice is None:
+                hits, strengths, polarity, weak = self._frames(
+                    raw_hits[sentence.index], sentence.index, sentence_tokens, clauses, own_tone
                 )
+            else:  # the frame model decided: only its frame's pattern hits can be its evidence
+                frame = choice[0]
+                chosen = (
+                    [h for h in raw_hits[sentence.index] if h.pattern.frame.name == frame] if frame else []
+                )
+                hits = self._frames(chosen, sentence.index, sentence_tokens, clauses, own_tone)[0]
+                hits, strengths, polarity, weak = self._learned_frames(choice, sentence.index, hits)
             if sentence.header:  # a section header names a topic; its frames count, its tone does not
                 own_tone = 0.0
             tone = own_tone * OTHER_TONE_DAMPING if relevance == RELEVANCE_OTHER else own_tone

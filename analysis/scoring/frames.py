@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import ahocorasick
+import ahocorasick_rs
 
 from analysis.errors import ConfigError
 from analysis.scoring import config
@@ -71,7 +71,6 @@ class FrameMatcher:
             raise ConfigError(f"{path}: needs [frames.<name>] tables")
         self.specs: dict[str, FrameSpec] = {}
         self.patterns: list[Pattern] = []
-        self.automaton = ahocorasick.Automaton()
         parts_index: dict[str, list[tuple[int, int]]] = {}
         for name, table in frames.items():
             where = f"{path} [frames.{name}]"
@@ -114,27 +113,34 @@ class FrameMatcher:
         self.ignore = {normalise_key(w)[0] for w in ignore}
         for key in self.ignore:
             parts_index.setdefault(key, [])
-        for key, uses in parts_index.items():
-            # Word-boundary facts unpacked once per key: find() runs over every article.
-            prefix_use = any(self.patterns[p].prefix[n] for p, n in uses)
-            value = (
-                len(key),
+        # Word-boundary facts unpacked once per key: find() runs over every article.
+        part_keys = list(parts_index)
+        self._values = [
+            (
                 _char_class(key[0]),
                 _char_class(key[-1]),
-                prefix_use,
-                tuple(uses),
+                any(self.patterns[p].prefix[n] for p, n in parts_index[key]),
+                tuple(parts_index[key]),
                 key in self.ignore,
             )
-            self.automaton.add_word(key, value)
-        self.automaton.make_automaton()
+            for key in part_keys
+        ]
+        # Every (overlapping) occurrence of every part: a compound's parts may overlap other patterns.
+        self.automaton = (
+            ahocorasick_rs.AhoCorasick(part_keys, matchkind=ahocorasick_rs.MatchKind.Standard)
+            if part_keys
+            else None
+        )
 
     def find(self, lowered: str) -> list[tuple[int, int, tuple, bool]]:
         """All (overlapping) part matches in the text: (start, end, uses, is_ignore), by start."""
-        found = []
+        found: list[tuple[int, int, tuple, bool]] = []
+        if self.automaton is None:
+            return found
         size = len(lowered)
-        for end_index, (length, head, tail, prefix_use, uses, ignore) in self.automaton.iter(lowered):
-            end = end_index + 1
-            start = end - length
+        values = self._values
+        for index, start, end in self.automaton.find_matches_as_indexes(lowered, overlapping=True):
+            head, tail, prefix_use, uses, ignore = values[index]
             if head and start > 0 and _char_class(lowered[start - 1]) == head:
                 continue
             if prefix_use:

@@ -1,7 +1,7 @@
 """One Aho-Corasick automaton over every lexicon, phrase, modifier and company name, built once per process.
 
-Matching is leftmost-longest over the lowercased simplified copy of a text (pyahocorasick's
-iter_long), so a longer entry hides the shorter ones inside it: '信任危机' hides '信任' and '危机',
+Matching is leftmost-longest over the lowercased simplified copy of a text (ahocorasick-rs's
+LeftmostLongest: one call returns every match, no Python object per step), so a longer entry hides the shorter ones inside it: '信任危机' hides '信任' and '危机',
 the stop-list entry '智能手机' hides '能手'. English entries only match whole words.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import ahocorasick
+import ahocorasick_rs
 
 from analysis.errors import ConfigError
 from analysis.scoring import config
@@ -90,34 +90,40 @@ class Lexicon:
 
     def __init__(self, entries: dict[str, Entry]):
         self.entries = entries
-        self.automaton = ahocorasick.Automaton()
-        for key, entry in entries.items():
-            self.automaton.add_word(key, entry)
-        if entries:
-            self.automaton.make_automaton()
+        keys = list(entries)
+        # What matching reads per match, unpacked once (a long text yields thousands of matches).
+        self._values = [(e.head, e.tail, e.prefix, e) for e in entries.values()]
+        self.automaton = (
+            ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+            if keys
+            else None
+        )
 
     def match(self, lowered: str) -> list[Token]:
         """Tokens of a lowercased simplified text, in order; English entries only at word boundaries."""
-        if not self.entries:
+        if self.automaton is None:
             return []
-        tokens = []
+        tokens: list[Token] = []
+        append = tokens.append
         size = len(lowered)
         classes = _CLASSES
-        for end_index, entry in self.automaton.iter_long(lowered):
-            end = end_index + 1
-            start = end - entry.length
-            head = entry.head
+        values = self._values
+        for index, start, end in self.automaton.find_matches_as_indexes(lowered):
+            head, tail, prefix, entry = values[index]
+            if head is None and tail is None:  # a CJK entry: no word boundary to check
+                append((start, end, entry))
+                continue
             if head is not None:
                 if start > 0 and classes.get(lowered[start - 1]) == head:
                     continue
-                if entry.prefix:
+                if prefix:
                     while end < size and classes.get(lowered[end]) == "L":
                         end += 1
-                elif end < size and entry.tail is not None and classes.get(lowered[end]) == entry.tail:
+                elif end < size and tail is not None and classes.get(lowered[end]) == tail:
                     continue
-            elif entry.tail is not None and end < size and classes.get(lowered[end]) == entry.tail:
+            elif end < size and classes.get(lowered[end]) == tail:
                 continue
-            tokens.append((start, end, entry))
+            append((start, end, entry))
         return tokens
 
 

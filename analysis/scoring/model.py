@@ -12,10 +12,9 @@ import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import chain
 from pathlib import Path
 
-import ahocorasick
+import ahocorasick_rs
 import numpy as np
 
 from analysis.errors import ConfigError
@@ -72,7 +71,8 @@ class _Matcher:
     # CJK pairs and triples as sorted keys of their code points (21 bits each) and the feature of each key:
     # one vectorised search over the text's code points finds them all, no per-match Python object.
     keys: tuple[tuple[np.ndarray, np.ndarray], ...]  # (sorted keys, feature index) for lengths 2 and 3
-    automaton: ahocorasick.Automaton  # every other feature (Latin words and word pairs)
+    automaton: ahocorasick_rs.AhoCorasick | None  # every other feature (Latin words and word pairs) ...
+    automaton_features: np.ndarray  # ... and the feature index of each of its patterns
     latin: np.ndarray  # whether each feature is Latin (matched as whole words)
     lengths: np.ndarray  # each feature's length in characters
 
@@ -117,10 +117,10 @@ class SentenceModel:
         # automaton over all features would.
         single = np.full(_SINGLE_LIMIT, -1, dtype=np.int64)
         by_length: dict[int, tuple[list[int], list[int]]] = {2: ([], []), 3: ([], [])}
-        automaton = ahocorasick.Automaton()
+        other: list[tuple[str, int]] = []
         for index, feature in enumerate(self.features):
             if is_latin(feature) or " " in feature:
-                automaton.add_word(feature, index)
+                other.append((feature, index))
             elif len(feature) == 1 and ord(feature) < _SINGLE_LIMIT:
                 single[ord(feature)] = index
             elif len(feature) in by_length:
@@ -128,19 +128,22 @@ class SentenceModel:
                 by_length[len(feature)][0].append(int(_keys(codes, len(feature))[0]))
                 by_length[len(feature)][1].append(index)
             else:
-                automaton.add_word(feature, index)
+                other.append((feature, index))
         keys = []
         for n in (2, 3):
             values, indexes = (np.array(v, dtype=np.int64) for v in by_length[n])
             order = np.argsort(values, kind="stable")
             keys.append((values[order], indexes[order]))
-        if len(automaton) == 0:
-            automaton.add_word("\x00\x00", -1)  # an empty automaton cannot be built; this never matches text
-        automaton.make_automaton()
+        automaton = (
+            ahocorasick_rs.AhoCorasick([f for f, _ in other], matchkind=ahocorasick_rs.MatchKind.Standard)
+            if other
+            else None
+        )
         self._matcher = _Matcher(
             single=single,
             keys=tuple(keys),
             automaton=automaton,
+            automaton_features=np.array([i for _, i in other], dtype=np.int64),
             latin=np.fromiter((is_latin(f) for f in self.features), dtype=bool, count=len(self.features)),
             lengths=np.fromiter((len(f) for f in self.features), dtype=np.int64, count=len(self.features)),
         )
@@ -158,13 +161,17 @@ class SentenceModel:
         if not spans or not normalised:
             return empty, empty, empty
         # (end, feature) pairs flattened straight into one array: far cheaper than a list of tuples.
-        pairs = np.fromiter(chain.from_iterable(matcher.automaton.iter(normalised)), dtype=np.int64).reshape(
-            -1, 2
+        found = (
+            matcher.automaton.find_matches_as_indexes(normalised, overlapping=True)
+            if matcher.automaton is not None
+            else []
         )
+        triples = np.array(found, dtype=np.int64).reshape(-1, 3)  # (pattern, start, end)
         codes = np.frombuffer(normalised.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
         looked_up = np.where(codes < _SINGLE_LIMIT, matcher.single[np.minimum(codes, _SINGLE_LIMIT - 1)], -1)
         positions = np.flatnonzero(looked_up >= 0)
-        all_ends, all_features = [pairs[:, 0] + 1, positions + 1], [pairs[:, 1], looked_up[positions]]
+        all_ends = [triples[:, 2], positions + 1]
+        all_features = [matcher.automaton_features[triples[:, 0]], looked_up[positions]]
         for n, (keys, indexes) in zip((2, 3), matcher.keys, strict=True):
             if len(keys) and len(codes) >= n:
                 key = _keys(codes, n)
@@ -223,7 +230,7 @@ class SentenceModel:
         probabilities, labels, evidence = self.classify(normalised, spans, dense, found=found)
         rounded = np.round(probabilities, 4).tolist()
         return [
-            SentencePrediction(tuple(p), self.classes[label], spans_of)  # type: ignore[arg-type]
+            SentencePrediction((p[0], p[1], p[2]), self.classes[label], spans_of)
             for p, label, spans_of in zip(rounded, labels.tolist(), evidence, strict=True)
         ]
 
@@ -235,6 +242,7 @@ class SentenceModel:
         *,
         choose: Callable[[np.ndarray], np.ndarray] | None = None,
         found: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+        evidence_limit: int = EVIDENCE_PER_SENTENCE,
     ) -> tuple[np.ndarray, np.ndarray, list[tuple[tuple[int, int, float], ...]]]:
         """(probabilities n x K, chosen class per span, evidence spans per span); `choose` replaces the argmax.
 
@@ -273,11 +281,11 @@ class SentenceModel:
             rank = np.arange(len(grouped)) - np.repeat(
                 starts_of_group, np.diff(np.r_[starts_of_group, len(grouped)])
             )
-            candidates = candidates[rank < 3 * EVIDENCE_PER_SENTENCE]
+            candidates = candidates[rank < 3 * evidence_limit]
         per_sentence: list[list[tuple[int, int, float]]] = [[] for _ in range(n)]
         for i in candidates:
             chosen = per_sentence[int(sentence[i])]
-            if len(chosen) >= EVIDENCE_PER_SENTENCE:
+            if len(chosen) >= evidence_limit:
                 continue
             start = int(starts[i])
             end = start + int(matcher.lengths[features[i]])

@@ -28,6 +28,7 @@ from analysis.text import aligned_lower, detect_language, matching_copy
 
 FRAME_AGREEMENT = 0.3  # a bullish frame in a sentence with tone <= -0.3 (or bearish >= 0.3) does not count
 SNOWNLP_MIN_RELEVANCE = 0.4  # everything but chrome and sentences only about other firms
+FRAME_EVIDENCE = 2  # n-gram spans shown for a learned frame that no pattern names
 
 
 SCORERS = ("learned", "lexicon")
@@ -251,6 +252,7 @@ class Scorer:
         probabilities, labels, evidence = model.classify(
             normalised, spans, np.array(dense, dtype=np.float64),
             choose=lambda p: assign_frame(p, list(model.classes), threshold), found=found,
+            evidence_limit=FRAME_EVIDENCE,
         )  # fmt: skip
         return {
             index: (
@@ -273,7 +275,10 @@ class Scorer:
         spec = self.frames.specs[frame]
         hits = [h for h in pattern_hits if h.frame == frame]
         if not hits:
-            hits = [FrameHit(frame, spec.polarity, "", index, start, end) for start, end, _ in spans[:2]]
+            hits = [
+                FrameHit(frame, spec.polarity, "", index, start, end)
+                for start, end, _ in spans[:FRAME_EVIDENCE]
+            ]
         strength = probability * BASE_STRENGTH[spec.polarity] * spec.weight
         return hits, {frame: round(strength, 4)}, {frame: spec.polarity}, set()
 

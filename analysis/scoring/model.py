@@ -12,6 +12,7 @@ import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 import ahocorasick_rs
@@ -166,7 +167,8 @@ class SentenceModel:
             if matcher.automaton is not None
             else []
         )
-        triples = np.array(found, dtype=np.int64).reshape(-1, 3)  # (pattern, start, end)
+        # (pattern, start, end) flattened straight into one array: far cheaper than np.array over tuples.
+        triples = np.fromiter(chain.from_iterable(found), dtype=np.int64, count=3 * len(found)).reshape(-1, 3)
         codes = np.frombuffer(normalised.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
         looked_up = np.where(codes < _SINGLE_LIMIT, matcher.single[np.minimum(codes, _SINGLE_LIMIT - 1)], -1)
         positions = np.flatnonzero(looked_up >= 0)

@@ -6,6 +6,8 @@ import math
 from dataclasses import dataclass, field
 
 from analysis.models import ArticleScore, FrameHit, SentenceScore
+from analysis.scoring.model import SentenceModel
+from analysis.scoring.stance import frame_signal, predict_stance, signal_vector
 
 TONE_SCALE = 1.2  # sentence tone = tanh(raw / TONE_SCALE): one strong phrase (1.2) reads about 0.76
 SENTENCE_THRESHOLD = 0.2  # |tone| at or above this is a positive/negative sentence
@@ -63,8 +65,25 @@ def sentence_confidence(tone: float, positive: float, negative: float, polar: in
     return round(min(1.0, 0.3 + 0.7 * strength * agreement * (0.5 + 0.5 * relevance)), 4)
 
 
-def aggregate(article_id: str, sentences: list[ScoredSentence]) -> ArticleScore:
-    """Article tone, frame intensities, framing balance, dominant frame and stance label."""
+@dataclass
+class Summary:
+    """What an article's sentences add up to, before the label: the figures the stance is decided from."""
+
+    content: list[ScoredSentence]
+    tone: float
+    confidence: float
+    relevance: float
+    bull: float
+    bear: float
+    balance: float
+    ordered: list[str]
+    dominant: str | None
+    rule_label: str
+    signals: dict[str, float]
+
+
+def summarise(sentences: list[ScoredSentence]) -> Summary:
+    """Article tone, frame totals, balance, dominant frame, the rules' stance label and the stance signals."""
     content = [s for s in sentences if not s.chrome]
     n_content = max(1, len(content))
     names_company = any(s.names_company for s in content)
@@ -124,6 +143,44 @@ def aggregate(article_id: str, sentences: list[ScoredSentence]) -> ArticleScore:
     else:
         label = "bullish" if stance > 0 else "bearish"
 
+    relevant = [s for s in content if s.score.relevance > 0]
+    weight_of = sum(s.score.relevance for s in relevant) or 1.0
+    lead_index = next(iter(lead), None)
+    lead_tone = next((s.score.tone for s in content if s.score.index == lead_index), 0.0)
+    signals = {
+        "tone": tone,
+        "lead_tone": lead_tone,
+        "mean_tone": sum(s.score.tone * s.score.relevance for s in relevant) / weight_of,
+        "positive_share": sum(s.score.relevance for s in relevant if s.score.label == "positive") / weight_of,
+        "negative_share": sum(s.score.relevance for s in relevant if s.score.label == "negative") / weight_of,
+        "bull": frame_signal(bull),
+        "bear": frame_signal(bear),
+        "balance": balance,
+        "density": density,
+        "agreement": agreement,
+        "both_sides": frame_signal(min(bull, bear)),
+        "length": math.log1p(len(content)),
+    }
+    return Summary(
+        content, tone, confidence, relevance, bull, bear, balance, ordered, dominant, label, signals
+    )
+
+
+def aggregate(
+    article_id: str, sentences: list[ScoredSentence], stance: SentenceModel | None = None
+) -> ArticleScore:
+    """Article tone, frame intensities, framing balance, dominant frame and stance label.
+
+    `stance`: the learned stance model (stance.py); without it the rules' label stands. An article with no
+    evidence at all is neutral either way.
+    """
+    summary = summarise(sentences)
+    content, tone, balance = summary.content, summary.tone, summary.balance
+    label = summary.rule_label
+    if stance is not None and (summary.signals["density"] > 0 or summary.bull or summary.bear):
+        label = predict_stance(stance, signal_vector(summary.signals))[0]
+    n_content = max(1, len(content))
+
     snow = [(s.score.snownlp, s.score.relevance) for s in content if s.score.snownlp is not None]
     snow_weight = sum(w for _, w in snow)
     snownlp_mean = sum(v * w for v, w in snow) / snow_weight if snow_weight else None
@@ -132,14 +189,14 @@ def aggregate(article_id: str, sentences: list[ScoredSentence]) -> ArticleScore:
     return ArticleScore(
         article_id=article_id,
         tone=round(max(-1.0, min(1.0, tone)), 4),
-        confidence=round(max(0.0, min(1.0, confidence)), 4),
+        confidence=round(max(0.0, min(1.0, summary.confidence)), 4),
         label=label,
-        relevance=round(max(0.0, min(1.0, relevance)), 4),
-        bull_intensity=round(bull / n_content, 4),
-        bear_intensity=round(bear / n_content, 4),
+        relevance=round(max(0.0, min(1.0, summary.relevance)), 4),
+        bull_intensity=round(summary.bull / n_content, 4),
+        bear_intensity=round(summary.bear / n_content, 4),
         framing_balance=round(balance, 4),
-        dominant_frame=dominant,
-        frames=tuple(ordered),
+        dominant_frame=summary.dominant,
+        frames=tuple(summary.ordered),
         snownlp=None if snownlp_mean is None else round(snownlp_mean, 4),
         sentences=tuple(s.score for s in sentences),
         evidence=evidence,

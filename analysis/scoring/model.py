@@ -336,7 +336,8 @@ class SentenceModel:
         """Read a model written by save(); ConfigError naming the file when it is missing or damaged."""
         try:
             with np.load(path, allow_pickle=False) as data:
-                features = bytes(data["features"]).decode("utf-8").split("\n")
+                listed = bytes(data["features"]).decode("utf-8")
+                features = listed.split("\n") if listed else []  # a model of dense inputs alone has none
                 meta = json.loads(bytes(data["meta"]).decode("utf-8"))
                 model = cls(
                     features=features,

@@ -24,6 +24,7 @@ from analysis.scoring.relevance import OTHER_TONE_DAMPING, RELEVANCE_OTHER, sent
 from analysis.scoring.rules import is_negated, score_sentence
 from analysis.scoring.sentences import URL, ChromeRules, segment
 from analysis.scoring.snownlp_signal import SnowNLPSignal
+from analysis.scoring.stance import STANCE_MODEL_FILE, signal_vector
 from analysis.text import aligned_lower, detect_language, matching_copy
 
 FRAME_AGREEMENT = 0.3  # a bullish frame in a sentence with tone <= -0.3 (or bearish >= 0.3) does not count
@@ -55,6 +56,7 @@ class Scorer:
         kind: str = "learned",
         model: SentenceModel | None = None,
         frame_model: SentenceModel | None = None,
+        stance_model: SentenceModel | None = None,
     ):
         if kind not in SCORERS:
             raise InputError(f"unknown scorer {kind!r} (choose {' or '.join(SCORERS)})", field="scorer")
@@ -67,13 +69,19 @@ class Scorer:
         self.name = kind
         self.model: SentenceModel | None = None
         self.frame_model: SentenceModel | None = None
+        self.stance_model: SentenceModel | None = None
         if kind == "learned":
             self.model = model if model is not None else SentenceModel.load(model_path(data_dir))
             self.frame_model = (
                 frame_model if frame_model is not None else SentenceModel.load(frame_model_path(data_dir))
             )
+            self.stance_model = stance_model
+            if stance_model is None and stance_model_path(data_dir).is_file():
+                self.stance_model = SentenceModel.load(stance_model_path(data_dir))
             # A new model is a new scorer version.
             self.version = f"{Scorer.version}+{self.model.digest()}.{self.frame_model.digest()[:8]}"
+            if self.stance_model is not None:
+                self.version += f".{self.stance_model.digest()[:8]}"
             self.model, self.frame_model = share_features(self.model, self.frame_model)
         companies = load_companies(data_dir)
         self.company = companies.get(ticker)
@@ -108,6 +116,24 @@ class Scorer:
 
         `corrections` (the analyst's, in force) win over the model: see analysis/scoring/corrections.py.
         """
+        scored = self._scored_sentences(article_id, text, text_simplified, language, corrections)
+        result = agg.aggregate(article_id, scored, self.stance_model)
+        return corrected.apply_to_article(result, corrections) if corrections else result
+
+    def stance_signals(self, article_id: str, text: str, text_simplified: str, language: str) -> list[float]:
+        """The article's stance signals (stance.SIGNALS): what the stance model is trained on."""
+        scored = self._scored_sentences(article_id, text, text_simplified, language, None)
+        return signal_vector(agg.summarise(scored).signals)
+
+    def _scored_sentences(
+        self,
+        article_id: str,
+        text: str,
+        text_simplified: str,
+        language: str,
+        corrections: Sequence[Correction] | None,
+    ) -> list[agg.ScoredSentence]:
+        """Every sentence of the article scored (corrections applied), ready for the aggregate."""
         if not isinstance(text, str) or not isinstance(text_simplified, str):
             raise InputError("text and text_simplified must be strings", path=article_id, field="text")
         if len(text) != len(text_simplified):
@@ -217,8 +243,7 @@ class Scorer:
         if corrections:
             frame_polarity = {name: spec.polarity for name, spec in self.frames.specs.items()}
             scored = corrected.apply_to_sentences(scored, corrections, frame_polarity=frame_polarity)
-        result = agg.aggregate(article_id, scored)
-        return corrected.apply_to_article(result, corrections) if corrections else result
+        return scored
 
     def _predict(
         self, model: SentenceModel, lowered: str, normalised: str, per_sentence, signals, found
@@ -318,6 +343,10 @@ def frame_model_path(data_dir: Path) -> Path:
     return Path(data_dir) / FRAME_MODEL_FILE
 
 
+def stance_model_path(data_dir: Path) -> Path:
+    return Path(data_dir) / STANCE_MODEL_FILE
+
+
 def scorer_config_hash(
     data_dir: Path, *, kind: str, ticker: str, use_snownlp: bool, lm_csv: Path | None
 ) -> str:
@@ -332,6 +361,8 @@ def scorer_config_hash(
                     f"{model}: a learned model is missing (rebuild them with `narrative train`)"
                 )
             extra.append(model)
+        if stance_model_path(data_dir).is_file():  # optional: without it the rules decide the stance
+            extra.append(stance_model_path(data_dir))
     return compute_config_hash(
         data_dir, version=f"{kind} {Scorer.version}", use_snownlp=use_snownlp, ticker=ticker, extra=extra
     )

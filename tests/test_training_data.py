@@ -5,16 +5,18 @@ from __future__ import annotations
 import csv
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
 from analysis import DATA_DIR
-from analysis.scoring.train import TrainingRow, text_key, unique_rows
+from analysis.scoring.train import ARTICLES_FILE, TrainingRow, text_key, unique_rows
 from tests.conftest import SHARED
 
 TRAINING = DATA_DIR / "training"
-FILES = sorted(TRAINING.glob("*.csv"))
+FILES = sorted(p for p in TRAINING.glob("*.csv") if p.name != ARTICLES_FILE)
+ARTICLES = TRAINING / ARTICLES_FILE
 CHECK = SHARED / "eval" / "reserved" / "check.py"
 
 
@@ -71,3 +73,30 @@ def test_training_reads_each_sentence_once_and_drops_conflicting_copies():
         TrainingRow("小米股价大涨。", "negative", "zh-Hans", "b", "b-2"),
     ]
     assert [r.id for r in unique_rows(rows)] == ["a-1"]
+
+
+def test_article_stance_rows_name_their_file_page_and_allowed_labels(tmp_path):
+    rows = _rows(ARTICLES)
+    assert rows, ARTICLES.name
+    frames = set(tomllib.loads((DATA_DIR / "frames.toml").read_text(encoding="utf-8"))["frames"])
+    dev = {r["url"] for r in _rows(DATA_DIR / "eval" / "dev" / "articles.csv")}
+    assert len({r["url"] for r in rows}) == len(rows), "an article page appears twice"
+    for row in rows:
+        assert (TRAINING / row["file"]).read_text(encoding="utf-8").strip(), row["file"]
+        assert row["url"].startswith("http") and row["url"] not in dev, row["file"]
+        assert row["stance"] in {"bullish", "bearish", "mixed", "neutral"}, row["file"]
+        assert row["language"] in {"zh-Hans", "zh-Hant", "en"}, row["file"]
+        assert set(filter(None, row["frames"].split(";"))) <= frames, row["file"]
+    if CHECK.exists():  # the texts live in the files, so check them with their URLs
+        pages = tmp_path / "pages.csv"
+        with pages.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=["url", "text"])
+            writer.writeheader()
+            for row in rows:
+                writer.writerow(
+                    {"url": row["url"], "text": (TRAINING / row["file"]).read_text(encoding="utf-8")}
+                )
+        result = subprocess.run(
+            [sys.executable, str(CHECK), str(pages)], capture_output=True, text=True, timeout=600
+        )
+        assert result.returncode == 0, result.stdout[-2000:]

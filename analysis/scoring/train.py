@@ -25,6 +25,7 @@ from analysis.text import aligned_lower, matching_copy
 
 TRAINING_DIR = "training"
 REQUIRED = ("text", "label", "language", "source", "id")
+ARTICLES_FILE = "articles.csv"  # article-level stance labels (one row per article file), not sentences
 # How much one row of a source counts. The hand-labelled page sentences are what the product reads; headlines
 # tagged only positive/negative (windnews, ccfneg) teach that every announcement has a side, forum posts and
 # tweets are further still from news. Chosen by cross-validation on the hand-labelled rows, not on dev.
@@ -60,7 +61,7 @@ class Prepared:
 def read_training(directory: Path, *, extra: Iterable[TrainingRow] = ()) -> list[TrainingRow]:
     """Every data/training/*.csv (text, label, language, source, id), in file-name order, plus extra rows."""
     rows: list[TrainingRow] = []
-    files = sorted(Path(directory).glob("*.csv"))
+    files = sorted(p for p in Path(directory).glob("*.csv") if p.name != ARTICLES_FILE)
     if not files:
         raise InputError("no training files (*.csv)", path=str(directory))
     for path in files:

@@ -156,6 +156,29 @@ def render_card(metrics: dict) -> str:
             "",
             "Precision on gold-framed rows is `eval`'s definition (correct / gold-framed sentences given a frame).",
         ]
+    stance = metrics.get("stance")
+    if stance:
+        counts = ", ".join(f"{n} {name}" for name, n in stance["counts"].items())
+        lines += [
+            "",
+            "## Article stance",
+            f"A third, small model (`stance.npz`, digest `{metrics['stance_digest']}`) decides each article's "
+            "stance (bullish, bearish, mixed, neutral) from its aggregate signals: the weighted tone, the "
+            "headline's tone, the shares of positive and negative sentences, frame weight on each side, balance, "
+            f"density, agreement and length. It is fitted on {stance['articles']} real articles labelled by hand "
+            f"(data/training/articles.csv: {counts}), scored by the two models above; their pages "
+            f"({metrics.get('held_out_pages', 0)}) are held out of the sentence and frame training, so the signals "
+            f"are what the models give on unseen text. C = {stance['c']} by cross-validation. "
+            "Cross-validated on those articles, against the rules it replaces (the rules learn nothing):",
+            "",
+        ]
+        lines += _table(
+            ["", "stance accuracy (bullish/bearish)", "accuracy (4 classes)", "macro-F1"],
+            [
+                [name, f"{m['stance_accuracy']:.3f}", f"{m['accuracy']:.3f}", f"{m['macro_f1']:.3f}"]
+                for name, m in (("stance model", stance["cv"]), ("rules (aggregate.py)", stance["rules"]))
+            ],  # fmt: skip
+        )
     calibration = metrics["calibration"]
     lines += [
         "",

@@ -24,7 +24,7 @@ from analysis.scoring.relevance import OTHER_TONE_DAMPING, RELEVANCE_OTHER, sent
 from analysis.scoring.rules import is_negated, score_sentence
 from analysis.scoring.sentences import URL, ChromeRules, segment
 from analysis.scoring.snownlp_signal import SnowNLPSignal
-from analysis.scoring.stance import STANCE_MODEL_FILE, signal_vector
+from analysis.scoring.stance import STANCE_MODEL_FILE
 from analysis.text import aligned_lower, detect_language, matching_copy
 
 FRAME_AGREEMENT = 0.3  # a bullish frame in a sentence with tone <= -0.3 (or bearish >= 0.3) does not count
@@ -120,10 +120,9 @@ class Scorer:
         result = agg.aggregate(article_id, scored, self.stance_model)
         return corrected.apply_to_article(result, corrections) if corrections else result
 
-    def stance_signals(self, article_id: str, text: str, text_simplified: str, language: str) -> list[float]:
-        """The article's stance signals (stance.SIGNALS): what the stance model is trained on."""
-        scored = self._scored_sentences(article_id, text, text_simplified, language, None)
-        return signal_vector(agg.summarise(scored).signals)
+    def summary(self, article_id: str, text: str, text_simplified: str, language: str) -> agg.Summary:
+        """The article's figures before its label: the rules' stance and the stance model's signals."""
+        return agg.summarise(self._scored_sentences(article_id, text, text_simplified, language, None))
 
     def _scored_sentences(
         self,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -58,8 +58,13 @@ class Prepared:
     dense: np.ndarray
 
 
-def read_training(directory: Path, *, extra: Iterable[TrainingRow] = ()) -> list[TrainingRow]:
-    """Every data/training/*.csv (text, label, language, source, id), in file-name order, plus extra rows."""
+def read_training(
+    directory: Path, *, extra: Iterable[TrainingRow] = (), held_out: Collection[str] = ()
+) -> list[TrainingRow]:
+    """Every data/training/*.csv (text, label, language, source, id), in file-name order, plus extra rows.
+
+    Rows from a page in `held_out` (URLs of the stance set's articles) are left out.
+    """
     rows: list[TrainingRow] = []
     files = sorted(p for p in Path(directory).glob("*.csv") if p.name != ARTICLES_FILE)
     if not files:
@@ -75,7 +80,7 @@ def read_training(directory: Path, *, extra: Iterable[TrainingRow] = ()) -> list
                 if label not in CLASSES:
                     raise InputError(f"label {label!r} is not one of {CLASSES}", path=str(path), row=number)
                 text = (row.get("text") or "").strip()
-                if text:
+                if text and (row.get("url") or "").strip() not in held_out:
                     rows.append(TrainingRow(text, label, row["language"], row["source"], row["id"]))
     rows.extend(extra)
     return unique_rows(rows)

@@ -22,6 +22,13 @@ from analysis.models import Progress
 from analysis.scoring.card import render_card
 from analysis.scoring.frame_train import build_frame_model, read_frame_rows
 from analysis.scoring.model import CLASSES, FRAME_MODEL_FILE, MODEL_FILE, SentenceModel
+from analysis.scoring.stance import STANCE_MODEL_FILE
+from analysis.scoring.stance_train import (
+    article_signals,
+    build_stance_model,
+    read_stance_articles,
+    stance_metrics,
+)
 from analysis.scoring.train import (
     TRAINING_DIR,
     TrainingRow,
@@ -61,37 +68,55 @@ def train_model(
 def _train(out: Path, data_dir: Path, *, seed: int, training_dir, corrections, say, started: float) -> dict:
     from analysis.scoring import load_scorer
 
-    say(0, 4, "reading training data")
+    say(0, 5, "reading training data")
     extra = corrected_rows(corrections) if corrections is not None else []
-    rows = read_training(training_dir or data_dir / TRAINING_DIR, extra=extra)
+    training = Path(training_dir or data_dir / TRAINING_DIR)
+    stance_articles = read_stance_articles(training)
+    held_out = {a.url for a in stance_articles if a.url}
+    rows = read_training(training, extra=extra, held_out=held_out)
     lexicon_scorer = load_scorer(data_dir, use_snownlp=False, scorer="lexicon")
     lexicon = lexicon_scorer.lexicon
-    say(1, 4, f"preparing {len(rows)} rows")
+    say(1, 5, f"preparing {len(rows)} rows")
     prepared = prepare(rows, lexicon)
-    say(2, 4, "cross-validating and fitting")
+    say(2, 5, "cross-validating and fitting")
     model, metrics = build_model(prepared, seed=seed)
     frame_names = list(lexicon_scorer.frames.specs)
-    frame_rows = read_frame_rows(training_dir or data_dir / TRAINING_DIR, frame_names)
+    frame_rows = read_frame_rows(training, frame_names, held_out)
     frame_model, metrics["frames"] = build_frame_model(
         frame_rows, lexicon_scorer.frames, frame_names, seed=seed
     )
+    say(3, 5, f"the stance of {len(stance_articles)} articles")
+    stance_model = None
+    if stance_articles:
+        signals = article_signals(stance_articles, training, _learned_scorers(data_dir, model, frame_model))
+        stance_model, metrics["stance"] = build_stance_model(stance_articles, signals, seed=seed)
+        metrics["stance"]["rules"] = rule_stance_figures(
+            stance_articles, training, _learned_scorers(data_dir, model, frame_model)
+        )
+        metrics["stance_digest"] = stance_model.digest()
+    metrics["held_out_pages"] = len(held_out)
     metrics["training_counts"] = label_counts(rows)
     metrics["lexicon_by_source"] = lexicon_figures(rows, lexicon_scorer)
     metrics["seed"] = seed
     metrics["corrections_used"] = len(extra)
     metrics["digest"] = model.digest()
     metrics["frame_digest"] = frame_model.digest()
-    metrics["dev"] = dev_figures(data_dir, model, frame_model)
+    metrics["dev"] = dev_figures(data_dir, model, frame_model, stance_model)
     metrics["train_seconds"] = round(time.perf_counter() - started, 1)
-    say(3, 4, "writing the model and its card")
+    say(4, 5, "writing the model and its card")
     model.save(out / Path(MODEL_FILE).name)
     frame_model.save(out / Path(FRAME_MODEL_FILE).name)
+    stance_file = out / Path(STANCE_MODEL_FILE).name
+    if stance_model is not None:
+        stance_model.save(stance_file)
+    else:
+        stance_file.unlink(missing_ok=True)  # a stance model from older data must not outlive it
     metrics["model_bytes"] = (out / Path(MODEL_FILE).name).stat().st_size
     (out / "metrics.json").write_text(
         json.dumps(metrics, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
     )
     (out / "README.md").write_text(render_card(metrics), encoding="utf-8")
-    say(4, 4, "done")
+    say(5, 5, "done")
     return {**metrics, "out": str(out)}
 
 
@@ -163,7 +188,49 @@ def corrected_rows(store: Store) -> list[TrainingRow]:
 DEV_DIR = "eval/dev"
 
 
-def dev_figures(data_dir: Path, model: SentenceModel, frame_model: SentenceModel) -> dict:
+def _learned_scorers(data_dir: Path, model: SentenceModel, frame_model: SentenceModel, stance=None):
+    """A learned scorer per company ticker (built once each) over these models; unknown tickers use the default."""
+    from analysis.companies import default_ticker, load_companies
+    from analysis.scoring.scorer import Scorer
+
+    companies = load_companies(data_dir)
+    built: dict[str, Scorer] = {}
+
+    def scorer_for(ticker: str) -> Scorer:
+        ticker = ticker if companies.find(ticker) is not None else default_ticker(data_dir)
+        if ticker not in built:
+            built[ticker] = Scorer(data_dir, ticker=ticker, use_snownlp=False, lm_csv=None,
+                                   config_hash=model.digest(), kind="learned", model=model,
+                                   frame_model=frame_model, stance_model=stance)  # fmt: skip
+        return built[ticker]
+
+    return scorer_for
+
+
+def rule_stance_figures(articles, training: Path, scorers) -> dict:
+    """The rules' stance on the same articles (what the stance model replaces; the rules learn nothing)."""
+    from analysis.ingest.files import ingest_record
+    from analysis.scoring.stance import STANCES
+
+    gold, predicted = [], []
+    for article in articles:
+        ingested = ingest_record(
+            (training / article.file).read_text(encoding="utf-8"), path=article.file, fmt="txt"
+        )
+        summary = scorers(article.company).summary(
+            article.file, ingested.text, ingested.text_simplified, ingested.language
+        )
+        gold.append(STANCES.index(article.stance))
+        predicted.append(STANCES.index(summary.rule_label))
+    return stance_metrics(np.array(gold), np.array(predicted))
+
+
+def dev_figures(
+    data_dir: Path,
+    model: SentenceModel,
+    frame_model: SentenceModel,
+    stance_model: SentenceModel | None = None,
+) -> dict:
     """This model vs the lexicon scorer on the bundled development set (reported, never trained on)."""
     from analysis.evaluation.scorer import evaluate_articles, evaluate_sentences
     from analysis.ingest.files import ingest_record
@@ -180,8 +247,8 @@ def dev_figures(data_dir: Path, model: SentenceModel, frame_model: SentenceModel
 
     figures = {}
     lexicon = load_scorer(data_dir, use_snownlp=False, scorer="lexicon")
-    learned = Scorer(data_dir, ticker=lexicon.ticker, use_snownlp=False, lm_csv=None,
-                     config_hash=model.digest(), kind="learned", model=model, frame_model=frame_model)  # fmt: skip
+    learned = Scorer(data_dir, ticker=lexicon.ticker, use_snownlp=False, lm_csv=None, config_hash=model.digest(),
+                     kind="learned", model=model, frame_model=frame_model, stance_model=stance_model)  # fmt: skip
     for kind, scorer in (("learned", learned), ("lexicon", lexicon)):
         sentences = evaluate_sentences(dev / "sentences.csv", scorer)
         articles = evaluate_articles(dev / "articles.csv", dev / "articles", scorer, prepare=prepare)

@@ -4,7 +4,9 @@ non-HTML answer, a feed item without a link)."""
 
 from __future__ import annotations
 
-from tests.live_server import Route, Site, page
+import pytest
+
+from tests.live_server import Route, Site, page, serve
 
 HANS = [
     "小米集团今日公布第三季度业绩,总收入同比增长22%,智能电动汽车业务首次实现单季经营盈利。",
@@ -78,3 +80,17 @@ def build_site(site: Site) -> Site:
         content_type="application/xml",
     )
     return site
+
+
+@pytest.fixture
+def polite_but_fast(monkeypatch, pinned_today):
+    """Robots and the host delay are honoured, with the waits set to ~0 so the tests stay fast."""
+    for name, value in {"NARRATIVE_HOST_DELAY": "0", "NARRATIVE_FETCH_BACKOFF": "0", "NARRATIVE_FETCH_TIMEOUT": "0.3",
+                        "NARRATIVE_FETCH_RETRIES": "1", "NARRATIVE_FETCH_MAX_BYTES": "200000"}.items():  # fmt: skip
+        monkeypatch.setenv(name, value)
+
+
+@pytest.fixture
+def site(polite_but_fast):
+    with serve() as served:
+        yield build_site(served)

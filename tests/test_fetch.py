@@ -10,22 +10,7 @@ from analysis.errors import ConfigError, FetchError
 from analysis.fetch import HttpClient, fetch_listings, fetch_sources, fetch_urls, parse_sources
 from analysis.fetch.listings import listed_date, parse_feed, parse_sitemap
 from analysis.fetch.sources import Source, save_sources_text
-from tests.live_corpus import build_site
-from tests.live_server import Route, page, serve
-
-
-@pytest.fixture
-def polite_but_fast(monkeypatch, pinned_today):
-    """Robots and the host delay are honoured, with the waits set to ~0 so the tests stay fast."""
-    for name, value in {"NARRATIVE_HOST_DELAY": "0", "NARRATIVE_FETCH_BACKOFF": "0", "NARRATIVE_FETCH_TIMEOUT": "0.3",
-                        "NARRATIVE_FETCH_RETRIES": "1", "NARRATIVE_FETCH_MAX_BYTES": "200000"}.items():  # fmt: skip
-        monkeypatch.setenv(name, value)
-
-
-@pytest.fixture
-def site(polite_but_fast):
-    with serve() as served:
-        yield build_site(served)
+from tests.live_server import Route, page
 
 
 def _articles(store) -> dict[str, dict]:

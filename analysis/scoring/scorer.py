@@ -180,7 +180,7 @@ class Scorer:
             )
             if sentence.index in framed:
                 hits, strengths, polarity, weak = self._learned_frames(
-                    framed[sentence.index], sentence.index, hits
+                    framed[sentence.index], sentence.index, hits, strengths
                 )
             if sentence.header:  # a section header names a topic; its frames count, its tone does not
                 own_tone = 0.0
@@ -256,21 +256,28 @@ class Scorer:
             for row, (index, label) in enumerate(zip(indexes, labels, strict=True))
         }
 
-    def _learned_frames(self, choice, index: int, pattern_hits: list[FrameHit]):
+    def _learned_frames(self, choice, index: int, pattern_hits: list[FrameHit], pattern_strengths: dict):
         """One sentence's frames as the frame model decides: its frame (weighted by its probability) or none.
 
         The pattern hits of that frame stay its evidence; where no pattern names it, the n-grams that carried
-        the decision are. Pattern hits of other frames are dropped: the model read them and decided.
+        the decision are. Pattern hits of other frames are dropped: the model read them and decided. A frame
+        added to frames.toml after the model was trained (an emerging narrative made a frame) is one the model
+        cannot choose: its pattern hits count as the lexicon scorer counts them.
         """
+        known = self.frame_model.classes if self.frame_model is not None else ()
+        hits = [h for h in pattern_hits if h.frame not in known]
+        strengths = {f: v for f, v in pattern_strengths.items() if f not in known}
+        polarity = {f: self.frames.specs[f].polarity for f in strengths}
         frame, probability, spans = choice
         if frame is None or frame not in self.frames.specs:
-            return [], {}, {}, set()
+            return hits, strengths, polarity, set()
         spec = self.frames.specs[frame]
-        hits = [h for h in pattern_hits if h.frame == frame]
-        if not hits:
-            hits = [FrameHit(frame, spec.polarity, "", index, start, end) for start, end, _ in spans[:2]]
-        strength = probability * BASE_STRENGTH[spec.polarity] * spec.weight
-        return hits, {frame: round(strength, 4)}, {frame: spec.polarity}, set()
+        chosen = [h for h in pattern_hits if h.frame == frame]
+        if not chosen:
+            chosen = [FrameHit(frame, spec.polarity, "", index, start, end) for start, end, _ in spans[:2]]
+        strengths[frame] = round(probability * BASE_STRENGTH[spec.polarity] * spec.weight, 4)
+        polarity[frame] = spec.polarity
+        return chosen + hits, strengths, polarity, set()
 
     def _frames(self, raw_hits, index, tokens, clauses, tone):
         """FrameHits of one sentence, each frame's strongest counted hit, and the frames only weak patterns hit."""

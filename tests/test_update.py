@@ -106,3 +106,28 @@ def test_intervals_read_with_units():
     assert parse_interval("15m") == 900 and parse_interval("1h") == 3600 and parse_interval("45") == 45
     with pytest.raises(ConfigError, match="unit"):
         parse_interval("soon")
+
+
+def test_prices_are_refreshed_when_the_online_source_is_installed(store, monkeypatch, data_dir):
+    import analysis.prices
+    from analysis.errors import OfflineError
+    from analysis.live import update
+    from analysis.prices import parse_price_csv
+
+    asked = []
+
+    def fake_fetch(symbol, *, start=None, end=None):
+        asked.append((symbol, start))
+        if symbol == "^HSI":
+            raise OfflineError("could not fetch ^HSI from Yahoo: offline")
+        return parse_price_csv("date,close\n2025-11-20,40.1\n2025-11-21,40.5\n")
+
+    monkeypatch.setattr(update.importlib.util, "find_spec", lambda name: object())
+    monkeypatch.setattr(analysis.prices, "fetch_prices", fake_fetch)
+    summary = run_update(store, sources=[], use_snownlp=False, workers=1)
+    assert summary.prices == {"ok": True, "rows": 2, "tickers": {"1810.HK": 2},
+                              "error": "could not fetch ^HSI from Yahoo: offline"}  # fmt: skip
+    assert summary.status == "finished"  # no source, but prices were refreshed
+    assert [symbol for symbol, _ in asked] == ["1810.HK", "^HSI"]
+    run_update(store, sources=[], use_snownlp=False, workers=1)
+    assert str(asked[-2][1]) == "2025-11-14"  # the next round starts a week before the last stored day

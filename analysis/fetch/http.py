@@ -125,7 +125,8 @@ class HttpClient:
         declared = answer.headers.get("Content-Length")
         if declared and declared.isdigit() and int(declared) > limit:
             raise FetchError(url, f"larger than the size cap ({int(declared)} > {limit} bytes)")
-        chunks, total = [], 0
+        chunks: list[bytes] = []
+        total = 0
         while True:
             chunk = answer.read(_CHUNK)
             if not chunk:
@@ -150,7 +151,7 @@ class HttpClient:
             answer = self._get_once(root + "/robots.txt")
         except FetchError as exc:
             if exc.status in (401, 403):  # the robots.txt convention: a forbidden robots.txt forbids all
-                parser.disallow_all = True
+                parser.disallow_all = True  # type: ignore[attr-defined]  # the stdlib's own flag, untyped
                 return parser
             return None
         parser.parse(answer.body.decode("utf-8", errors="replace").splitlines())

@@ -117,8 +117,8 @@ def _print_round(summary, output: str) -> None:
         print(f"  scoring: {s.get('error') or s.get('note') or scored}")
     if summary.prices:
         p = summary.prices
-        refreshed = "{} days refreshed".format(p.get("rows"))
-        print(f"  prices: {p.get('error') or refreshed}")
+        refreshed = "{} days refreshed".format(p.get("rows", 0))
+        print(f"  prices: {refreshed}" + (f"; {p['error']}" if p.get("error") else ""))
     if summary.alerts:
         a = summary.alerts
         if a.get("error"):

@@ -67,7 +67,8 @@ def run_update(
 
     ticker = ticker or default_ticker()
     stop = stop or (lambda: False)
-    summary = UpdateSummary(round_id=store.live.start_round())
+    round_id = store.live.start_round()
+    summary = UpdateSummary(round_id=round_id)
     try:
         if sources is None:
             sources = load_sources()
@@ -89,7 +90,7 @@ def run_update(
         summary.notes.append(f"{type(exc).__name__}: {exc}")
         raise
     finally:
-        store.live.finish_round(summary.round_id, status=summary.status, added=summary.added,
+        store.live.finish_round(round_id, status=summary.status, added=summary.added,
                                 summary=summary.as_dict())  # fmt: skip
     return summary
 
@@ -111,21 +112,29 @@ def _score(store: Store, *, ticker: str, added: int, use_snownlp: bool, workers:
 
 
 def _refresh_prices(store: Store, ticker: str) -> dict | None:
-    """Prices since the last stored day, when the online source (yfinance, extra [online]) is installed."""
+    """The company's and its benchmark's prices since the last stored day, when the online source (yfinance,
+    extra [online]) is installed; None when it is not."""
     if importlib.util.find_spec("yfinance") is None:
         return None
+    from analysis.companies import load_companies, price_ticker
     from analysis.prices import fetch_prices
 
-    last = next((row["last"] for row in store.price_stats() if row["ticker"] == ticker), None)
-    start = (
-        (last - timedelta(days=7)) if isinstance(last, date) else None
-    )  # re-read the last week: late fixes
-    try:
-        frame = fetch_prices(ticker, start=start)
-        rows = store.replace_prices(ticker, frame, source="yfinance")
-    except NarrativeError as exc:
-        return {"ok": False, "error": str(exc)}
-    return {"ok": True, "rows": rows}
+    company = load_companies().find(ticker)
+    symbols = [(ticker, ticker)]
+    if company and company.benchmark:
+        symbols.append((company.benchmark, price_ticker(company.benchmark)))
+    last_days = {row["ticker"]: row["last"] for row in store.price_stats()}
+    rows, errors = {}, []
+    for symbol, stored_as in symbols:
+        last = last_days.get(stored_as)
+        start = (last - timedelta(days=7)) if isinstance(last, date) else None  # re-read a week: late fixes
+        try:
+            rows[stored_as] = store.replace_prices(
+                stored_as, fetch_prices(symbol, start=start), source="yfinance"
+            )
+        except NarrativeError as exc:
+            errors.append(str(exc))
+    return {"ok": bool(rows), "rows": sum(rows.values()), "tickers": rows, "error": "; ".join(errors) or None}
 
 
 def _alerts(store: Store, ticker: str) -> dict:

@@ -7,7 +7,8 @@ phrase (n-grams starting or ending with a function word are not). A phrase's doc
 the recent window (candidates: at least `min_articles` stories there) and then, for those candidates only, in
 the history before it (one Aho-Corasick pass per story). The rise is the smoothed ratio of its recent share of
 stories to its history share, (r + ½)/(R + 1) ÷ (h + ½)/(H + 1), so a phrase new to a short history is not
-infinitely surprising. A phrase contained in a longer candidate that has nearly the same recent stories is
+infinitely surprising; and it must be unlikely by chance: the Poisson probability of r or more recent stories at
+the history rate, times the number of candidates tried, at most `max_p`. A phrase contained in a longer candidate that has nearly the same recent stories is
 the same story told shorter, and is dropped. Character n-grams need no segmenter: they find '交付延迟' whether or
 not a dictionary knows the word, in simplified and (converted) traditional text alike.
 """
@@ -23,11 +24,15 @@ from typing import TYPE_CHECKING
 
 import ahocorasick
 import pandas as pd
+from scipy.stats import poisson
 
 if TYPE_CHECKING:
     from analysis.store import ArticleFilter, Store
 
 MAX_TOKENS = 6
+# Stories read per window: beyond these, an even sample (newest kept in the recent window) bounds the time.
+MAX_RECENT_STORIES = 3000
+MAX_HISTORY_STORIES = 3000
 MAX_PHRASES = 20
 MAX_ARTICLES = 20
 _TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]|[a-z0-9][a-z0-9\-']*", re.IGNORECASE)
@@ -52,18 +57,31 @@ class Window:
 def _tokens(text: str) -> list[list[str]]:
     """Runs of tokens between punctuation, lower-cased."""
     runs = []
-    for segment in _BREAK.split(text):
-        tokens = [t.lower() for t in _TOKEN.findall(segment)]
+    for segment in _BREAK.split(text.lower()):
+        tokens = _TOKEN.findall(segment)
         if tokens:
             runs.append(tokens)
     return runs
 
 
 def _join(tokens: list[str]) -> str:
-    out = tokens[0]
-    for previous, token in zip(tokens, tokens[1:], strict=False):
-        out += (" " if previous.isascii() and token.isascii() else "") + token
-    return out
+    return _joined(tokens)[0]
+
+
+def _joined(tokens: list[str]) -> tuple[str, list[int], list[int]]:
+    """The run as one string (a space only between two Latin tokens), and where each token starts and ends."""
+    parts, starts, ends, at = [], [], [], 0
+    previous = ""
+    for token in tokens:
+        if previous and previous.isascii() and token.isascii():
+            parts.append(" ")
+            at += 1
+        starts.append(at)
+        parts.append(token)
+        at += len(token)
+        ends.append(at)
+        previous = token
+    return "".join(parts), starts, ends
 
 
 def _edge(token: str) -> bool:
@@ -74,12 +92,16 @@ def phrases_of(text: str) -> set[str]:
     """Every candidate phrase of a text (each once): n-grams of 2..MAX_TOKENS tokens, function words not at the edges."""
     found: set[str] = set()
     for run in _tokens(text):
+        joined, starts, ends = _joined(run)
+        edges = [_edge(token) for token in run]
+        digits = [token.isdigit() for token in run]
         for start in range(len(run)):
-            if _edge(run[start]):
+            if edges[start]:
                 continue
+            begin = starts[start]
             for end in range(start + 2, min(start + MAX_TOKENS, len(run)) + 1):
-                if not _edge(run[end - 1]) and not all(t.isdigit() for t in run[start:end]):
-                    found.add(_join(run[start:end]))
+                if not edges[end - 1] and not all(digits[start:end]):
+                    found.add(joined[begin : ends[end - 1]])
     return found
 
 
@@ -98,6 +120,7 @@ def emerging_phrases(
     as_of: date | None = None,
     min_articles: int = 3,
     min_ratio: float = 3.0,
+    max_p: float = 0.01,
     limit: int = MAX_PHRASES,
 ) -> list[dict]:
     """Phrases rising in the recent window, strongest first, with their stories and mean tone.
@@ -112,6 +135,9 @@ def emerging_phrases(
     history = frame[(frame["day"] >= window.history_start) & (frame["day"] < window.recent_start)]
     if len(recent) < min_articles:
         return []
+    recent = recent.sort_values("day", ascending=False).head(MAX_RECENT_STORIES)
+    if len(history) > MAX_HISTORY_STORIES:  # an even sample: shares are what is compared, not counts
+        history = history.iloc[:: -(-len(history) // MAX_HISTORY_STORIES)]
     holders: dict[str, list[int]] = {}
     for position, text in enumerate(recent["text"].astype(str)):
         for phrase in phrases_of(text):
@@ -124,8 +150,11 @@ def emerging_phrases(
     scored = []
     for phrase, rows in candidates.items():
         r, h = len(rows), before[phrase]
-        ratio = ((r + 0.5) / (n_recent + 1)) / ((h + 0.5) / (n_history + 1))
-        if ratio >= min_ratio:
+        history_share = (h + 0.5) / (n_history + 1)
+        ratio = ((r + 0.5) / (n_recent + 1)) / history_share
+        # Chance alone: among thousands of candidates some rise by luck. The rise must be unlikely at the
+        # phrase's own history rate (Poisson tail), corrected for how many phrases were tried (Bonferroni).
+        if ratio >= min_ratio and poisson.sf(r - 1, history_share * n_recent) * len(candidates) <= max_p:
             scored.append((phrase, rows, h, ratio))
     kept = _longest_telling(_merged(scored, recent["text"].astype(str).tolist()))
     kept.sort(key=lambda item: (-len(item[1]) * math.log(item[3]), item[0]))

@@ -63,7 +63,7 @@ def shift(shifts: list[dict], *, min_delta: float) -> list[Firing]:
         Firing(
             "",
             pd.Timestamp(s["date"]),
-            f"narrative shift: tone {s['before_tone']:+.2f} -> {s['after_tone']:+.2f}"
+            f"tone shifted {s['before_tone']:+.2f} -> {s['after_tone']:+.2f}"
             + (f"; rising {', '.join(s['frames_up'][:3])}" if s["frames_up"] else "")
             + (f"; falling {', '.join(s['frames_down'][:3])}" if s["frames_down"] else ""),
             {
@@ -104,7 +104,7 @@ def volume_spike(
         ratio = n / max(mean, 1.0)  # a quiet history of zeros and ones counts as one a period
         if ratio >= factor:
             firings.append(Firing("", pd.Timestamp(period),
-                                  f"coverage spike: {int(n)} articles, {ratio:.1f}x the mean {mean:.1f} before",
+                                  f"{int(n)} articles, {ratio:.1f}x the mean {mean:.1f} before",
                                   {"n_articles": int(n), "mean_before": _number(mean), "ratio": _number(ratio),
                                    "factor": factor}))  # fmt: skip
     return firings

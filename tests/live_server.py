@@ -19,7 +19,7 @@ class Route:
     content_type: str = "text/html; charset=utf-8"
     location: str | None = None  # a redirect's target
     delay_s: float = 0.0  # wait before answering (a timeout when longer than the client's)
-    length: int | None = None  # a declared Content-Length differing from the body's
+    declare_length: bool = True  # False: no Content-Length (the body ends when the connection closes)
 
 
 @dataclass
@@ -60,7 +60,8 @@ def _handler(site: Site):
                 self.send_header("Content-Type", route.content_type)
                 if route.location:
                     self.send_header("Location", route.location)
-                self.send_header("Content-Length", str(route.length or len(route.body)))
+                if route.declare_length:
+                    self.send_header("Content-Length", str(len(route.body)))
                 self.end_headers()
                 self.wfile.write(route.body)
             except (BrokenPipeError, ConnectionResetError):

@@ -86,6 +86,13 @@ def test_a_news_sitemap_index_is_followed_and_seen_pages_are_skipped(store, site
     assert any("no <loc>" in w for w in report.warnings)
 
 
+def test_a_huge_page_without_a_declared_length_is_cut_off_at_the_cap_and_refused(store, site):
+    site.routes["/stream.html"] = Route(site.routes["/huge.html"].body, declare_length=False)
+    report = fetch_urls(store, [site.url("/stream.html")])
+    assert report.failed == [f"{site.url('/stream.html')}: larger than the size cap (200000 bytes)"]
+    assert store.article_count() == 0
+
+
 def test_a_near_duplicate_page_is_recorded_not_added(store, site):
     fetch_urls(store, [site.url("/news/hans.html")])
     mirror = page("小米第三季度收入同比增长22%", [*site_paragraphs(), "(转载)"], date="2025-11-18")

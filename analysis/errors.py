@@ -63,3 +63,18 @@ class ScoringRunError(NarrativeError):
 
 class OfflineError(NarrativeError):
     """A network fetch was asked for, but the network or the optional extra is missing."""
+
+
+class FetchError(NarrativeError):
+    """A page, feed or sitemap could not be fetched; `retryable` when a later round may succeed."""
+
+    def __init__(self, url: str, reason: str, *, status: int | None = None, retryable: bool = False):
+        self.url = url
+        self.reason = reason
+        self.status = status
+        self.retryable = retryable
+        super().__init__(f"{url}: {reason}")
+
+
+class DeliveryError(NarrativeError):
+    """An alert could not be delivered (webhook or e-mail); it stays pending and is retried."""

@@ -11,6 +11,7 @@ PUBLISHED_BASES = (
     "manifest",  # a sidecar manifest the user wrote
     "front_matter",  # YAML front matter / a bulk file's own field
     "header",  # an explicit dateline in the text: 'Time:2025-09-28', '2025年04月01日22:12:06'
+    "feed",  # the date a feed or news sitemap lists a fetched page under (the page states none)
     "url",  # a date in the URL path: /2025/1118/, 20250523
     "relative",  # '10月31日(上周五)' resolved against the article's own year context
     "event",  # the dated event the article reports on as happening 'today'

@@ -21,6 +21,7 @@ from analysis.narrative import (
     lead_lag,
     tone_index,
 )
+from analysis.narrative.emerging import emerging_narratives
 from analysis.views.read import read_aggregates
 
 if TYPE_CHECKING:
@@ -64,6 +65,7 @@ def build_report(
         "lead_lag": lead_lag(cube, prices, ticker=ticker).to_dict("records"),
         "event_study": event_study(cube, prices, ticker=ticker, benchmark=benchmark),
         "price_mentions": _mention_rows(mentions),
+        "emerging_narratives": emerging_narratives(store, filters),
     }
     return jsonable(report)
 
@@ -162,6 +164,14 @@ def format_report_text(report: dict) -> str:
         lines.append(f"  {row['article_id']:<18}{row.get('date') or '?':<11} {row['price']:>9.2f} {row.get('kind', ''):<9}"
                      f" {close:<12} {status}")  # fmt: skip
     if not report.get("price_mentions"):
+        lines.append("  none found")
+
+    lines += ["", "Emerging narratives (phrases rising against their own history)"]
+    for row in report.get("emerging_narratives", [])[:10]:
+        tone = "-" if row.get("tone") is None else f"{row['tone']:+.2f}"
+        lines.append(f"  {row['phrase']:<24} {row['recent_articles']} articles since {row['recent_from']} "
+                     f"(before: {row['history_articles']}), {row['ratio']:.1f}x, tone {tone}")  # fmt: skip
+    if not report.get("emerging_narratives"):
         lines.append("  none found")
     return "\n".join(lines) + "\n"
 

@@ -72,6 +72,9 @@ def _float(name: str, default: float, *, low: float = 0.0) -> float:
     return value
 
 
+DEFAULT_USER_AGENT = "NarrativeTone/0.1 (media-tone research tool; set NARRATIVE_USER_AGENT to add a contact)"
+
+
 @dataclass(frozen=True)
 class Settings:
     """What the product can be tuned with; each field names its environment variable."""
@@ -84,6 +87,16 @@ class Settings:
     write_every: int  # NARRATIVE_WRITE_EVERY: scored articles per write transaction
     ingest_batch: int  # NARRATIVE_INGEST_BATCH: articles per ingest write transaction
     today: date  # NARRATIVE_TODAY: the reference day dates are checked against (ISO date; default: today)
+    # Live coverage (analysis/fetch, analysis/live): polite fetching by default.
+    user_agent: str  # NARRATIVE_USER_AGENT: names the product, so a site can tell who fetches and why
+    fetch_timeout_s: float  # NARRATIVE_FETCH_TIMEOUT: seconds to connect and between bytes
+    fetch_retries: int  # NARRATIVE_FETCH_RETRIES: further tries after a timeout, a 5xx or a 429
+    fetch_backoff_s: float  # NARRATIVE_FETCH_BACKOFF: first wait before a retry (doubles each try)
+    host_delay_s: float  # NARRATIVE_HOST_DELAY: seconds between two requests to the same host
+    fetch_max_bytes: int  # NARRATIVE_FETCH_MAX_BYTES: a larger page is refused, not truncated
+    fetch_robots: bool  # NARRATIVE_FETCH_ROBOTS: 0 ignores robots.txt (only for your own sites)
+    fetch_max_attempts: int  # NARRATIVE_FETCH_MAX_ATTEMPTS: rounds a URL that timed out is tried again
+    delivery_retries: int  # NARRATIVE_DELIVERY_RETRIES: tries per alert delivery within one round
 
 
 def current() -> Settings:
@@ -99,6 +112,15 @@ def current() -> Settings:
         write_every=_int("NARRATIVE_WRITE_EVERY", 2000, high=10_000_000),
         ingest_batch=_int("NARRATIVE_INGEST_BATCH", 2000, high=10_000_000),
         today=today(),
+        user_agent=os.environ.get("NARRATIVE_USER_AGENT") or DEFAULT_USER_AGENT,
+        fetch_timeout_s=_float("NARRATIVE_FETCH_TIMEOUT", 15.0, low=0.01),
+        fetch_retries=_int("NARRATIVE_FETCH_RETRIES", 2, low=0, high=10),
+        fetch_backoff_s=_float("NARRATIVE_FETCH_BACKOFF", 2.0),
+        host_delay_s=_float("NARRATIVE_HOST_DELAY", 3.0),
+        fetch_max_bytes=_int("NARRATIVE_FETCH_MAX_BYTES", 5 * 1024 * 1024, low=1024),
+        fetch_robots=(os.environ.get("NARRATIVE_FETCH_ROBOTS") or "1").strip() not in ("0", "false", "no"),
+        fetch_max_attempts=_int("NARRATIVE_FETCH_MAX_ATTEMPTS", 3, high=100),
+        delivery_retries=_int("NARRATIVE_DELIVERY_RETRIES", 2, low=0, high=10),
     )
 
 

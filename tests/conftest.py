@@ -14,6 +14,8 @@ from analysis.ingest import IngestResult, Manifest, build_records, read_file_rec
 from analysis.models import Article, ArticleScore, FrameHit, SentenceScore
 from analysis.store import Store
 
+pytest_plugins = ("tests.live_corpus",)  # the localhost news site of the live-coverage tests
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"  # only the reserved-set check needs it; everything else is in the repo
 EVAL_DEV = DATA_DIR / "eval" / "dev"  # the development set, copied from ../shared/eval/dev

@@ -18,7 +18,7 @@ from analysis.store import schema as schema_module
 from tests.conftest import REPO, make_article, make_score
 
 NEXT = SCHEMA_VERSION + 1  # the version a next release would add
-CURRENT = list(range(1, SCHEMA_VERSION + 1))  # the versions a file opened by this release has applied
+CURRENT = sorted(schema_module._MIGRATIONS)  # the versions a file opened by this release has applied
 V2 = [
     "ALTER TABLE articles ADD COLUMN IF NOT EXISTS reviewed BOOLEAN DEFAULT false",
     "CREATE TABLE IF NOT EXISTS notes (article_id VARCHAR, note VARCHAR)",

@@ -9,7 +9,7 @@ import streamlit as st
 from analysis.errors import NarrativeError
 from analysis.store import Store
 from analysis.views import ViewData, filtered_articles_csv, import_price_upload, upload_rows
-from ui import state
+from ui import live, state
 from ui.labels import t
 from ui.markup import escape_markdown
 from ui.sidebar import Controls
@@ -37,6 +37,7 @@ def render(controls: Controls, data: ViewData | None) -> None:
             disabled=total == 0, width="stretch",
         )  # fmt: skip
         st.caption(t("n_articles", lang, n=total))
+    live.render_data_section(controls)  # live coverage: last update round, alerts, sources (ui/live.py)
 
 
 def _article_uploads(controls: Controls) -> None:

@@ -239,6 +239,36 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "inferred": ("[inferred]", "[inferred]"),
     "unknown_outlet": ("([unknown])", "([unknown])"),
+    # Live coverage (ui/live.py)
+    "live_title": ("Live coverage", "实时跟踪"),
+    "live_never": (
+        "No update round has run yet: add a source below, then run `python -m analysis update` (or schedule it).",
+        "尚未运行过更新:在下方添加来源,然后运行 `python -m analysis update`(或定时运行)。",
+    ),
+    "live_last": (
+        "Last update round {round_id}: {status}, started {started}, {added} articles added.",
+        "最近一次更新(第 {round_id} 轮):{status},开始于 {started},新增 {added} 篇文章。",
+    ),
+    "live_failed": ("Sources that failed: {names}", "失败的来源:{names}"),
+    "live_sources": ("Followed sources ({file})", "跟踪的来源({file})"),
+    "live_sources_save": ("Save sources", "保存来源"),
+    "live_sources_saved": ("Saved: {n} sources, {enabled} enabled.", "已保存:{n} 个来源,启用 {enabled} 个。"),
+    "alerts_title": ("Alerts", "警报"),
+    "alerts_none": ("No alert has fired (rules: data/alerts.toml).", "尚无警报(规则:data/alerts.toml)。"),
+    "emerging_title": ("Emerging narratives", "新兴叙事"),
+    "emerging_help": (
+        "Phrases whose share of recent stories rises sharply against their own history: no frame names them yet.",
+        "近期报道中占比相对自身历史急剧上升的短语:尚无框架命名它们。",
+    ),
+    "emerging_none": ("No emerging narrative in the recent window.", "近期窗口内没有新兴叙事。"),
+    "emerging_pick": ("Phrase", "短语"),
+    "emerging_name": ("Frame name", "框架名称"),
+    "emerging_polarity": ("Polarity", "极性"),
+    "emerging_make": ("Make it a frame", "设为框架"),
+    "emerging_made": (
+        "Added the frame {frame} to {file}; rescoring.",
+        "已将框架 {frame} 加入 {file},正在重新评分。",
+    ),
 }
 TEXT: dict[str, tuple[str, str]] = {key: with_terms(*pair) for key, pair in _MESSAGES.items()}
 

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.views import Kpis, ViewData, chart_window, picked_article_ids, prices_in_range
-from ui import charts
+from ui import charts, live
 from ui.labels import label_name, t
 from ui.render import show_chart
 from ui.sidebar import Controls
@@ -99,6 +99,7 @@ def panels(controls: Controls, data: ViewData, series: dict) -> None:
         events = series["event_study"]
         show_chart(charts.event_study_chart(events, lang=lang, benchmark=controls.benchmark))
         st.caption(_event_note(events, lang))
+    live.render_emerging(controls)  # emerging narratives and "make it a frame" (ui/live.py)
 
 
 def _lead_lag_note(lead_lag: pd.DataFrame, lang: str) -> str:

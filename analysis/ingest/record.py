@@ -39,8 +39,13 @@ def _stated(value: object, *, where: str, warnings: list[str], now: date) -> dat
     return checked
 
 
-def build_article(record: Record, *, manifest: ManifestEntry | None = None) -> tuple[Article, list[str]]:
-    """Clean one record and read its metadata; returns the article and input warnings (bad dates, YAML)."""
+def build_article(
+    record: Record, *, manifest: ManifestEntry | None = None, listed: date | None = None
+) -> tuple[Article, list[str]]:
+    """Clean one record and read its metadata; returns the article and input warnings (bad dates, YAML).
+
+    `listed` is the date a feed or sitemap gave a fetched page: used (basis `feed`) when the page states none.
+    """
     now = settings.today()
     problems = list(record.warnings)  # input problems the user should hear about
     notes: list[str] = []  # how something was resolved (kept on the article only)
@@ -78,7 +83,9 @@ def build_article(record: Record, *, manifest: ManifestEntry | None = None) -> t
 
     fields = record.fields
     url = _url(record, manifest)
-    published = _published(record, clean.text_simplified, simp_lines, url, manifest, problems, now, header)
+    published = _published(
+        record, clean.text_simplified, simp_lines, url, manifest, problems, now, header, listed
+    )
     if published.warnings:
         notes += list(published.warnings)
     evidence = _as_published(published.evidence, simp, norm)
@@ -169,6 +176,7 @@ def _published(
     problems: list[str],
     now: date,
     header: dt.DateFinding | None,
+    listed: date | None = None,
 ) -> dt.DateFinding:
     """The first date source that gives an answer, strongest first (see models.PUBLISHED_BASES)."""
     if manifest:
@@ -181,6 +189,9 @@ def _published(
         return dt.DateFinding(value, "front_matter", value, value, f"date: {record.fields.get('published')}")
     if header:
         return header
+    value = _stated(listed, where="feed date", warnings=problems, now=now) if listed else None
+    if value:
+        return dt.DateFinding(value, "feed", value, value, f"feed: {listed}")
     value, evidence = dt.url_date(url, today=now)
     if value:
         return dt.DateFinding(value, "url", value, value, evidence)

@@ -178,6 +178,7 @@ class Scorer:
 
         scored = []
         snownlp = self.snownlp if language != "en" else None
+        known = set(self.frame_model.classes) if self.frame_model is not None else set()
         for sentence, sentence_tokens, kinds in per_sentence:
             s, e = sentence.start, sentence.end
             if sentence.chrome is not None:
@@ -206,13 +207,16 @@ class Scorer:
                 hits, strengths, polarity, weak = self._frames(
                     raw_hits[sentence.index], sentence.index, sentence_tokens, clauses, own_tone
                 )
-            else:  # the frame model decided: only its frame's pattern hits can be its evidence
+            else:  # the frame model decided: its frame's pattern hits (and those of frames it does not know)
                 frame = choice[0]
-                chosen = (
-                    [h for h in raw_hits[sentence.index] if h.pattern.frame.name == frame] if frame else []
+                chosen = [h for h in raw_hits[sentence.index]
+                          if h.pattern.frame.name == frame or h.pattern.frame.name not in known]  # fmt: skip
+                hits, strengths, _, _ = self._frames(
+                    chosen, sentence.index, sentence_tokens, clauses, own_tone
                 )
-                hits = self._frames(chosen, sentence.index, sentence_tokens, clauses, own_tone)[0]
-                hits, strengths, polarity, weak = self._learned_frames(choice, sentence.index, hits)
+                hits, strengths, polarity, weak = self._learned_frames(
+                    choice, sentence.index, hits, strengths
+                )
             if sentence.header:  # a section header names a topic; its frames count, its tone does not
                 own_tone = 0.0
             tone = own_tone * OTHER_TONE_DAMPING if relevance == RELEVANCE_OTHER else own_tone
@@ -287,24 +291,31 @@ class Scorer:
             for row, (index, label) in enumerate(zip(indexes, labels, strict=True))
         }
 
-    def _learned_frames(self, choice, index: int, pattern_hits: list[FrameHit]):
+    def _learned_frames(self, choice, index: int, pattern_hits: list[FrameHit], pattern_strengths: dict):
         """One sentence's frames as the frame model decides: its frame (weighted by its probability) or none.
 
         The pattern hits of that frame stay its evidence; where no pattern names it, the n-grams that carried
-        the decision are. Pattern hits of other frames are dropped: the model read them and decided.
+        the decision are. Pattern hits of other frames are dropped: the model read them and decided. A frame
+        added to frames.toml after the model was trained (an emerging narrative made a frame) is one the model
+        cannot choose: its pattern hits count as the lexicon scorer counts them.
         """
+        known = self.frame_model.classes if self.frame_model is not None else ()
+        hits = [h for h in pattern_hits if h.frame not in known]
+        strengths = {f: v for f, v in pattern_strengths.items() if f not in known}
+        polarity = {f: self.frames.specs[f].polarity for f in strengths}
         frame, probability, spans = choice
         if frame is None or frame not in self.frames.specs:
-            return [], {}, {}, set()
+            return hits, strengths, polarity, set()
         spec = self.frames.specs[frame]
-        hits = [h for h in pattern_hits if h.frame == frame]
-        if not hits:
-            hits = [
+        chosen = [h for h in pattern_hits if h.frame == frame]
+        if not chosen:
+            chosen = [
                 FrameHit(frame, spec.polarity, "", index, start, end)
                 for start, end, _ in spans[:FRAME_EVIDENCE]
             ]
-        strength = probability * BASE_STRENGTH[spec.polarity] * spec.weight
-        return hits, {frame: round(strength, 4)}, {frame: spec.polarity}, set()
+        strengths[frame] = round(probability * BASE_STRENGTH[spec.polarity] * spec.weight, 4)
+        polarity[frame] = spec.polarity
+        return chosen + hits, strengths, polarity, set()
 
     def _frames(self, raw_hits, index, tokens, clauses, tone):
         """FrameHits of one sentence, each frame's strongest counted hit, and the frames only weak patterns hit."""

@@ -31,6 +31,7 @@ from analysis.store import articles, corrections, facts, prices, runs, schema, s
 from analysis.store.connection import Database, append_only
 from analysis.store.fact_tables import refresh_facts
 from analysis.store.filters import ArticleFilter
+from analysis.store.live import LiveTables
 from analysis.store.runs import STALE_RUN_S, RunInfo
 from analysis.store.schema import SCHEMA_VERSION
 
@@ -52,6 +53,11 @@ class Store:
     def path(self) -> Path:
         """The database file."""
         return self._db.path
+
+    @property
+    def live(self) -> LiveTables:
+        """Live coverage: fetched URLs, update rounds, alerts and their deliveries (store/live.py)."""
+        return LiveTables(self)
 
     @property
     def lock_timeout(self) -> float:

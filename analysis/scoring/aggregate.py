@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from analysis.models import ArticleScore, FrameHit, SentenceScore
 from analysis.scoring.model import SentenceModel
-from analysis.scoring.stance import frame_signal, predict_stance, signal_vector
+from analysis.scoring.stance import predict_stance, signal_vector
 
 TONE_SCALE = 1.2  # sentence tone = tanh(raw / TONE_SCALE): one strong phrase (1.2) reads about 0.76
 SENTENCE_THRESHOLD = 0.2  # |tone| at or above this is a positive/negative sentence
@@ -153,12 +153,12 @@ def summarise(sentences: list[ScoredSentence]) -> Summary:
         "mean_tone": sum(s.score.tone * s.score.relevance for s in relevant) / weight_of,
         "positive_share": sum(s.score.relevance for s in relevant if s.score.label == "positive") / weight_of,
         "negative_share": sum(s.score.relevance for s in relevant if s.score.label == "negative") / weight_of,
-        "bull": frame_signal(bull),
-        "bear": frame_signal(bear),
+        "bull_per_sentence": bull / n_content,
+        "bear_per_sentence": bear / n_content,
         "balance": balance,
         "density": density,
         "agreement": agreement,
-        "both_sides": frame_signal(min(bull, bear)),
+        "both_sides_per_sentence": min(bull, bear) / n_content,
         "length": math.log1p(len(content)),
     }
     return Summary(

@@ -164,7 +164,7 @@ def render_card(metrics: dict) -> str:
             "## Article stance",
             f"A third, small model (`stance.npz`, digest `{metrics['stance_digest']}`) decides each article's "
             "stance (bullish, bearish, mixed, neutral) from its aggregate signals: the weighted tone, the "
-            "headline's tone, the shares of positive and negative sentences, frame weight on each side, balance, "
+            "headline's tone, the shares of positive and negative sentences, frame weight per sentence on each side, balance, "
             f"density, agreement and length. It is fitted on {stance['articles']} real articles labelled by hand "
             f"(data/training/articles.csv: {counts}), scored by the two models above; their pages "
             f"({metrics.get('held_out_pages', 0)}) are held out of the sentence and frame training, so the signals "

@@ -8,7 +8,6 @@ fitted on data/training/articles.csv by `narrative train`. Without a stance mode
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -23,12 +22,14 @@ SIGNALS = (
     "mean_tone",  # relevance-weighted mean tone over every content sentence
     "positive_share",  # relevance-weighted share of positive sentences
     "negative_share",
-    "bull",  # log(1 + bullish frame weight)
-    "bear",
+    # Frame weight per content sentence, not in total: the labelled articles are page excerpts, the articles
+    # scored are whole, and a total grows with length on both sides (a long bullish piece read as mixed).
+    "bull_per_sentence",
+    "bear_per_sentence",
     "balance",  # (bull - bear) / (bull + bear)
     "density",  # relevance-weighted mean |tone|
     "agreement",  # |net tone| / tone mass
-    "both_sides",  # log(1 + the smaller side's frame weight)
+    "both_sides_per_sentence",  # the smaller side's frame weight per content sentence
     "length",  # log(1 + content sentences)
 )
 
@@ -36,11 +37,6 @@ SIGNALS = (
 def signal_vector(values: dict[str, float]) -> list[float]:
     """The signals in SIGNALS order (the stance model's input)."""
     return [float(values[name]) for name in SIGNALS]
-
-
-def frame_signal(weight: float) -> float:
-    """Frame weight on a log scale: the tenth bullish frame hit says less than the first."""
-    return math.log1p(max(0.0, weight))
 
 
 def predict_stance(model: SentenceModel, signals: Sequence[float]) -> tuple[str, float]:

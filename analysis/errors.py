@@ -49,6 +49,10 @@ class StoreError(NarrativeError):
     """The database cannot be opened or used (locked, newer schema, corrupt)."""
 
 
+class StoreWriteError(StoreError):
+    """A write the database refused (out of memory, an invalid value); its transaction was rolled back."""
+
+
 class DatabaseLockedError(StoreError):
     """Another process holds the database's write lock beyond the bounded wait."""
 

@@ -72,6 +72,15 @@ def _float(name: str, default: float, *, low: float = 0.0) -> float:
     return value
 
 
+def _choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    raw = (os.environ.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw not in choices:
+        raise ConfigError(f"{name}={raw!r}: must be one of {', '.join(choices)}")
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     """What the product can be tuned with; each field names its environment variable."""
@@ -84,6 +93,20 @@ class Settings:
     write_every: int  # NARRATIVE_WRITE_EVERY: scored articles per write transaction
     ingest_batch: int  # NARRATIVE_INGEST_BATCH: articles per ingest write transaction
     today: date  # NARRATIVE_TODAY: the reference day dates are checked against (ISO date; default: today)
+    max_article_chars: (
+        int  # NARRATIVE_MAX_ARTICLE_CHARS: an article's text is bounded to this many characters
+    )
+    long_articles: str  # NARRATIVE_LONG_ARTICLES: 'cut' (keep the start, with a warning) or 'reject'
+    max_title_chars: int  # NARRATIVE_MAX_TITLE_CHARS: a longer title is cut, with a warning
+    max_outlet_chars: int  # NARRATIVE_MAX_OUTLET_CHARS: a longer outlet name is cut, with a warning
+    max_url_chars: int  # NARRATIVE_MAX_URL_CHARS: a longer URL is dropped, with a warning
+    max_front_matter_bytes: int  # NARRATIVE_MAX_FRONT_MATTER: YAML front matter larger than this is ignored
+    max_yaml_aliases: (
+        int  # NARRATIVE_MAX_YAML_ALIASES: front matter with more aliases is ignored (alias bombs)
+    )
+    price_jump_factor: (
+        float  # NARRATIVE_PRICE_JUMP_FACTOR: a close this many times off both neighbours is refused
+    )
 
 
 def current() -> Settings:
@@ -99,6 +122,14 @@ def current() -> Settings:
         write_every=_int("NARRATIVE_WRITE_EVERY", 2000, high=10_000_000),
         ingest_batch=_int("NARRATIVE_INGEST_BATCH", 2000, high=10_000_000),
         today=today(),
+        max_article_chars=_int("NARRATIVE_MAX_ARTICLE_CHARS", 10_000_000, low=1000, high=100_000_000),
+        long_articles=_choice("NARRATIVE_LONG_ARTICLES", "cut", ("cut", "reject")),
+        max_title_chars=_int("NARRATIVE_MAX_TITLE_CHARS", 500, low=20, high=100_000),
+        max_outlet_chars=_int("NARRATIVE_MAX_OUTLET_CHARS", 200, low=10, high=100_000),
+        max_url_chars=_int("NARRATIVE_MAX_URL_CHARS", 4000, low=100, high=1_000_000),
+        max_front_matter_bytes=_int("NARRATIVE_MAX_FRONT_MATTER", 64 * 1024, low=1024, high=100_000_000),
+        max_yaml_aliases=_int("NARRATIVE_MAX_YAML_ALIASES", 50, low=0, high=100_000),
+        price_jump_factor=_float("NARRATIVE_PRICE_JUMP_FACTOR", 5.0, low=1.5),
     )
 
 

@@ -96,6 +96,11 @@ def build_records(
         except InputError as exc:
             result.problems.append(Problem(name, exc.reason, row=record.row))
             continue
+        except MemoryError:  # one huge record must not sink the others of its file
+            result.problems.append(
+                Problem(name, "too large to process (out of memory); skipped", row=record.row)
+            )
+            continue
         result.articles.append(article)
         result.problems.extend(Problem(name, warning, row=record.row, fatal=False) for warning in warnings)
     return result

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from analysis import settings
 from analysis.errors import EmptyInputError, InputError
 from analysis.ingest.encoding import decode_bytes
 from analysis.ingest.normalise import replace_surrogates
@@ -107,14 +108,54 @@ def pick_fields(mapping: dict) -> dict[str, object]:
     return out
 
 
+class _TooManyAliases(yaml.YAMLError):
+    """More aliases than the limit: an alias bomb expands a few KB into gigabytes once its values are read."""
+
+
+def _load_front_matter(block: str, *, max_aliases: int) -> object:
+    """Compose and construct the block with the safe loader, counting aliases as they are composed."""
+    loader = _FrontMatterLoader(block)
+    count = 0
+    compose = loader.compose_node
+
+    def counting(parent: object, index: object) -> object:
+        nonlocal count
+        if loader.check_event(yaml.AliasEvent):
+            count += 1
+            if count > max_aliases:
+                raise _TooManyAliases(f"more than {max_aliases} YAML aliases (an alias bomb?)")
+        return compose(parent, index)
+
+    loader.compose_node = counting  # type: ignore[method-assign]
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
 def split_front_matter(text: str) -> tuple[dict[str, object], str, list[str]]:
-    """(fields, body, warnings) from YAML front matter; a malformed block is dropped with a warning."""
+    """(fields, body, warnings) from YAML front matter; a malformed, oversized or aliased block is dropped with
+    a warning (fields must be plain values: a list or mapping as a title is ignored)."""
     match = _FRONT_MATTER.match(text)
     if not match:
         return {}, text, []
     body = text[match.end() :]
+    limits = settings.current()
+    block = match.group(1)
+    size = len(block.encode("utf-8", "surrogatepass"))
+    if size > limits.max_front_matter_bytes:
+        return (
+            {},
+            body,
+            [
+                f"front matter rejected: {size:,} bytes, over the limit of {limits.max_front_matter_bytes:,} "
+                "(NARRATIVE_MAX_FRONT_MATTER); ignored"
+            ],
+        )
     try:
-        data = yaml.load(match.group(1), Loader=_FrontMatterLoader)  # a SafeLoader: no arbitrary objects
+        data = _load_front_matter(block, max_aliases=limits.max_yaml_aliases)  # safe: no arbitrary objects
+    except _TooManyAliases as exc:
+        return {}, body, [f"front matter rejected: {exc} (NARRATIVE_MAX_YAML_ALIASES); ignored"]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark is not None else ""
@@ -125,7 +166,21 @@ def split_front_matter(text: str) -> tuple[dict[str, object], str, list[str]]:
         return {}, body, []
     if not isinstance(data, dict):
         return {}, body, ["front matter is not a mapping of fields; ignored"]
-    return pick_fields(data), body, []
+    warnings = [
+        f"front matter field {str(key)[:40]!r} is not a plain value; ignored"
+        for key, value in data.items()
+        if isinstance(value, (list, dict, set, tuple)) and _is_field_name(key)
+    ]
+    return (
+        pick_fields({k: v for k, v in data.items() if not isinstance(v, (list, dict, set, tuple))}),
+        body,
+        warnings,
+    )
+
+
+def _is_field_name(key: object) -> bool:
+    lowered = str(key).strip().lower()
+    return any(lowered in names for names in FIELD_NAMES.values())
 
 
 def read_text_file(data: bytes, *, name: str, fmt: str) -> Record:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from analysis import settings
-from analysis.errors import InputError
+from analysis.errors import InputError, StoreWriteError
 from analysis.ingest.dedup import NearDuplicateIndex
 from analysis.ingest.files import IngestResult, build_records, ingest_bytes, iter_paths, read_file_records
 from analysis.ingest.manifest import Manifest, ManifestEntry, load_manifest
@@ -179,6 +179,7 @@ def ingest_uploads(store: Store, uploads: Sequence[tuple[str, bytes]]) -> Ingest
     """Ingest uploaded (name, bytes) pairs: the dashboard's upload widget, with type and size limits."""
     summary = IngestSummary()
     articles: list[Article] = []
+    shown_names: dict[str, str] = {}
     for name, data in uploads:
         shown = Path(name.replace("\\", "/")).name or "upload"
         summary.files += 1
@@ -192,13 +193,53 @@ def ingest_uploads(store: Store, uploads: Sequence[tuple[str, bytes]]) -> Ingest
             summary.problems.append(Problem(shown, f"larger than {limit} MB: ingest it with the CLI instead"))
             continue
         stored_as = upload_storage_name(shown, data)
+        shown_names[stored_as] = shown
         result = ingest_bytes(data, name=stored_as)
         # Messages name the file as the user knows it; the database keeps only the generated name.
         _sort_problems(summary, (replace(p, path=shown) for p in result.problems))
         articles.extend(result.articles)
     if articles:
+        before = len(summary.problems)
         _store_batch(store, articles, NearDuplicateIndex(store.known_fingerprints()), summary)
+        summary.problems[before:] = [
+            replace(p, path=shown_names.get(p.path, p.path)) for p in summary.problems[before:]
+        ]
     return summary
+
+
+def _add_isolated(
+    store: Store, articles: list[Article], summary: IngestSummary, *, merge: bool
+) -> tuple[list[str], list[str]]:
+    """Store a batch; when the database refuses it (a huge record past its memory limit), store each article
+    alone so the good ones land, and name the ones it refuses. A refusal of every one is the store's problem."""
+    try:
+        return store.add_articles(articles, merge=merge)
+    except StoreWriteError as batch_error:
+        if len(articles) == 1:
+            summary.problems.append(_refused(articles[0], batch_error))
+            return [], []
+        added: list[str] = []
+        skipped: list[str] = []
+        refused: list[Problem] = []
+        for article in articles:
+            try:
+                one_added, one_skipped = store.add_articles([article], merge=True)
+            except StoreWriteError as exc:
+                refused.append(_refused(article, exc))
+                continue
+            added += one_added
+            skipped += one_skipped
+        if not added and not skipped:
+            raise batch_error
+        summary.problems.extend(refused)
+        return added, skipped
+
+
+def _refused(article: Article, exc: StoreWriteError) -> Problem:
+    path, _, row = article.path.rpartition("#")
+    if path and row.isdigit():
+        return Problem(path, f"cannot be stored: {exc}", row=int(row))
+    return Problem(article.path, f"cannot be stored: {exc}")
 
 
 def _sort_problems(summary: IngestSummary, problems: Iterable[Problem]) -> None:
@@ -218,7 +259,7 @@ def _store_batch(
     fresh = [a for a in articles if a.id not in existing]
     linked = dedup.link(fresh)  # the index remembers them for the next batches
     summary.near_duplicates += sum(1 for a in linked if a.duplicate_of)
-    added, skipped = store.add_articles(linked, merge=merge)
+    added, skipped = _add_isolated(store, linked, summary, merge=merge)
     summary.added.extend(added)
     summary.already_stored.extend(a.id for a in articles if a.id in existing)
     summary.already_stored.extend(skipped)

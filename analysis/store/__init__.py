@@ -24,6 +24,7 @@ import pandas as pd
 
 from analysis import settings
 from analysis.companies import default_ticker
+from analysis.errors import StoreWriteError
 from analysis.models import Article, ArticleScore
 from analysis.scoring.columns import ScoreRows
 from analysis.scoring.corrections import Correction
@@ -87,10 +88,15 @@ class Store:
         """
         if not batch:
             return [], []
-        with self.transaction() as con:
-            if not merge:
-                append_only(con)
-            return articles.add(con, batch)
+        try:
+            with self.transaction() as con:
+                if not merge:
+                    append_only(con)
+                return articles.add(con, batch)
+        except (duckdb.OutOfMemoryException, duckdb.InvalidInputException, duckdb.ConversionException,
+                duckdb.ConstraintException, MemoryError) as exc:  # fmt: skip
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise StoreWriteError(f"the database refused the write ({first[:300]})") from exc
 
     def existing_ids(self, ids: Iterable[str]) -> set[str]:
         """Which of the ids are stored."""

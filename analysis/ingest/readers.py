@@ -16,7 +16,7 @@ import yaml
 
 from analysis import settings
 from analysis.errors import EmptyInputError, InputError
-from analysis.ingest.encoding import decode_bytes
+from analysis.ingest.encoding import decode_with_warnings
 from analysis.ingest.normalise import replace_surrogates
 from analysis.models import Problem
 
@@ -185,15 +185,16 @@ def _is_field_name(key: object) -> bool:
 
 def read_text_file(data: bytes, *, name: str, fmt: str) -> Record:
     """A .txt/.md page copy: one record, front matter (if any) as its fields."""
-    text, encoding = decode_bytes(data, name=name)
+    text, encoding, decode_warnings = decode_with_warnings(data, name=name)
     fields, body, warnings = split_front_matter(text)
-    return Record(body, text, name, fmt, encoding, fields, warnings=warnings)
+    return Record(body, text, name, fmt, encoding, fields, warnings=decode_warnings + warnings)
 
 
 def read_html(data: bytes, *, name: str) -> Record:
     """An HTML page: main text and title/date/site name via trafilatura."""
     declared = _META_CHARSET.search(data[:4096])
     text = encoding = None
+    decode_warnings: list[str] = []
     if declared:
         # GB2312/GBK pages routinely use characters only their superset GB18030 has
         encoding = _SUPERSETS.get(
@@ -204,7 +205,7 @@ def read_html(data: bytes, *, name: str) -> Record:
         except (LookupError, UnicodeDecodeError):
             text = encoding = None
     if text is None:
-        text, encoding = decode_bytes(data, name=name)
+        text, encoding, decode_warnings = decode_with_warnings(data, name=name)
     import trafilatura  # imported here: only HTML needs it, and it is slow to import
     from lxml import etree
 
@@ -240,7 +241,9 @@ def read_html(data: bytes, *, name: str) -> Record:
         )
         if value
     }
-    return Record(body, text, name, "html", encoding or "utf-8", fields, markdown=False)
+    return Record(
+        body, text, name, "html", encoding or "utf-8", fields, markdown=False, warnings=decode_warnings
+    )
 
 
 @contextmanager
@@ -259,7 +262,12 @@ def _quiet(*names: str) -> Iterator[None]:
 
 def read_jsonl(data: bytes, *, name: str) -> tuple[list[Record], list[Problem]]:
     """JSON Lines (or a JSON array): one record per object; broken lines become per-line problems."""
-    text, encoding = decode_bytes(data, name=name)
+    text, encoding, warnings = decode_with_warnings(data, name=name)
+    records, problems = _read_jsonl_text(text, encoding, name=name)
+    return records, [Problem(name, w, fatal=False) for w in warnings] + problems
+
+
+def _read_jsonl_text(text: str, encoding: str, *, name: str) -> tuple[list[Record], list[Problem]]:
     stripped = text.lstrip()
     whole = _whole_json(stripped) if stripped.startswith(("[", "{")) else None
     if stripped.startswith("[") and whole is None:
@@ -297,7 +305,12 @@ def _whole_json(text: str) -> object | None:
 
 def read_csv(data: bytes, *, name: str) -> tuple[list[Record], list[Problem]]:
     """CSV (comma, semicolon or tab): a text/body column is required; rows are numbered as in a spreadsheet."""
-    text, encoding = decode_bytes(data, name=name)
+    text, encoding, warnings = decode_with_warnings(data, name=name)
+    records, problems = _read_csv_text(text, encoding, name=name)
+    return records, [Problem(name, w, fatal=False) for w in warnings] + problems
+
+
+def _read_csv_text(text: str, encoding: str, *, name: str) -> tuple[list[Record], list[Problem]]:
     first = text.split("\n", 1)[0]
     delimiter = max([",", ";", "\t"], key=first.count)
     # Strict quoting: a lenient reader runs a stray or unclosed quote on to the next closing one, silently
@@ -382,7 +395,7 @@ def read_records(data: bytes, *, name: str) -> tuple[list[Record], list[Problem]
         raise EmptyInputError("empty file", path=name)
     if fmt in ("jsonl", "csv"):
         records, problems = (read_jsonl if fmt == "jsonl" else read_csv)(data, name=name)
-        if not records and not problems:
+        if not records and not any(p.fatal for p in problems):
             raise EmptyInputError("empty file: no rows", path=name)
         return records, problems
     if fmt == "html":

@@ -109,7 +109,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = psub.add_parser("import", parents=[common], help="import a price CSV (Yahoo, akshare or date,close)")
     p.add_argument("csv")
     p.add_argument("--ticker", required=True)
+    p.add_argument("--accept-level", action="store_true",
+                   help="import even when the level does not fit the stored series (another currency or unit)")  # fmt: skip
     p.set_defaults(handler=cmd_prices_import)
+    p = psub.add_parser("undo", parents=[common], help="revert the last price import (or --batch N)")
+    p.add_argument("--ticker", help="the last import of this ticker (default: the last of any)")
+    p.add_argument("--batch", type=int, help="the batch id to revert (see `prices batches`)")
+    p.set_defaults(handler=cmd_prices_undo)
+    p = psub.add_parser("batches", parents=[common], help="the last price imports, newest first")
+    p.add_argument("--ticker")
+    p.set_defaults(handler=cmd_prices_batches)
     p = psub.add_parser("fetch", parents=[common], help="fetch prices online with yfinance (extra [online])")
     p.add_argument("--ticker", required=True)
     p.add_argument("--start", type=date.fromisoformat)
@@ -352,12 +361,29 @@ def cmd_corrections_import(args) -> int:
 
 
 def cmd_prices_import(args) -> int:
-    from analysis.bundled import import_price_file
+    from analysis.price_import import import_price_path
 
-    rows, warnings = import_price_file(_store(args), Path(args.csv), ticker=args.ticker)
-    for warning in warnings:
+    done = import_price_path(_store(args), Path(args.csv), ticker=args.ticker, accept_level=args.accept_level)
+    for warning in done.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    print(f"imported {rows} days of {args.ticker} from {args.csv}")
+    print(f"imported {done.rows} days of {args.ticker} from {args.csv} (batch {done.batch_id}; "
+          "`prices undo` reverts it)")  # fmt: skip
+    return EXIT_OK
+
+
+def cmd_prices_undo(args) -> int:
+    from analysis.price_import import undo_price_import
+
+    print(undo_price_import(_store(args), ticker=args.ticker, batch_id=args.batch))
+    return EXIT_OK
+
+
+def cmd_prices_batches(args) -> int:
+    for batch in _store(args).price_batches(ticker=args.ticker):
+        state = f"undone {batch['undone_at']:%Y-%m-%d %H:%M}" if batch["undone_at"] else "live"
+        level = " (level accepted)" if batch["level_accepted"] else ""
+        print(f"{batch['batch_id']:>4} {batch['ticker']:<10} {batch['n_rows']:>6} days "
+              f"{batch['imported_at']:%Y-%m-%d %H:%M} {batch['source']} {state}{level}")  # fmt: skip
     return EXIT_OK
 
 
@@ -365,7 +391,7 @@ def cmd_prices_fetch(args) -> int:
     from analysis.prices import fetch_prices
 
     frame = fetch_prices(args.ticker, start=args.start, end=args.end)
-    rows = _store(args).replace_prices(args.ticker, frame, source="yfinance")
+    _, rows = _store(args).import_prices(args.ticker, frame, source="yfinance")
     print(f"fetched {rows} days of {args.ticker}")
     return EXIT_OK
 

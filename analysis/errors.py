@@ -41,6 +41,10 @@ class PriceDataError(InputError):
     problems: list[str]  # every bad row of a file, set when there were several (the message lists the first)
 
 
+class PriceLevelError(PriceDataError):
+    """A price file whose level does not fit the stored series (another ticker or currency), not confirmed."""
+
+
 class ConfigError(NarrativeError):
     """A configuration file (frames, companies, lexicons) is missing or malformed."""
 

@@ -28,7 +28,7 @@ from analysis.errors import StoreWriteError
 from analysis.models import Article, ArticleScore
 from analysis.scoring.columns import ScoreRows
 from analysis.scoring.corrections import Correction
-from analysis.store import articles, corrections, facts, prices, runs, schema, scores
+from analysis.store import articles, corrections, facts, price_batches, prices, runs, schema, scores
 from analysis.store.connection import Database, append_only
 from analysis.store.fact_tables import refresh_facts
 from analysis.store.filters import ArticleFilter
@@ -138,6 +138,25 @@ class Store:
         """Replace the given dates of a ticker's prices in one transaction (all rows or none)."""
         with self.transaction() as con:
             return prices.replace(con, ticker, frame, source=source)
+
+    def import_prices(
+        self, ticker: str, frame: pd.DataFrame, *, source: str, level_accepted: bool = False
+    ) -> tuple[int, int]:
+        """Replace the given dates of a ticker's prices as one batch that can be undone: (batch id, rows)."""
+        with self.transaction() as con:
+            return price_batches.import_batch(
+                con, ticker, frame, source=source, level_accepted=level_accepted
+            )
+
+    def undo_prices(self, *, ticker: str | None = None, batch_id: int | None = None) -> dict:
+        """Revert the last live price import (of a ticker), or a named one; returns the batch it was."""
+        with self.transaction() as con:
+            return price_batches.undo(con, ticker=ticker, batch_id=batch_id)
+
+    def price_batches(self, *, ticker: str | None = None, limit: int = 20) -> list[dict]:
+        """The last price imports (of one ticker, or all), newest first, undone ones included."""
+        with self.connect() as con:
+            return price_batches.latest(con, ticker=ticker, limit=limit)
 
     def prices(
         self,

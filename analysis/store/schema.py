@@ -13,9 +13,10 @@ import duckdb
 from analysis.errors import SchemaVersionError, StoreError
 from analysis.store.corrections import MIGRATION as CORRECTIONS_MIGRATION
 from analysis.store.fact_tables import MIGRATION as FACTS_MIGRATION
+from analysis.store.price_batches import MIGRATION as PRICE_BATCHES_MIGRATION
 from analysis.store.rows import one_row
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _MIGRATIONS: dict[int, list[str]] = {
     1: [
@@ -94,6 +95,8 @@ _MIGRATIONS: dict[int, list[str]] = {
     3: CORRECTIONS_MIGRATION,
     # The learned scorer's tone evidence per sentence: 'start-end;start-end' spans in the article's text.
     4: ["ALTER TABLE sentence_scores ADD COLUMN IF NOT EXISTS tone_evidence VARCHAR DEFAULT ''"],
+    # Price imports as batches that can be undone (price_batches.py).
+    5: [*PRICE_BATCHES_MIGRATION],
 }
 
 

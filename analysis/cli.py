@@ -48,6 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Narrative Tone: how the media story about a listed company shifts, against its share price.",
     )  # fmt: skip
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    from analysis.ingest.commands import add_parsers as add_article_parsers
+
+    add_article_parsers(sub, common, ticker)
 
     p = sub.add_parser(
         "setup", parents=[common], help="build the database from the bundled data and score it"
@@ -58,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", parents=[common], help="ingest article files and folders")
     p.add_argument("paths", nargs="+", help="files or folders (recursive): txt, md, html, jsonl, csv")
     p.add_argument("--workers", type=int, default=None, help="processes for big ingests (default: all cores)")
+    p.add_argument("--update", action="store_true",
+                   help="a text already stored takes this file's date, title, outlet and URL (a correction) "
+                        "instead of being kept as a copy from another outlet or date")  # fmt: skip
     p.add_argument("--format", choices=["text", "json"], default="text", dest="output")
     p.set_defaults(handler=cmd_ingest)
 
@@ -230,13 +236,14 @@ def cmd_setup(args) -> int:
 
 
 def cmd_ingest(args) -> int:
+    from analysis.ingest.commands import link_line
     from analysis.ingest.run import ingest_paths
 
     missing = [p for p in args.paths if not Path(p).exists()]
     for path in missing:
         print(f"error: {path}: no such file or folder", file=sys.stderr)
     present = [p for p in args.paths if Path(p).exists()]
-    summary = ingest_paths(_store(args), present, workers=args.workers)
+    summary = ingest_paths(_store(args), present, workers=args.workers, update=args.update)
     if args.output == "json":
         _print_json(summary.as_dict() | {"missing": missing})
     else:
@@ -244,15 +251,21 @@ def cmd_ingest(args) -> int:
             print(f"rejected: {problem}", file=sys.stderr)
         for warning in summary.warnings:
             print(f"warning: {warning}", file=sys.stderr)
+        for link in summary.links:
+            print(f"linked: {link_line(link)}", file=sys.stderr)
         line = f"{summary.files} files: {len(summary.added)} articles added"
         if summary.already_stored:
             line += f", {len(summary.already_stored)} already stored (nothing added for them)"
         if summary.near_duplicates:
             line += f", {summary.near_duplicates} linked as near-duplicates"
+        if summary.copies:
+            line += f", {len(summary.copies)} kept as copies of stored texts"
+        if summary.updated:
+            line += f", {len(summary.updated)} updated"
         if summary.problems:
             line += f", {len(summary.problems)} rejected"
         print(line)
-    if summary.added or summary.already_stored:
+    if summary.added or summary.already_stored or summary.updated:
         return EXIT_OK
     return EXIT_NOTHING_DONE
 

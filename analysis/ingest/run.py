@@ -16,6 +16,7 @@ from pathlib import Path
 
 from analysis import settings
 from analysis.errors import InputError, StoreWriteError
+from analysis.ingest.copies import resolve_copies
 from analysis.ingest.dedup import NearDuplicateIndex
 from analysis.ingest.files import IngestResult, build_records, ingest_bytes, iter_paths, read_file_records
 from analysis.ingest.manifest import Manifest, ManifestEntry, load_manifest
@@ -34,6 +35,18 @@ class IngestSummary:
     near_duplicates: int = 0
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    links: list[dict] = field(default_factory=list)  # copies of stored texts and completed truncated articles
+    updated: list[str] = field(default_factory=list)  # stored articles whose date/title/outlet were corrected
+
+    @property
+    def copies(self) -> list[dict]:
+        """Syndicated copies kept as their own records: id, path, copy_of, source, published."""
+        return [link for link in self.links if link["kind"] == "identical"]
+
+    @property
+    def replaced(self) -> list[dict]:
+        """Truncated articles replaced by their complete copy: id (new), path, replaces (old id)."""
+        return [link for link in self.links if link["kind"] == "completes"]
 
     @property
     def fatal_problems(self) -> list[Problem]:
@@ -47,6 +60,11 @@ class IngestSummary:
             "near_duplicates": self.near_duplicates,
             "problems": [str(p) for p in self.problems],
             "warnings": [str(p) for p in self.warnings],
+            "copies": [
+                {k: None if v is None else str(v) for k, v in c.items() if k != "kind"} for c in self.copies
+            ],
+            "replaced": [{k: v for k, v in c.items() if k != "kind"} for c in self.replaced],
+            "updated": list(self.updated),
         }
 
 
@@ -57,8 +75,12 @@ def ingest_paths(
     progress: Progress | None = None,
     batch_size: int | None = None,
     workers: int | None = None,
+    update: bool = False,
 ) -> IngestSummary:
     """Ingest files and folders; good files are stored even when others fail.
+
+    A text stored already under another outlet or date is kept as a linked copy; with `update`, the stored
+    copy takes the file's date, title, outlet and URL instead (see ingest.copies).
 
     Files are read here; cleaning and metadata (the costly part) run on a process pool for big ingests. Articles
     are stored in file order either way, so ids, near-duplicate links and problems do not depend on the pool.
@@ -77,12 +99,12 @@ def ingest_paths(
         _sort_problems(summary, result.problems)
         pending.extend(result.articles)
         if len(pending) >= 2 * batch_size:  # a batch always remains for the last write, which merges
-            _store_batch(store, pending[:batch_size], dedup, summary, merge=False)
+            _store_batch(store, pending[:batch_size], dedup, summary, merge=False, update=update)
             pending = pending[batch_size:]
         if progress and chunk.last:
             progress(chunk.file_number, len(files), chunk.name)
     if pending:
-        _store_batch(store, pending, dedup, summary, merge=True)
+        _store_batch(store, pending, dedup, summary, merge=True, update=update)
     return summary
 
 
@@ -254,12 +276,21 @@ def _store_batch(
     summary: IngestSummary,
     *,
     merge: bool = True,
+    update: bool = False,
 ) -> None:
-    existing = store.existing_ids(a.id for a in articles)
-    fresh = [a for a in articles if a.id not in existing]
-    linked = dedup.link(fresh)  # the index remembers them for the next batches
-    summary.near_duplicates += sum(1 for a in linked if a.duplicate_of)
+    resolved = resolve_copies(store, articles, update=update)
+    summary.already_stored.extend(resolved.already)
+    if resolved.updates:
+        store.update_articles(resolved.updates)
+        summary.updated.extend(article_id for article_id, _ in resolved.updates)
+    for old_id, complete in resolved.replacements:
+        (linked_complete,) = dedup.link([complete])
+        store.replace_article(old_id, linked_complete)
+        summary.added.append(linked_complete.id)
+    summary.links.extend(resolved.links)
+    copies = {link["id"] for link in resolved.links if link["kind"] == "identical"}
+    linked = dedup.link(resolved.fresh)  # the index remembers them for the next batches
+    summary.near_duplicates += sum(1 for a in linked if a.duplicate_of and a.id not in copies)
     added, skipped = _add_isolated(store, linked, summary, merge=merge)
     summary.added.extend(added)
-    summary.already_stored.extend(a.id for a in articles if a.id in existing)
     summary.already_stored.extend(skipped)

@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 
 from analysis.errors import SchemaVersionError, StoreError
+from analysis.store.article_changes import MIGRATION as ARTICLE_CHANGES_MIGRATION
 from analysis.store.corrections import MIGRATION as CORRECTIONS_MIGRATION
 from analysis.store.fact_tables import MIGRATION as FACTS_MIGRATION
 from analysis.store.price_batches import MIGRATION as PRICE_BATCHES_MIGRATION
@@ -95,8 +96,9 @@ _MIGRATIONS: dict[int, list[str]] = {
     3: CORRECTIONS_MIGRATION,
     # The learned scorer's tone evidence per sentence: 'start-end;start-end' spans in the article's text.
     4: ["ALTER TABLE sentence_scores ADD COLUMN IF NOT EXISTS tone_evidence VARCHAR DEFAULT ''"],
-    # Price imports as batches that can be undone (price_batches.py).
-    5: [*PRICE_BATCHES_MIGRATION],
+    # Price imports as batches that can be undone (price_batches.py); a content hash per article, so copies of
+    # one text from other outlets or dates are kept as their own records (article_changes.py).
+    5: [*PRICE_BATCHES_MIGRATION, *ARTICLE_CHANGES_MIGRATION],
 }
 
 

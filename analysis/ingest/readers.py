@@ -62,9 +62,24 @@ _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs", "iso-8
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # whole articles live in one CSV cell
 
 
+class _TooManyAliases(yaml.YAMLError):
+    """More aliases than the limit: an alias bomb expands a few KB into gigabytes once its values are read."""
+
+
 class _FrontMatterLoader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as strings: PyYAML's own date constructor raises a bare ValueError
-    on an impossible date (2025-02-30), and our date parser validates and warns instead."""
+    """SafeLoader that leaves dates as strings (PyYAML's own date constructor raises a bare ValueError on an
+    impossible date, 2025-02-30, and our date parser validates and warns instead) and counts aliases as it
+    composes, so an alias bomb is refused before anything expands."""
+
+    max_aliases = 50
+    aliases = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            self.aliases += 1
+            if self.aliases > self.max_aliases:
+                raise _TooManyAliases(f"more than {self.max_aliases} YAML aliases (an alias bomb?)")
+        return super().compose_node(parent, index)
 
 
 _FrontMatterLoader.yaml_implicit_resolvers = {
@@ -108,25 +123,10 @@ def pick_fields(mapping: dict) -> dict[str, object]:
     return out
 
 
-class _TooManyAliases(yaml.YAMLError):
-    """More aliases than the limit: an alias bomb expands a few KB into gigabytes once its values are read."""
-
-
 def _load_front_matter(block: str, *, max_aliases: int) -> object:
-    """Compose and construct the block with the safe loader, counting aliases as they are composed."""
+    """Compose and construct the block with the safe loader, refusing more than max_aliases aliases."""
     loader = _FrontMatterLoader(block)
-    count = 0
-    compose = loader.compose_node
-
-    def counting(parent: object, index: object) -> object:
-        nonlocal count
-        if loader.check_event(yaml.AliasEvent):
-            count += 1
-            if count > max_aliases:
-                raise _TooManyAliases(f"more than {max_aliases} YAML aliases (an alias bomb?)")
-        return compose(parent, index)
-
-    loader.compose_node = counting  # type: ignore[method-assign]
+    loader.max_aliases = max_aliases
     try:
         return loader.get_single_data()
     finally:

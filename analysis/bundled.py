@@ -23,14 +23,14 @@ def bundled_prices() -> dict[str, Path]:
     }
 
 
-def import_price_file(store: Store, path: Path, *, ticker: str) -> tuple[int, list[str]]:
-    """Import one price CSV all-or-nothing; returns (rows, warnings about the data)."""
-    from analysis.prices import check_against_existing, parse_price_csv
+def import_price_file(
+    store: Store, path: Path, *, ticker: str, accept_level: bool = False
+) -> tuple[int, list[str]]:
+    """Import one price CSV all-or-nothing, as a batch; returns (rows, warnings about the data)."""
+    from analysis.price_import import import_price_path
 
-    frame = parse_price_csv(Path(path), name=str(path))
-    warnings = check_against_existing(frame, store.prices([ticker]))
-    rows = store.replace_prices(ticker, frame, source=Path(path).name)
-    return rows, warnings
+    done = import_price_path(store, Path(path), ticker=ticker, accept_level=accept_level)
+    return done.rows, done.warnings
 
 
 def ensure_bundled_prices(store: Store) -> list[str]:

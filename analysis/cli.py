@@ -49,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Narrative Tone: how the media story about a listed company shifts, against its share price.",
     )  # fmt: skip
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    from analysis.ingest.commands import add_parsers as add_article_parsers
+
+    add_article_parsers(sub, common, ticker)
 
     p = sub.add_parser(
         "setup", parents=[common], help="build the database from the bundled data and score it"
@@ -59,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", parents=[common], help="ingest article files and folders")
     p.add_argument("paths", nargs="+", help="files or folders (recursive): txt, md, html, jsonl, csv")
     p.add_argument("--workers", type=int, default=None, help="processes for big ingests (default: all cores)")
+    p.add_argument("--update", action="store_true",
+                   help="a text already stored takes this file's date, title, outlet and URL (a correction) "
+                        "instead of being kept as a copy from another outlet or date")  # fmt: skip
     p.add_argument("--format", choices=["text", "json"], default="text", dest="output")
     p.set_defaults(handler=cmd_ingest)
 
@@ -110,7 +116,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = psub.add_parser("import", parents=[common], help="import a price CSV (Yahoo, akshare or date,close)")
     p.add_argument("csv")
     p.add_argument("--ticker", required=True)
+    p.add_argument("--accept-level", action="store_true",
+                   help="import even when the level does not fit the stored series (another currency or unit)")  # fmt: skip
     p.set_defaults(handler=cmd_prices_import)
+    p = psub.add_parser("undo", parents=[common], help="revert the last price import (or --batch N)")
+    p.add_argument("--ticker", help="the last import of this ticker (default: the last of any)")
+    p.add_argument("--batch", type=int, help="the batch id to revert (see `prices batches`)")
+    p.set_defaults(handler=cmd_prices_undo)
+    p = psub.add_parser("batches", parents=[common], help="the last price imports, newest first")
+    p.add_argument("--ticker")
+    p.set_defaults(handler=cmd_prices_batches)
     p = psub.add_parser("fetch", parents=[common], help="fetch prices online with yfinance (extra [online])")
     p.add_argument("--ticker", required=True)
     p.add_argument("--start", type=date.fromisoformat)
@@ -225,13 +240,14 @@ def cmd_setup(args) -> int:
 
 
 def cmd_ingest(args) -> int:
+    from analysis.ingest.commands import link_line
     from analysis.ingest.run import ingest_paths
 
     missing = [p for p in args.paths if not Path(p).exists()]
     for path in missing:
         print(f"error: {path}: no such file or folder", file=sys.stderr)
     present = [p for p in args.paths if Path(p).exists()]
-    summary = ingest_paths(_store(args), present, workers=args.workers)
+    summary = ingest_paths(_store(args), present, workers=args.workers, update=args.update)
     if args.output == "json":
         _print_json(summary.as_dict() | {"missing": missing})
     else:
@@ -239,15 +255,21 @@ def cmd_ingest(args) -> int:
             print(f"rejected: {problem}", file=sys.stderr)
         for warning in summary.warnings:
             print(f"warning: {warning}", file=sys.stderr)
+        for link in summary.links:
+            print(f"linked: {link_line(link)}", file=sys.stderr)
         line = f"{summary.files} files: {len(summary.added)} articles added"
         if summary.already_stored:
             line += f", {len(summary.already_stored)} already stored (nothing added for them)"
         if summary.near_duplicates:
             line += f", {summary.near_duplicates} linked as near-duplicates"
+        if summary.copies:
+            line += f", {len(summary.copies)} kept as copies of stored texts"
+        if summary.updated:
+            line += f", {len(summary.updated)} updated"
         if summary.problems:
             line += f", {len(summary.problems)} rejected"
         print(line)
-    if summary.added or summary.already_stored:
+    if summary.added or summary.already_stored or summary.updated:
         return EXIT_OK
     return EXIT_NOTHING_DONE
 
@@ -356,12 +378,29 @@ def cmd_corrections_import(args) -> int:
 
 
 def cmd_prices_import(args) -> int:
-    from analysis.bundled import import_price_file
+    from analysis.price_import import import_price_path
 
-    rows, warnings = import_price_file(_store(args), Path(args.csv), ticker=args.ticker)
-    for warning in warnings:
+    done = import_price_path(_store(args), Path(args.csv), ticker=args.ticker, accept_level=args.accept_level)
+    for warning in done.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    print(f"imported {rows} days of {args.ticker} from {args.csv}")
+    print(f"imported {done.rows} days of {args.ticker} from {args.csv} (batch {done.batch_id}; "
+          "`prices undo` reverts it)")  # fmt: skip
+    return EXIT_OK
+
+
+def cmd_prices_undo(args) -> int:
+    from analysis.price_import import undo_price_import
+
+    print(undo_price_import(_store(args), ticker=args.ticker, batch_id=args.batch))
+    return EXIT_OK
+
+
+def cmd_prices_batches(args) -> int:
+    for batch in _store(args).price_batches(ticker=args.ticker):
+        state = f"undone {batch['undone_at']:%Y-%m-%d %H:%M}" if batch["undone_at"] else "live"
+        level = " (level accepted)" if batch["level_accepted"] else ""
+        print(f"{batch['batch_id']:>4} {batch['ticker']:<10} {batch['n_rows']:>6} days "
+              f"{batch['imported_at']:%Y-%m-%d %H:%M} {batch['source']} {state}{level}")  # fmt: skip
     return EXIT_OK
 
 
@@ -369,7 +408,7 @@ def cmd_prices_fetch(args) -> int:
     from analysis.prices import fetch_prices
 
     frame = fetch_prices(args.ticker, start=args.start, end=args.end)
-    rows = _store(args).replace_prices(args.ticker, frame, source="yfinance")
+    _, rows = _store(args).import_prices(args.ticker, frame, source="yfinance")
     print(f"fetched {rows} days of {args.ticker}")
     return EXIT_OK
 

@@ -41,12 +41,20 @@ class PriceDataError(InputError):
     problems: list[str]  # every bad row of a file, set when there were several (the message lists the first)
 
 
+class PriceLevelError(PriceDataError):
+    """A price file whose level does not fit the stored series (another ticker or currency), not confirmed."""
+
+
 class ConfigError(NarrativeError):
     """A configuration file (frames, companies, lexicons) is missing or malformed."""
 
 
 class StoreError(NarrativeError):
     """The database cannot be opened or used (locked, newer schema, corrupt)."""
+
+
+class StoreWriteError(StoreError):
+    """A write the database refused (out of memory, an invalid value); its transaction was rolled back."""
 
 
 class DatabaseLockedError(StoreError):

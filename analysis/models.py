@@ -48,6 +48,9 @@ class Article:
     duplicate_of: str | None = None
     simhash: int = 0  # 64-bit fingerprint of the body, for near-duplicate links
     warnings: tuple[str, ...] = ()
+    content_hash: str | None = (
+        None  # hash of the text (the id, except for a copy from another outlet or date)
+    )
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import pandas as pd
 
 from analysis import settings
 from analysis.errors import OfflineError, PriceDataError
+from analysis.price_cells import decimal_style, jumps, parse_number, same_ticker
 
 PRICE_COLUMNS = ("date", "open", "high", "low", "close", "volume")
 MAX_LISTED_PROBLEMS = 20
@@ -31,14 +32,23 @@ _ALIASES = {
     "close": ("close", "收盘", "收盤", "收盘价", "收盤價", "close price"),
     "adj close": ("adj close", "adj_close", "adjclose"),
     "volume": ("volume", "vol", "成交量"),
+    "ticker": ("ticker", "symbol", "code", "代码", "股票代码", "代碼", "證券代碼"),
 }
 _MISSING = {"", "null", "nan", "none", "-", "--", "n/a", "na"}
+# No listed share or index trades above this: a bigger "price" is a unit slip or a corrupt cell (1e308).
+MAX_PRICE = 1e9
+FIRST_PRICE_YEAR = 1900  # an earlier date is a corrupt cell (0001-01-01), never a trading day
 # Year first only: 2025-02-06, 2025/2/6, 2025.02.06, 20250206, each optionally followed by a time and zone.
 _DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?$|^(\d{4})(\d{2})(\d{2})$")
 
 
-def parse_price_csv(data: bytes | str | Path, *, name: str = "prices.csv") -> pd.DataFrame:
-    """Read one daily price file into date/open/high/low/close/volume rows, or reject it whole with every bad row."""
+def parse_price_csv(
+    data: bytes | str | Path, *, name: str = "prices.csv", ticker: str | None = None
+) -> pd.DataFrame:
+    """Read one daily price file into date/open/high/low/close/volume rows, or reject it whole with every bad row.
+
+    With `ticker`, a ticker column (or a yfinance header) naming another ticker is a bad row (file).
+    """
     if isinstance(data, Path):
         name = str(data) if name == "prices.csv" else name
         try:
@@ -46,12 +56,15 @@ def parse_price_csv(data: bytes | str | Path, *, name: str = "prices.csv") -> pd
         except OSError as exc:
             raise PriceDataError(f"cannot read the file ({exc.strerror})", path=name) from None
     text = _decode(data, name) if isinstance(data, bytes) else data
+    first_line = text.lstrip("\ufeff").split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","  # European exports use ';'
     try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
-        line_numbers = _line_numbers(text)
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        line_numbers = _line_numbers(text, delimiter)
     except csv.Error as exc:
         raise PriceDataError(f"not a readable CSV file ({exc})", path=name) from None
-    header_index, mapping, file_format = _find_header(rows, name)
+    header_index, mapping, file_format = _find_header(rows, name, ticker=ticker)
+    style = decimal_style(rows[header_index + 1 :], mapping)
 
     records: list[dict] = []
     problems: list[str] = []
@@ -63,7 +76,7 @@ def parse_price_csv(data: bytes | str | Path, *, name: str = "prices.csv") -> pd
             continue
         data_row += 1
         where = f"row {data_row} (line {line_numbers[index]})"
-        record, reasons = _parse_row(cells, mapping)
+        record, reasons = _parse_row(cells, mapping, style=style, ticker=ticker)
         if record is not None and not reasons:
             if record["date"] in seen:
                 reasons.append(
@@ -74,7 +87,8 @@ def parse_price_csv(data: bytes | str | Path, *, name: str = "prices.csv") -> pd
         if reasons:
             problems.append(f"{where}: {'; '.join(reasons)}")
         elif record is not None:
-            records.append(record)
+            records.append(record | {"_where": where})
+    problems += jumps(records)
     if problems:
         listed = problems[:MAX_LISTED_PROBLEMS]
         more = f"; ... and {len(problems) - len(listed)} more" if len(problems) > len(listed) else ""
@@ -85,7 +99,9 @@ def parse_price_csv(data: bytes | str | Path, *, name: str = "prices.csv") -> pd
         raise error
     if not records:
         raise PriceDataError("no data rows under the header", path=name)
-    frame = pd.DataFrame.from_records(records, columns=list(PRICE_COLUMNS))
+    frame = pd.DataFrame.from_records(
+        [{k: v for k, v in r.items() if k != "_where"} for r in records], columns=list(PRICE_COLUMNS)
+    )
     frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[ns]")
     for column in PRICE_COLUMNS[1:]:
         frame[column] = frame[column].astype("float64")
@@ -96,15 +112,21 @@ def parse_price_csv(data: bytes | str | Path, *, name: str = "prices.csv") -> pd
 
 def load_price_file(path: Path, *, ticker: str | None = None) -> pd.DataFrame:
     """Parse a price file and add its ticker (default: the file name without .csv, e.g. '1810.HK')."""
-    frame = parse_price_csv(path, name=str(path))
+    frame = parse_price_csv(path, name=str(path), ticker=ticker)
     frame.insert(0, "ticker", ticker or path.name.removesuffix(".csv"))
     return frame
 
 
 def check_against_existing(new: pd.DataFrame, existing: pd.DataFrame) -> list[str]:
     """Warn when a new file's price level does not fit the stored series (likely another ticker or a unit slip)."""
+    mismatches, notes = compare_with_stored(new, existing)
+    return mismatches + notes
+
+
+def compare_with_stored(new: pd.DataFrame, existing: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """(level mismatches: another ticker or currency, notes: overlapping closes that differ a little)."""
     if new.empty or existing.empty:
-        return []
+        return [], []
     new_close = new.set_index(pd.to_datetime(new["date"]))["close"].astype(float)
     old_close = existing.set_index(pd.to_datetime(existing["date"]))["close"].astype(float)
     low, high = LEVEL_RATIO_RANGE
@@ -120,10 +142,10 @@ def check_against_existing(new: pd.DataFrame, existing: pd.DataFrame) -> list[st
         else:
             differing = int(((new_close[common] / old_close[common] - 1).abs() > 0.01).sum())
             if differing:
-                warnings.append(
+                return [], [
                     f"{differing} of {len(common)} overlapping close(s) differ by more than 1%; the new file replaces them"
-                )
-        return warnings
+                ]
+        return warnings, []
     # No overlap: compare the closes on either side of the seam, when they are near in time.
     first_new, last_new = new_close.index.min(), new_close.index.max()
     before = old_close[old_close.index < first_new]
@@ -151,7 +173,7 @@ def check_against_existing(new: pd.DataFrame, existing: pd.DataFrame) -> list[st
                 f"{new_day.date()} is {new_value / old_value:.3g}× the stored close {old_value:g} on "
                 f"{old_day.date()}: this looks like a different ticker"
             )
-    return warnings
+    return warnings, []
 
 
 def fetch_prices(
@@ -185,7 +207,7 @@ def fetch_prices(
     history.index.name = "Date"
     keep = [column for column in ("Open", "High", "Low", "Close", "Volume") if column in history.columns]
     csv_text = history[keep].to_csv(date_format="%Y-%m-%d")
-    frame = parse_price_csv(csv_text, name=f"yfinance:{ticker}")
+    frame = parse_price_csv(csv_text, name=f"yfinance:{ticker}", ticker=ticker)
     frame.attrs["format"] = "yfinance"
     return frame
 
@@ -200,9 +222,9 @@ def _decode(data: bytes, name: str) -> str:
     raise PriceDataError("not text in UTF-8 or GBK", path=name)
 
 
-def _line_numbers(text: str) -> list[int]:
+def _line_numbers(text: str, delimiter: str = ",") -> list[int]:
     """Physical line number at which each CSV record starts (records can span lines inside quotes)."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     starts = []
     previous_end = 0
     for _ in reader:
@@ -211,14 +233,16 @@ def _line_numbers(text: str) -> list[int]:
     return starts
 
 
-def _find_header(rows: list[list[str]], name: str) -> tuple[int, dict[str, int], str]:
+def _find_header(
+    rows: list[list[str]], name: str, *, ticker: str | None = None
+) -> tuple[int, dict[str, int], str]:
     """Locate the header row, map our columns to its positions, and say which export this is."""
     for index, row in enumerate(rows[:5]):
         names = [cell.strip().lower() for cell in row]
         if not any(names):
             continue
         if names[0] == "price" and index + 1 < len(rows) and rows[index + 1][:1] == ["Ticker"]:
-            return _multiindex_header(rows, index, name)
+            return _multiindex_header(rows, index, name, ticker=ticker)
         mapping = _map_columns(names)
         if "date" in mapping or "close" in mapping:
             return index, _require(mapping, row, name), _format_name(names)
@@ -232,13 +256,19 @@ def _find_header(rows: list[list[str]], name: str) -> tuple[int, dict[str, int],
     )
 
 
-def _multiindex_header(rows: list[list[str]], index: int, name: str) -> tuple[int, dict[str, int], str]:
+def _multiindex_header(
+    rows: list[list[str]], index: int, name: str, *, ticker: str | None = None
+) -> tuple[int, dict[str, int], str]:
     """yfinance's download().to_csv(): 'Price,Close,...' then 'Ticker,T,...' then 'Date,,,' then the data."""
     tickers = {cell.strip() for cell in rows[index + 1][1:] if cell.strip()}
     if len(tickers) > 1:
         raise PriceDataError(
             f"the file holds several tickers ({', '.join(sorted(tickers))}); export one ticker per file",
             path=name,
+        )
+    if ticker and tickers and not same_ticker(next(iter(tickers)), ticker):
+        raise PriceDataError(
+            f"the file is for {next(iter(tickers))}, not {ticker}: refused", path=name, field="ticker"
         )
     names = [cell.strip().lower() for cell in rows[index]]
     names[0] = "date"
@@ -262,6 +292,8 @@ def _map_columns(names: list[str]) -> dict[str, int]:
     if "close" not in mapping and "adj close" in mapping:
         mapping["close"] = mapping["adj close"]  # only an adjusted close is given: the best we have
     mapping.pop("adj close", None)
+    if len(mapping) == 1 and "ticker" in mapping:
+        mapping.clear()  # a ticker column alone is no price header
     return mapping
 
 
@@ -284,7 +316,9 @@ def _format_name(names: list[str]) -> str:
     return "plain" if len([n for n in names if n]) <= 2 else "ohlcv"
 
 
-def _parse_row(cells: list[str], mapping: dict[str, int]) -> tuple[dict | None, list[str]]:
+def _parse_row(
+    cells: list[str], mapping: dict[str, int], *, style: str | None = None, ticker: str | None = None
+) -> tuple[dict | None, list[str]]:
     """One data row → a record, or the reasons it cannot be used."""
     reasons: list[str] = []
     values: dict[str, object] = {}
@@ -293,9 +327,14 @@ def _parse_row(cells: list[str], mapping: dict[str, int]) -> tuple[dict | None, 
         position = mapping.get(column)
         return cells[position].strip() if position is not None and position < len(cells) else ""
 
+    if ticker and cell("ticker") and not same_ticker(cell("ticker"), ticker):
+        reasons.append(f"ticker {cell('ticker')!r} is not {ticker}")
     day = _parse_date(cell("date"))
     if day is None:
         reasons.append(f"unparsable date {cell('date')!r}")
+    elif day.year < FIRST_PRICE_YEAR:
+        reasons.append(f"date {day.isoformat()} is before {FIRST_PRICE_YEAR}: not a trading day")
+        day = None
     elif day > today() + timedelta(days=1):  # one day of slack: the exchange's date runs ahead of ours
         reasons.append(f"date {day.isoformat()} is in the future")
     values["date"] = day
@@ -306,15 +345,18 @@ def _parse_row(cells: list[str], mapping: dict[str, int]) -> tuple[dict | None, 
                 reasons.append("missing close")
             values[column] = math.nan
             continue
-        number = _parse_number(raw)
+        number, why = parse_number(raw, style=style, integer=column == "volume")
         if number is None:
-            reasons.append(f"unparsable {column} {raw!r}")
+            reasons.append(f"{why or 'unparsable'} {column} {raw!r}")
             values[column] = math.nan
-        elif column == "volume" and number < 0:
+            continue
+        if column == "volume" and number < 0:
             reasons.append(f"negative volume {raw}")
         elif column != "volume" and number <= 0:
             reasons.append(f"non-positive {column} {raw}")
-        values[column] = number if number is not None else math.nan
+        elif column != "volume" and number > MAX_PRICE:
+            reasons.append(f"implausible {column} {raw} (above {MAX_PRICE:g})")
+        values[column] = number
     if not reasons:
         reasons.extend(_bar_problems(values))
     return values, reasons
@@ -352,11 +394,3 @@ def _parse_date(raw: str) -> date | None:
         return date(year, month, day)
     except ValueError:
         return None
-
-
-def _parse_number(raw: str) -> float | None:
-    try:
-        number = float(raw.replace(",", ""))
-    except ValueError:
-        return None
-    return number if math.isfinite(number) else None

@@ -75,6 +75,15 @@ def _float(name: str, default: float, *, low: float = 0.0) -> float:
 DEFAULT_USER_AGENT = "NarrativeTone/0.1 (media-tone research tool; set NARRATIVE_USER_AGENT to add a contact)"
 
 
+def _choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    raw = (os.environ.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw not in choices:
+        raise ConfigError(f"{name}={raw!r}: must be one of {', '.join(choices)}")
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     """What the product can be tuned with; each field names its environment variable."""
@@ -97,6 +106,20 @@ class Settings:
     fetch_robots: bool  # NARRATIVE_FETCH_ROBOTS: 0 ignores robots.txt (only for your own sites)
     fetch_max_attempts: int  # NARRATIVE_FETCH_MAX_ATTEMPTS: rounds a URL that timed out is tried again
     delivery_retries: int  # NARRATIVE_DELIVERY_RETRIES: tries per alert delivery within one round
+    max_article_chars: (
+        int  # NARRATIVE_MAX_ARTICLE_CHARS: an article's text is bounded to this many characters
+    )
+    long_articles: str  # NARRATIVE_LONG_ARTICLES: 'cut' (keep the start, with a warning) or 'reject'
+    max_title_chars: int  # NARRATIVE_MAX_TITLE_CHARS: a longer title is cut, with a warning
+    max_outlet_chars: int  # NARRATIVE_MAX_OUTLET_CHARS: a longer outlet name is cut, with a warning
+    max_url_chars: int  # NARRATIVE_MAX_URL_CHARS: a longer URL is dropped, with a warning
+    max_front_matter_bytes: int  # NARRATIVE_MAX_FRONT_MATTER: YAML front matter larger than this is ignored
+    max_yaml_aliases: (
+        int  # NARRATIVE_MAX_YAML_ALIASES: front matter with more aliases is ignored (alias bombs)
+    )
+    price_jump_factor: (
+        float  # NARRATIVE_PRICE_JUMP_FACTOR: a close this many times off both neighbours is refused
+    )
 
 
 def current() -> Settings:
@@ -121,6 +144,14 @@ def current() -> Settings:
         fetch_robots=(os.environ.get("NARRATIVE_FETCH_ROBOTS") or "1").strip() not in ("0", "false", "no"),
         fetch_max_attempts=_int("NARRATIVE_FETCH_MAX_ATTEMPTS", 3, high=100),
         delivery_retries=_int("NARRATIVE_DELIVERY_RETRIES", 2, low=0, high=10),
+        max_article_chars=_int("NARRATIVE_MAX_ARTICLE_CHARS", 10_000_000, low=1000, high=100_000_000),
+        long_articles=_choice("NARRATIVE_LONG_ARTICLES", "cut", ("cut", "reject")),
+        max_title_chars=_int("NARRATIVE_MAX_TITLE_CHARS", 500, low=20, high=100_000),
+        max_outlet_chars=_int("NARRATIVE_MAX_OUTLET_CHARS", 200, low=10, high=100_000),
+        max_url_chars=_int("NARRATIVE_MAX_URL_CHARS", 4000, low=100, high=1_000_000),
+        max_front_matter_bytes=_int("NARRATIVE_MAX_FRONT_MATTER", 64 * 1024, low=1024, high=100_000_000),
+        max_yaml_aliases=_int("NARRATIVE_MAX_YAML_ALIASES", 50, low=0, high=100_000),
+        price_jump_factor=_float("NARRATIVE_PRICE_JUMP_FACTOR", 5.0, low=1.5),
     )
 
 

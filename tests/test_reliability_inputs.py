@@ -357,7 +357,7 @@ def test_a_missing_path_is_named_and_the_others_still_ingested(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_50_mb_text_file_is_ingested_as_one_article(tmp_path):
+def test_a_50_mb_text_file_is_ingested_as_one_article_cut_to_the_length_limit(tmp_path):
     paragraph = f"{LEAD}{MORE}\n"
     repeats = 50 * 1024 * 1024 // len(paragraph.encode()) + 1
     (tmp_path / "big.txt").write_text(f"第{0}段" + paragraph * repeats, encoding="utf-8")
@@ -365,8 +365,9 @@ def test_a_50_mb_text_file_is_ingested_as_one_article(tmp_path):
     db = tmp_path / "n.duckdb"
     result = cli("ingest", str(tmp_path / "big.txt"), db=db, timeout=240)
     assert result.returncode == 0 and "1 articles added" in result.stdout, result.stderr
+    assert "over the limit of 10,000,000 (NARRATIVE_MAX_ARTICLE_CHARS)" in result.stderr
     ((length, lines),) = rows(db, "SELECT length(text), len(string_split(text, chr(10))) FROM articles")
-    assert lines == repeats and length > 15_000_000
+    assert lines < repeats and 9_000_000 < length <= 10_000_000
 
 
 def test_uploads_get_the_same_treatment_each_bad_one_named_the_good_ones_stored(store):

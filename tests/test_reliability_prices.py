@@ -158,19 +158,29 @@ def test_an_update_of_the_same_ticker_imports_quietly(db, tmp_path):
 
 
 @pytest.mark.slow
-def test_the_index_imported_under_the_stock_ticker_is_imported_with_a_warning(db):
+def test_the_index_imported_under_the_stock_ticker_is_refused_unless_the_level_is_accepted(db):
+    before = series(db)
     result = cli("prices", "import", str(INDEX), "--ticker", "1810.HK", db=db)
+    assert result.returncode == 2 and series(db) == before
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"error: {INDEX}: refused for 1810.HK: on 465 overlapping date(s)")
+    assert "different ticker" in line and "--accept-level" in line
+    result = cli("prices", "import", str(INDEX), "--ticker", "1810.HK", "--accept-level", db=db)
     assert result.returncode == 0 and "imported 465 days" in result.stdout
     (line,) = result.stderr.splitlines()
     assert line.startswith("warning: on 465 overlapping date(s)") and "different ticker" in line
 
 
 @pytest.mark.slow
-def test_a_file_far_off_in_dates_and_level_is_imported_with_a_warning(db, tmp_path):
+def test_a_file_far_off_in_dates_and_level_is_refused_then_imported_with_a_warning_when_accepted(
+    db, tmp_path
+):
     path = tmp_path / "other.csv"
     days = ["2015-03-02", "2015-03-03", "2015-03-04"]
     path.write_text("Date,Close\n" + "".join(f"{day},{128.5 + i}\n" for i, day in enumerate(days)))
     result = cli("prices", "import", str(path), "--ticker", "1810.HK", db=db)
+    assert result.returncode == 2 and "is 3226 days away from the stored series" in result.stderr
+    result = cli("prices", "import", str(path), "--ticker", "1810.HK", "--accept-level", db=db)
     assert result.returncode == 0 and "imported 3 days" in result.stdout
     (line,) = result.stderr.splitlines()
     assert line.startswith(

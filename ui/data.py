@@ -6,7 +6,8 @@ from functools import partial
 
 import streamlit as st
 
-from analysis.errors import NarrativeError
+from analysis.errors import NarrativeError, PriceLevelError
+from analysis.price_import import undo_price_import
 from analysis.store import Store
 from analysis.views import ViewData, filtered_articles_csv, import_price_upload, upload_rows
 from ui import live, state
@@ -64,10 +65,19 @@ def _price_upload(controls: Controls) -> None:
     lang = controls.lang
     upload = st.file_uploader(t("upload_prices", lang), type=["csv"], key="upload_prices")
     ticker = st.text_input(t("price_ticker", lang), value=controls.ticker, key="price_ticker", max_chars=20)
+    report = st.session_state.get(PRICE_REPORT_KEY)
+    # Offered only after a level refusal: importing another level is a decision the user confirms.
+    accept_level = (
+        report is not None
+        and report[0] == "level"
+        and st.checkbox(t("price_confirm_level", lang), key="price_confirm_level")
+    )
     if st.button(t("import_prices", lang), key="import_prices", disabled=upload is None):
         try:
             rows, warnings = import_price_upload(Store(controls.db), upload.getvalue(), name=upload.name,
-                                                 ticker=ticker)  # fmt: skip
+                                                 ticker=ticker, accept_level=accept_level)  # fmt: skip
+        except PriceLevelError as exc:
+            st.session_state[PRICE_REPORT_KEY] = ("level", str(exc), [])
         except NarrativeError as exc:
             st.session_state[PRICE_REPORT_KEY] = ("error", str(exc), [])
         else:
@@ -75,9 +85,18 @@ def _price_upload(controls: Controls) -> None:
                                                                ticker=ticker.strip()), warnings)  # fmt: skip
             state.clear_caches()
         st.rerun()
-    report = st.session_state.get(PRICE_REPORT_KEY)
+    if st.button(t("price_undo", lang), key="price_undo"):
+        try:
+            line = undo_price_import(Store(controls.db), ticker=ticker.strip() or None)
+        except NarrativeError:
+            st.session_state[PRICE_REPORT_KEY] = ("info", t("price_nothing_to_undo", lang, ticker=ticker), [])
+        else:
+            st.session_state[PRICE_REPORT_KEY] = ("success", line, [])
+            state.clear_caches()
+        st.rerun()
     if report is not None:
         kind, message, warnings = report
-        (st.success if kind == "success" else st.error)(escape_markdown(message))
+        show = {"success": st.success, "info": st.info}.get(kind, st.error)
+        show(escape_markdown(message))
         for warning in warnings:
             st.warning(escape_markdown(warning))

@@ -269,6 +269,13 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Added the frame {frame} to {file}; rescoring.",
         "已将框架 {frame} 加入 {file},正在重新评分。",
     ),
+    # price imports as batches: a level mismatch confirmed, an import undone
+    "price_confirm_level": (
+        "Import anyway: the level is right (another currency or unit is intended)",
+        "仍然导入:价位无误(确为另一币种或单位)",
+    ),
+    "price_undo": ("Undo the last price import", "撤销上次[prices]导入"),
+    "price_nothing_to_undo": ("No price import of {ticker} to undo.", "没有可撤销的 {ticker} [prices]导入。"),
 }
 TEXT: dict[str, tuple[str, str]] = {key: with_terms(*pair) for key, pair in _MESSAGES.items()}
 

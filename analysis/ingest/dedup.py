@@ -101,6 +101,10 @@ class NearDuplicateIndex:
         out: list[Article] = []
         for article in articles:
             value = article.simhash
+            if article.duplicate_of and article.id not in root:  # a copy already linked (same text)
+                self._add(article.id, value, root.get(article.duplicate_of, article.duplicate_of))
+                out.append(article)
+                continue
             if article.id in root or not value:
                 out.append(article)  # the same body again (the store skips it) or nothing to compare
                 continue

@@ -106,33 +106,169 @@ def _best_decoding(data: bytes, encodings: tuple[str, ...]) -> tuple[float, str,
 
 def decode_bytes(data: bytes, *, name: str = "<bytes>") -> tuple[str, str]:
     """Decode a file's bytes to (text, encoding); raise DecodeError for binary or undecodable input."""
+    text, encoding, _ = decode_with_warnings(data, name=name)
+    return text, encoding
+
+
+def decode_with_warnings(data: bytes, *, name: str = "<bytes>") -> tuple[str, str, list[str]]:
+    """(text, encoding, warnings): a few bad bytes in UTF-8 are replaced (offsets named), a UTF-16 file with a
+    tail in UTF-8 is read per segment; raise DecodeError for binary or undecodable input."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
+            body = data[len(bom) :]
+            if encoding.startswith("utf-16"):
+                return _utf16_segments(data, len(bom), encoding, name=name)
             try:
-                return data[len(bom) :].decode(encoding.replace("-sig", "")), encoding
+                return body.decode(encoding.replace("-sig", "")), encoding, []
             except UnicodeDecodeError as exc:
+                if encoding == "utf-8-sig":
+                    mended = _mostly_utf8(body, base=len(bom))
+                    if mended:
+                        return mended[0], encoding, [mended[1]]
                 raise DecodeError(
                     f"starts with a {encoding} byte-order mark but is not {encoding}: {exc.reason}", path=name
                 ) from exc
     utf16 = _utf16_without_bom(data)
     if utf16:
-        return utf16
+        return utf16[0], utf16[1], []
+    head16 = _utf16_head(data)
+    if head16:
+        return _utf16_segments(data, 0, head16, name=name)
     kind = binary_kind(data)
     if kind:
         raise DecodeError(f"looks like {kind}, not text", path=name)
     try:
-        return data.decode("utf-8"), "utf-8"
+        return data.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError:
         pass
+    mended = _mostly_utf8(data)
+    if mended:
+        return mended[0], "utf-8", [mended[1]]
     candidates = ("gb18030", "big5") + (("utf-16-le", "utf-16-be") if len(data) % 2 == 0 else ())
     best = _best_decoding(data, candidates)
     if best and best[0] >= _MIN_PLAUSIBLE:
-        return best[1], best[2]
+        return best[1], best[2], []
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError:
         text = ""
     if text and sum(1 for c in text if 0x20 <= ord(c) < 0x7F or c in "\n\r\t") / len(text) >= 0.97:
-        return text, "cp1252"
+        return text, "cp1252", []
     guess = f" (best guess {best[2]} reads as {best[0]:.0%} plausible text)" if best else ""
     raise DecodeError(f"cannot tell the text encoding; not UTF-8, UTF-16, GB18030 or Big5{guess}", path=name)
+
+
+# UTF-8 with at most this many bad sequences, and those a tiny share of its non-ASCII bytes, is UTF-8 with a
+# stray byte or a cut character, not another encoding (GBK read as UTF-8 fails on most of its bytes).
+_MAX_BAD_UTF8 = 16
+_MAX_BAD_UTF8_SHARE = 0.005
+
+
+def _mostly_utf8(data: bytes, *, base: int = 0) -> tuple[str, str] | None:
+    """(text with U+FFFD for each bad sequence, a warning naming the byte offsets), or None when not UTF-8."""
+    non_ascii = sum(1 for b in data if b >= 0x80) if len(data) < 1 << 20 else _count_non_ascii(data)
+    limit = min(_MAX_BAD_UTF8, max(1, int(non_ascii * _MAX_BAD_UTF8_SHARE)))
+    parts: list[str] = []
+    offsets: list[int] = []
+    position = 0
+    while True:
+        try:
+            parts.append(data[position:].decode("utf-8"))
+            break
+        except UnicodeDecodeError as exc:
+            offsets.append(base + position + exc.start)
+            if len(offsets) > limit:
+                return None
+            parts.append(data[position : position + exc.start].decode("utf-8"))
+            parts.append("\ufffd")
+            position += exc.end
+    if not offsets or non_ascii <= len(offsets):
+        return None  # no valid multi-byte UTF-8 at all: a single-byte encoding is as likely
+    shown = ", ".join(str(offset) for offset in offsets[:5]) + (", …" if len(offsets) > 5 else "")
+    noun = "sequence" if len(offsets) == 1 else "sequences"
+    where = "offset" if len(offsets) == 1 else "offsets"
+    return "".join(
+        parts
+    ), f"{len(offsets)} invalid UTF-8 byte {noun} replaced with U+FFFD (byte {where} {shown})"
+
+
+def _count_non_ascii(data: bytes) -> int:
+    return len(data) - len(data.translate(None, bytes(range(0x80, 0x100))))
+
+
+_SEGMENT = 64  # characters per plausibility window when looking for where a UTF-16 text stops being UTF-16
+
+
+def _utf16_head(data: bytes) -> str | None:
+    """'utf-16-le'/'-be' when a BOM-less file begins as plausible UTF-16 (NULs in its head) but is not all of it."""
+    head = data[
+        : min(2048, max(64, len(data) // 2))
+    ]  # the head only: a short file's tail may be the other part
+    if b"\x00" not in head:
+        return None
+    head = head[: len(head) - len(head) % 2]
+    best = _best_decoding(head, ("utf-16-le", "utf-16-be"))
+    return best[2] if best and best[0] >= _MIN_PLAUSIBLE else None
+
+
+def _utf16_segments(data: bytes, start: int, encoding: str, *, name: str) -> tuple[str, str, list[str]]:
+    """A UTF-16 file read per segment: when its end reads as mojibake but as UTF-8 text, the tail is UTF-8."""
+    codec = encoding.replace("-sig", "")
+    body = data[start:]
+    try:
+        text = body.decode(codec)
+        strict = True
+    except UnicodeDecodeError:
+        text = body[: len(body) - len(body) % 2].decode(codec, errors="replace")
+        strict = False
+    windows = [text[i : i + _SEGMENT] for i in range(0, len(text), _SEGMENT)]
+    bad = next((i for i, window in enumerate(windows) if plausibility(window) < 0.6), None)
+    if bad is None and strict:
+        return text, encoding, []
+    if bad is None:
+        bad = max(0, len(windows) - 1)
+    split = _utf8_tail_start(
+        data, start, codec, first_char=max(0, (bad - 1) * _SEGMENT), last_char=(bad + 1) * _SEGMENT
+    )
+    if split is not None:
+        head = data[start:split].decode(codec)
+        tail = data[split:].decode("utf-8")
+        return (
+            head + tail,
+            f"{encoding}+utf-8",
+            [f"mixed encodings: bytes {start}-{split - 1} read as {codec.upper()}, bytes {split}- as UTF-8"],
+        )
+    if not strict:
+        raise DecodeError(f"starts as {codec.upper()} but is not {codec.upper()} throughout", path=name)
+    return (
+        text,
+        encoding,
+        [
+            f"characters from about {bad * _SEGMENT} do not read as {codec.upper()} text (mixed encodings?); "
+            "kept as decoded"
+        ],
+    )
+
+
+def _utf8_tail_start(data: bytes, start: int, codec: str, *, first_char: int, last_char: int) -> int | None:
+    """The byte offset where a UTF-8 tail begins: UTF-16 before it, UTF-8 from it, both plausible (scored on
+    a window either side, so a long file costs no more than a short one)."""
+    best: tuple[float, int] | None = None
+    low = start + 2 * first_char
+    high = min(len(data) - 1, start + 2 * last_char + 2)
+    for split in range(low, high + 1, 2):
+        before = data[max(start, split - 2 * _SEGMENT) : split]
+        after = data[split : split + 3 * _SEGMENT]
+        if not after or b"\x00" in after or after[0] & 0xC0 == 0x80:  # never start inside a UTF-8 character
+            continue
+        try:
+            head = before.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        tail = after.decode("utf-8", errors="ignore")  # the window may cut the last character
+        if after.decode("utf-8", errors="replace").count("\ufffd") > 1:
+            continue
+        score = plausibility(head) + plausibility(tail)
+        if score >= 1.8 and (best is None or score > best[0]):
+            best = (score, split)
+    return best[1] if best else None

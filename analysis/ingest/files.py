@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -65,13 +67,46 @@ def ingest_bytes(data: bytes, *, name: str, manifest: Manifest | None = None) ->
 def read_file_records(path: Path) -> tuple[list[Record], list[Problem]]:
     """A file's records before cleaning, and the problems of reading it (never raises for bad content)."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return [], [Problem(str(path), "file not found")]
-    except OSError as exc:
-        return [], [Problem(str(path), f"cannot read: {exc.strerror or exc}")]
-    return bytes_records(data, name=str(path))
+    for attempt in range(READ_ATTEMPTS):
+        try:
+            before = path.stat()
+            data = path.read_bytes()
+            after = path.stat()
+        except FileNotFoundError:
+            return [], [Problem(str(path), "file not found")]
+        except OSError as exc:
+            return [], [Problem(str(path), f"cannot read: {exc.strerror or exc}")]
+        wait = READ_SETTLE_S * (attempt + 1)
+        if _unchanged(before, after) and len(data) == after.st_size:
+            if time.time() - after.st_mtime >= RECENT_S:
+                return bytes_records(data, name=str(path))
+            time.sleep(wait)  # modified just now: a writer may be between two writes
+            try:
+                if _unchanged(after, path.stat()):
+                    return bytes_records(data, name=str(path))
+            except OSError:
+                pass  # gone or replaced meanwhile: read again
+            continue
+        time.sleep(wait)  # a writer still at work: give it a moment, then read again
+    return [], [
+        Problem(
+            str(path),
+            f"the file changed while it was read ({READ_ATTEMPTS} tries: still being written?); "
+            "skipped: ingest it again once it is complete",
+        )  # fmt: skip
+    ]
+
+
+# A file whose size or modification time changes while it is read (or, when modified in the last RECENT_S
+# seconds, just after) is read again this many times, waiting a little longer each time, then skipped with a
+# message (never stored cut off).
+READ_ATTEMPTS = 3
+READ_SETTLE_S = 0.05
+RECENT_S = 1.0
+
+
+def _unchanged(before: os.stat_result, after: os.stat_result) -> bool:
+    return (before.st_size, before.st_mtime_ns) == (after.st_size, after.st_mtime_ns)
 
 
 def bytes_records(data: bytes, *, name: str) -> tuple[list[Record], list[Problem]]:
@@ -95,6 +130,11 @@ def build_records(
             article, warnings = build_article(record, manifest=entry)
         except InputError as exc:
             result.problems.append(Problem(name, exc.reason, row=record.row))
+            continue
+        except MemoryError:  # one huge record must not sink the others of its file
+            result.problems.append(
+                Problem(name, "too large to process (out of memory); skipped", row=record.row)
+            )
             continue
         result.articles.append(article)
         result.problems.extend(Problem(name, warning, row=record.row, fatal=False) for warning in warnings)

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from analysis import settings
 from analysis.errors import EmptyInputError, InputError
-from analysis.ingest.encoding import decode_bytes
+from analysis.ingest.encoding import decode_with_warnings
 from analysis.ingest.normalise import replace_surrogates
 from analysis.models import Problem
 
@@ -61,9 +62,24 @@ _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs", "iso-8
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # whole articles live in one CSV cell
 
 
+class _TooManyAliases(yaml.YAMLError):
+    """More aliases than the limit: an alias bomb expands a few KB into gigabytes once its values are read."""
+
+
 class _FrontMatterLoader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as strings: PyYAML's own date constructor raises a bare ValueError
-    on an impossible date (2025-02-30), and our date parser validates and warns instead."""
+    """SafeLoader that leaves dates as strings (PyYAML's own date constructor raises a bare ValueError on an
+    impossible date, 2025-02-30, and our date parser validates and warns instead) and counts aliases as it
+    composes, so an alias bomb is refused before anything expands."""
+
+    max_aliases = 50
+    aliases = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            self.aliases += 1
+            if self.aliases > self.max_aliases:
+                raise _TooManyAliases(f"more than {self.max_aliases} YAML aliases (an alias bomb?)")
+        return super().compose_node(parent, index)
 
 
 _FrontMatterLoader.yaml_implicit_resolvers = {
@@ -107,14 +123,39 @@ def pick_fields(mapping: dict) -> dict[str, object]:
     return out
 
 
+def _load_front_matter(block: str, *, max_aliases: int) -> object:
+    """Compose and construct the block with the safe loader, refusing more than max_aliases aliases."""
+    loader = _FrontMatterLoader(block)
+    loader.max_aliases = max_aliases
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
 def split_front_matter(text: str) -> tuple[dict[str, object], str, list[str]]:
-    """(fields, body, warnings) from YAML front matter; a malformed block is dropped with a warning."""
+    """(fields, body, warnings) from YAML front matter; a malformed, oversized or aliased block is dropped with
+    a warning (fields must be plain values: a list or mapping as a title is ignored)."""
     match = _FRONT_MATTER.match(text)
     if not match:
         return {}, text, []
     body = text[match.end() :]
+    limits = settings.current()
+    block = match.group(1)
+    size = len(block.encode("utf-8", "surrogatepass"))
+    if size > limits.max_front_matter_bytes:
+        return (
+            {},
+            body,
+            [
+                f"front matter rejected: {size:,} bytes, over the limit of {limits.max_front_matter_bytes:,} "
+                "(NARRATIVE_MAX_FRONT_MATTER); ignored"
+            ],
+        )
     try:
-        data = yaml.load(match.group(1), Loader=_FrontMatterLoader)  # a SafeLoader: no arbitrary objects
+        data = _load_front_matter(block, max_aliases=limits.max_yaml_aliases)  # safe: no arbitrary objects
+    except _TooManyAliases as exc:
+        return {}, body, [f"front matter rejected: {exc} (NARRATIVE_MAX_YAML_ALIASES); ignored"]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark is not None else ""
@@ -125,20 +166,35 @@ def split_front_matter(text: str) -> tuple[dict[str, object], str, list[str]]:
         return {}, body, []
     if not isinstance(data, dict):
         return {}, body, ["front matter is not a mapping of fields; ignored"]
-    return pick_fields(data), body, []
+    warnings = [
+        f"front matter field {str(key)[:40]!r} is not a plain value; ignored"
+        for key, value in data.items()
+        if isinstance(value, (list, dict, set, tuple)) and _is_field_name(key)
+    ]
+    return (
+        pick_fields({k: v for k, v in data.items() if not isinstance(v, (list, dict, set, tuple))}),
+        body,
+        warnings,
+    )
+
+
+def _is_field_name(key: object) -> bool:
+    lowered = str(key).strip().lower()
+    return any(lowered in names for names in FIELD_NAMES.values())
 
 
 def read_text_file(data: bytes, *, name: str, fmt: str) -> Record:
     """A .txt/.md page copy: one record, front matter (if any) as its fields."""
-    text, encoding = decode_bytes(data, name=name)
+    text, encoding, decode_warnings = decode_with_warnings(data, name=name)
     fields, body, warnings = split_front_matter(text)
-    return Record(body, text, name, fmt, encoding, fields, warnings=warnings)
+    return Record(body, text, name, fmt, encoding, fields, warnings=decode_warnings + warnings)
 
 
 def read_html(data: bytes, *, name: str) -> Record:
     """An HTML page: main text and title/date/site name via trafilatura."""
     declared = _META_CHARSET.search(data[:4096])
     text = encoding = None
+    decode_warnings: list[str] = []
     if declared:
         # GB2312/GBK pages routinely use characters only their superset GB18030 has
         encoding = _SUPERSETS.get(
@@ -149,7 +205,7 @@ def read_html(data: bytes, *, name: str) -> Record:
         except (LookupError, UnicodeDecodeError):
             text = encoding = None
     if text is None:
-        text, encoding = decode_bytes(data, name=name)
+        text, encoding, decode_warnings = decode_with_warnings(data, name=name)
     import trafilatura  # imported here: only HTML needs it, and it is slow to import
     from lxml import etree
 
@@ -185,7 +241,9 @@ def read_html(data: bytes, *, name: str) -> Record:
         )
         if value
     }
-    return Record(body, text, name, "html", encoding or "utf-8", fields, markdown=False)
+    return Record(
+        body, text, name, "html", encoding or "utf-8", fields, markdown=False, warnings=decode_warnings
+    )
 
 
 @contextmanager
@@ -204,7 +262,12 @@ def _quiet(*names: str) -> Iterator[None]:
 
 def read_jsonl(data: bytes, *, name: str) -> tuple[list[Record], list[Problem]]:
     """JSON Lines (or a JSON array): one record per object; broken lines become per-line problems."""
-    text, encoding = decode_bytes(data, name=name)
+    text, encoding, warnings = decode_with_warnings(data, name=name)
+    records, problems = _read_jsonl_text(text, encoding, name=name)
+    return records, [Problem(name, w, fatal=False) for w in warnings] + problems
+
+
+def _read_jsonl_text(text: str, encoding: str, *, name: str) -> tuple[list[Record], list[Problem]]:
     stripped = text.lstrip()
     whole = _whole_json(stripped) if stripped.startswith(("[", "{")) else None
     if stripped.startswith("[") and whole is None:
@@ -242,7 +305,12 @@ def _whole_json(text: str) -> object | None:
 
 def read_csv(data: bytes, *, name: str) -> tuple[list[Record], list[Problem]]:
     """CSV (comma, semicolon or tab): a text/body column is required; rows are numbered as in a spreadsheet."""
-    text, encoding = decode_bytes(data, name=name)
+    text, encoding, warnings = decode_with_warnings(data, name=name)
+    records, problems = _read_csv_text(text, encoding, name=name)
+    return records, [Problem(name, w, fatal=False) for w in warnings] + problems
+
+
+def _read_csv_text(text: str, encoding: str, *, name: str) -> tuple[list[Record], list[Problem]]:
     first = text.split("\n", 1)[0]
     delimiter = max([",", ";", "\t"], key=first.count)
     # Strict quoting: a lenient reader runs a stray or unclosed quote on to the next closing one, silently
@@ -327,7 +395,7 @@ def read_records(data: bytes, *, name: str) -> tuple[list[Record], list[Problem]
         raise EmptyInputError("empty file", path=name)
     if fmt in ("jsonl", "csv"):
         records, problems = (read_jsonl if fmt == "jsonl" else read_csv)(data, name=name)
-        if not records and not problems:
+        if not records and not any(p.fatal for p in problems):
             raise EmptyInputError("empty file: no rows", path=name)
         return records, problems
     if fmt == "html":

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from datetime import date
 
 from analysis import settings
-from analysis.errors import EmptyInputError
+from analysis.errors import EmptyInputError, InputError
 from analysis.ingest import dates as dt
 from analysis.ingest import implied_dates as implied
 from analysis.ingest.clean import assemble, chrome_flags, cut_inline, strip_markdown, tail_start
@@ -49,6 +50,7 @@ def build_article(
     now = settings.today()
     problems = list(record.warnings)  # input problems the user should hear about
     notes: list[str] = []  # how something was resolved (kept on the article only)
+    record = _bound_url_field(bound_length(record, problems), problems)
     body, headings = strip_markdown(record.body) if record.markdown else (record.body, [])
     headings = [normalise_text(heading) for heading in headings]
     norm = normalise_text(body)
@@ -98,6 +100,7 @@ def build_article(
         title = derive_title(clean.text)
         title_basis = "derived" if title else "none"
 
+    title, source = bound_fields(title, source, problems)
     article = Article(
         id=content_id(clean.text),
         path=record.path,
@@ -121,6 +124,55 @@ def build_article(
         warnings=tuple(problems + notes),
     )
     return article, problems
+
+
+def bound_length(record: Record, problems: list[str]) -> Record:
+    """The record with its body (and raw copy) within NARRATIVE_MAX_ARTICLE_CHARS: cut at a line end with a
+    warning, or rejected by name (NARRATIVE_LONG_ARTICLES=reject). A store row stays well inside DuckDB's memory."""
+    limits = settings.current()
+    cap = limits.max_article_chars
+    raw_cap = 2 * cap  # the raw copy holds markup or front matter too
+    if len(record.body) <= cap and len(record.raw_text) <= raw_cap:
+        return record
+    if len(record.body) > cap and limits.long_articles == "reject":
+        raise InputError(
+            f"the article is {len(record.body):,} characters, over the limit of {cap:,} "
+            "(NARRATIVE_MAX_ARTICLE_CHARS); rejected",
+            path=record.path,
+            row=record.row,
+        )
+    body = record.body
+    if len(body) > cap:
+        end = body.rfind("\n", cap - cap // 10, cap)
+        body = body[: end if end > 0 else cap]
+        problems.append(
+            f"the article is {len(record.body):,} characters, over the limit of {cap:,} "
+            f"(NARRATIVE_MAX_ARTICLE_CHARS): only the first {len(body):,} are kept"
+        )
+    raw = record.raw_text if len(record.raw_text) <= raw_cap else record.raw_text[:raw_cap]
+    return dataclasses.replace(record, body=body, raw_text=raw)
+
+
+def _bound_url_field(record: Record, problems: list[str]) -> Record:
+    """A URL field over NARRATIVE_MAX_URL_CHARS is dropped (with a warning) before anything reads it."""
+    url = record.fields.get("url")
+    limit = settings.current().max_url_chars
+    if url is None or len(str(url)) <= limit:
+        return record
+    problems.append(f"url is {len(str(url)):,} characters (limit {limit}): dropped")
+    return dataclasses.replace(record, fields={k: v for k, v in record.fields.items() if k != "url"})
+
+
+def bound_fields(title: str | None, source: str | None, problems: list[str]) -> tuple[str | None, str | None]:
+    """Title and outlet cut to their limits, each with a warning naming the field."""
+    limits = settings.current()
+    if title and len(title) > limits.max_title_chars:
+        problems.append(f"title is {len(title):,} characters: cut to {limits.max_title_chars}")
+        title = title[: limits.max_title_chars].rstrip()
+    if source and len(source) > limits.max_outlet_chars:
+        problems.append(f"outlet is {len(source):,} characters: cut to {limits.max_outlet_chars}")
+        source = source[: limits.max_outlet_chars].rstrip()
+    return title, source
 
 
 def _as_published(evidence: str | None, simp: str, norm: str) -> str | None:

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from analysis import settings
-from analysis.errors import InputError
+from analysis.errors import InputError, StoreWriteError
+from analysis.ingest.copies import resolve_copies
 from analysis.ingest.dedup import NearDuplicateIndex
 from analysis.ingest.files import IngestResult, build_records, ingest_bytes, iter_paths, read_file_records
 from analysis.ingest.manifest import Manifest, ManifestEntry, load_manifest
@@ -34,6 +35,18 @@ class IngestSummary:
     near_duplicates: int = 0
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    links: list[dict] = field(default_factory=list)  # copies of stored texts and completed truncated articles
+    updated: list[str] = field(default_factory=list)  # stored articles whose date/title/outlet were corrected
+
+    @property
+    def copies(self) -> list[dict]:
+        """Syndicated copies kept as their own records: id, path, copy_of, source, published."""
+        return [link for link in self.links if link["kind"] == "identical"]
+
+    @property
+    def replaced(self) -> list[dict]:
+        """Truncated articles replaced by their complete copy: id (new), path, replaces (old id)."""
+        return [link for link in self.links if link["kind"] == "completes"]
 
     @property
     def fatal_problems(self) -> list[Problem]:
@@ -47,6 +60,11 @@ class IngestSummary:
             "near_duplicates": self.near_duplicates,
             "problems": [str(p) for p in self.problems],
             "warnings": [str(p) for p in self.warnings],
+            "copies": [
+                {k: None if v is None else str(v) for k, v in c.items() if k != "kind"} for c in self.copies
+            ],
+            "replaced": [{k: v for k, v in c.items() if k != "kind"} for c in self.replaced],
+            "updated": list(self.updated),
         }
 
 
@@ -57,8 +75,12 @@ def ingest_paths(
     progress: Progress | None = None,
     batch_size: int | None = None,
     workers: int | None = None,
+    update: bool = False,
 ) -> IngestSummary:
     """Ingest files and folders; good files are stored even when others fail.
+
+    A text stored already under another outlet or date is kept as a linked copy; with `update`, the stored
+    copy takes the file's date, title, outlet and URL instead (see ingest.copies).
 
     Files are read here; cleaning and metadata (the costly part) run on a process pool for big ingests. Articles
     are stored in file order either way, so ids, near-duplicate links and problems do not depend on the pool.
@@ -77,12 +99,12 @@ def ingest_paths(
         _sort_problems(summary, result.problems)
         pending.extend(result.articles)
         if len(pending) >= 2 * batch_size:  # a batch always remains for the last write, which merges
-            _store_batch(store, pending[:batch_size], dedup, summary, merge=False)
+            _store_batch(store, pending[:batch_size], dedup, summary, merge=False, update=update)
             pending = pending[batch_size:]
         if progress and chunk.last:
             progress(chunk.file_number, len(files), chunk.name)
     if pending:
-        _store_batch(store, pending, dedup, summary, merge=True)
+        _store_batch(store, pending, dedup, summary, merge=True, update=update)
     return summary
 
 
@@ -179,6 +201,7 @@ def ingest_uploads(store: Store, uploads: Sequence[tuple[str, bytes]]) -> Ingest
     """Ingest uploaded (name, bytes) pairs: the dashboard's upload widget, with type and size limits."""
     summary = IngestSummary()
     articles: list[Article] = []
+    shown_names: dict[str, str] = {}
     for name, data in uploads:
         shown = Path(name.replace("\\", "/")).name or "upload"
         summary.files += 1
@@ -192,13 +215,53 @@ def ingest_uploads(store: Store, uploads: Sequence[tuple[str, bytes]]) -> Ingest
             summary.problems.append(Problem(shown, f"larger than {limit} MB: ingest it with the CLI instead"))
             continue
         stored_as = upload_storage_name(shown, data)
+        shown_names[stored_as] = shown
         result = ingest_bytes(data, name=stored_as)
         # Messages name the file as the user knows it; the database keeps only the generated name.
         _sort_problems(summary, (replace(p, path=shown) for p in result.problems))
         articles.extend(result.articles)
     if articles:
+        before = len(summary.problems)
         _store_batch(store, articles, NearDuplicateIndex(store.known_fingerprints()), summary)
+        summary.problems[before:] = [
+            replace(p, path=shown_names.get(p.path, p.path)) for p in summary.problems[before:]
+        ]
     return summary
+
+
+def _add_isolated(
+    store: Store, articles: list[Article], summary: IngestSummary, *, merge: bool
+) -> tuple[list[str], list[str]]:
+    """Store a batch; when the database refuses it (a huge record past its memory limit), store each article
+    alone so the good ones land, and name the ones it refuses. A refusal of every one is the store's problem."""
+    try:
+        return store.add_articles(articles, merge=merge)
+    except StoreWriteError as batch_error:
+        if len(articles) == 1:
+            summary.problems.append(_refused(articles[0], batch_error))
+            return [], []
+        added: list[str] = []
+        skipped: list[str] = []
+        refused: list[Problem] = []
+        for article in articles:
+            try:
+                one_added, one_skipped = store.add_articles([article], merge=True)
+            except StoreWriteError as exc:
+                refused.append(_refused(article, exc))
+                continue
+            added += one_added
+            skipped += one_skipped
+        if not added and not skipped:
+            raise batch_error
+        summary.problems.extend(refused)
+        return added, skipped
+
+
+def _refused(article: Article, exc: StoreWriteError) -> Problem:
+    path, _, row = article.path.rpartition("#")
+    if path and row.isdigit():
+        return Problem(path, f"cannot be stored: {exc}", row=int(row))
+    return Problem(article.path, f"cannot be stored: {exc}")
 
 
 def _sort_problems(summary: IngestSummary, problems: Iterable[Problem]) -> None:
@@ -213,12 +276,21 @@ def _store_batch(
     summary: IngestSummary,
     *,
     merge: bool = True,
+    update: bool = False,
 ) -> None:
-    existing = store.existing_ids(a.id for a in articles)
-    fresh = [a for a in articles if a.id not in existing]
-    linked = dedup.link(fresh)  # the index remembers them for the next batches
-    summary.near_duplicates += sum(1 for a in linked if a.duplicate_of)
-    added, skipped = store.add_articles(linked, merge=merge)
+    resolved = resolve_copies(store, articles, update=update)
+    summary.already_stored.extend(resolved.already)
+    if resolved.updates:
+        store.update_articles(resolved.updates)
+        summary.updated.extend(article_id for article_id, _ in resolved.updates)
+    for old_id, complete in resolved.replacements:
+        (linked_complete,) = dedup.link([complete])
+        store.replace_article(old_id, linked_complete)
+        summary.added.append(linked_complete.id)
+    summary.links.extend(resolved.links)
+    copies = {link["id"] for link in resolved.links if link["kind"] == "identical"}
+    linked = dedup.link(resolved.fresh)  # the index remembers them for the next batches
+    summary.near_duplicates += sum(1 for a in linked if a.duplicate_of and a.id not in copies)
+    added, skipped = _add_isolated(store, linked, summary, merge=merge)
     summary.added.extend(added)
-    summary.already_stored.extend(a.id for a in articles if a.id in existing)
     summary.already_stored.extend(skipped)

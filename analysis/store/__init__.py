@@ -24,10 +24,21 @@ import pandas as pd
 
 from analysis import settings
 from analysis.companies import default_ticker
+from analysis.errors import StoreWriteError
 from analysis.models import Article, ArticleScore
 from analysis.scoring.columns import ScoreRows
 from analysis.scoring.corrections import Correction
-from analysis.store import articles, corrections, facts, prices, runs, schema, scores
+from analysis.store import (
+    article_changes,
+    articles,
+    corrections,
+    facts,
+    price_batches,
+    prices,
+    runs,
+    schema,
+    scores,
+)
 from analysis.store.connection import Database, append_only
 from analysis.store.fact_tables import refresh_facts
 from analysis.store.filters import ArticleFilter
@@ -93,10 +104,41 @@ class Store:
         """
         if not batch:
             return [], []
+        try:
+            with self.transaction() as con:
+                if not merge:
+                    append_only(con)
+                return articles.add(con, batch)
+        except (duckdb.OutOfMemoryException, duckdb.InvalidInputException, duckdb.ConversionException,
+                duckdb.ConstraintException, MemoryError) as exc:  # fmt: skip
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise StoreWriteError(f"the database refused the write ({first[:300]})") from exc
+
+    def copies_of(self, hashes: Sequence[str]) -> list[dict]:
+        """Stored articles with one of these content hashes (id, path, title, source, published, duplicate_of)."""
+        with self.connect() as con:
+            return article_changes.copies_of(con, hashes)
+
+    def articles_at_paths(self, paths: Sequence[str]) -> list[dict]:
+        """Stored articles read from one of these paths (id, path, text)."""
+        with self.connect() as con:
+            return article_changes.at_paths(con, paths)
+
+    def update_articles(self, updates: Sequence[tuple[str, Article]]) -> None:
+        """Correct the date, title, outlet and URL of stored articles (same text), facts refreshed, at once."""
+        if updates:
+            with self.transaction() as con:
+                article_changes.update_fields(con, updates)
+
+    def replace_article(self, old_id: str, new: Article) -> None:
+        """Replace a stored article by another (its complete copy) in one transaction; links move to it."""
         with self.transaction() as con:
-            if not merge:
-                append_only(con)
-            return articles.add(con, batch)
+            article_changes.replace(con, old_id, new)
+
+    def delete_articles(self, ids: Sequence[str]) -> list[str]:
+        """Delete articles with their scores and facts in one transaction; returns the ids that were stored."""
+        with self.transaction() as con:
+            return article_changes.delete(con, ids)
 
     def existing_ids(self, ids: Iterable[str]) -> set[str]:
         """Which of the ids are stored."""
@@ -138,6 +180,25 @@ class Store:
         """Replace the given dates of a ticker's prices in one transaction (all rows or none)."""
         with self.transaction() as con:
             return prices.replace(con, ticker, frame, source=source)
+
+    def import_prices(
+        self, ticker: str, frame: pd.DataFrame, *, source: str, level_accepted: bool = False
+    ) -> tuple[int, int]:
+        """Replace the given dates of a ticker's prices as one batch that can be undone: (batch id, rows)."""
+        with self.transaction() as con:
+            return price_batches.import_batch(
+                con, ticker, frame, source=source, level_accepted=level_accepted
+            )
+
+    def undo_prices(self, *, ticker: str | None = None, batch_id: int | None = None) -> dict:
+        """Revert the last live price import (of a ticker), or a named one; returns the batch it was."""
+        with self.transaction() as con:
+            return price_batches.undo(con, ticker=ticker, batch_id=batch_id)
+
+    def price_batches(self, *, ticker: str | None = None, limit: int = 20) -> list[dict]:
+        """The last price imports (of one ticker, or all), newest first, undone ones included."""
+        with self.connect() as con:
+            return price_batches.latest(con, ticker=ticker, limit=limit)
 
     def prices(
         self,

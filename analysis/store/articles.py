@@ -16,7 +16,7 @@ from analysis.store.rows import one_row
 _COLUMNS = (
     "id", "path", "format", "raw_text", "text", "text_simplified", "language", "title", "title_basis",
     "source", "source_basis", "url", "published", "published_basis", "published_from", "published_to",
-    "published_evidence", "encoding", "duplicate_of", "simhash", "warnings", "ingested_at",
+    "published_evidence", "encoding", "duplicate_of", "simhash", "warnings", "ingested_at", "content_hash",
 )  # fmt: skip
 
 
@@ -157,7 +157,7 @@ def _row(a: Article, now: datetime) -> tuple:
         a.id, a.path, a.format, a.raw_text, a.text, a.text_simplified, a.language, a.title, a.title_basis,
         a.source, a.source_basis, a.url, a.published, a.published_basis, a.published_from, a.published_to,
         a.published_evidence, a.encoding, a.duplicate_of, _signed64(a.simhash),
-        json.dumps(list(a.warnings), ensure_ascii=False) if a.warnings else None, now,
+        json.dumps(list(a.warnings), ensure_ascii=False) if a.warnings else None, now, a.content_hash or a.id,
     )  # fmt: skip
 
 

@@ -11,9 +11,11 @@ from pathlib import Path
 import duckdb
 
 from analysis.errors import SchemaVersionError, StoreError
+from analysis.store.article_changes import MIGRATION as ARTICLE_CHANGES_MIGRATION
 from analysis.store.corrections import MIGRATION as CORRECTIONS_MIGRATION
 from analysis.store.fact_tables import MIGRATION as FACTS_MIGRATION
 from analysis.store.live import MIGRATION as LIVE_MIGRATION
+from analysis.store.price_batches import MIGRATION as PRICE_BATCHES_MIGRATION
 from analysis.store.rows import one_row
 
 SCHEMA_VERSION = 6
@@ -95,6 +97,9 @@ _MIGRATIONS: dict[int, list[str]] = {
     3: CORRECTIONS_MIGRATION,
     # The learned scorer's tone evidence per sentence: 'start-end;start-end' spans in the article's text.
     4: ["ALTER TABLE sentence_scores ADD COLUMN IF NOT EXISTS tone_evidence VARCHAR DEFAULT ''"],
+    # Price imports as batches that can be undone (price_batches.py); a content hash per article, so copies of
+    # one text from other outlets or dates are kept as their own records (article_changes.py).
+    5: [*PRICE_BATCHES_MIGRATION, *ARTICLE_CHANGES_MIGRATION],
     # Live coverage (live.py): URLs fetched, update rounds, alerts fired and their deliveries.
     6: LIVE_MIGRATION,
 }

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
 from analysis.companies import check_ticker
@@ -32,15 +30,15 @@ def _formula_safe(value: object) -> object:
     return value
 
 
-def import_price_upload(store, data: bytes, *, name: str, ticker: str) -> tuple[int, list[str]]:
-    """Parse an uploaded price CSV and replace that ticker's days all-or-nothing; returns (rows, warnings)."""
-    from analysis.prices import check_against_existing, parse_price_csv
+def import_price_upload(
+    store, data: bytes, *, name: str, ticker: str, accept_level: bool = False
+) -> tuple[int, list[str]]:
+    """Parse an uploaded price CSV and replace that ticker's days all-or-nothing, as a batch that can be undone;
+    a level that does not fit the stored series is refused unless accept_level. Returns (rows, warnings)."""
+    from analysis.price_import import import_price_data
 
-    ticker = check_ticker(ticker)
-    frame = parse_price_csv(data, name=name)
-    warnings = check_against_existing(frame, store.prices([ticker]))
-    rows = store.replace_prices(ticker, frame, source=f"upload:{Path(name).name}")
-    return rows, warnings
+    done = import_price_data(store, data, name=name, ticker=check_ticker(ticker), accept_level=accept_level)
+    return done.rows, done.warnings
 
 
 def upload_rows(summary) -> pd.DataFrame:

@@ -5,19 +5,22 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import date
 from pathlib import Path
 
-from analysis.errors import ConfigError, NarrativeError
+from analysis.errors import ConfigError, NarrativeError, Terminated
 
 EXIT_OK, EXIT_NOTHING_DONE, EXIT_ERROR = 0, 1, 2
 SCORER_CHOICES = ("learned", "lexicon")  # analysis.scoring.SCORERS, without importing the scorer here
 
 
 def main(argv: list[str] | None = None) -> int:
+    restore = _stop_on_sigterm()
     try:
         parser = build_parser()  # reads companies.toml for the --ticker default: its errors are one line too
         args = parser.parse_args(argv)
@@ -28,11 +31,27 @@ def main(argv: list[str] | None = None) -> int:
     except NarrativeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (Terminated): workers are stopped, runs marked
+        how = "stopped by SIGTERM" if isinstance(exc, Terminated) else "interrupted"
+        print(f"{how}: what was written before stays; a scoring run in progress was dropped, the previous one "
+              "stays current", file=sys.stderr)  # fmt: skip
+        return 143 if isinstance(exc, Terminated) else 130
     except BrokenPipeError:
         return EXIT_OK
+    finally:
+        restore()
+
+
+def _stop_on_sigterm():
+    """SIGTERM raises Terminated in the main thread, so a run stops as it does on Ctrl-C; returns the undo."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def raise_terminated(signum, frame):
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, raise_terminated)
+    return lambda: signal.signal(signal.SIGTERM, previous)
 
 
 def build_parser() -> argparse.ArgumentParser:

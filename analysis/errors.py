@@ -63,3 +63,15 @@ class ScoringRunError(NarrativeError):
 
 class OfflineError(NarrativeError):
     """A network fetch was asked for, but the network or the optional extra is missing."""
+
+
+class WorkerDiedError(NarrativeError):
+    """A pool worker process died (killed, out of memory): the run it served fails instead of waiting forever."""
+
+
+class RunCancelledError(NarrativeError):
+    """A run was cancelled on request; what it had done is dropped and the previous run stays current."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the CLI's main thread: a run stops the way Ctrl-C stops it (cleanly, one line)."""

@@ -83,6 +83,8 @@ class Settings:
     score_batch: int  # NARRATIVE_BATCH_SIZE: articles per scoring batch (the unit a pool process gets)
     write_every: int  # NARRATIVE_WRITE_EVERY: scored articles per write transaction
     ingest_batch: int  # NARRATIVE_INGEST_BATCH: articles per ingest write transaction
+    run_heartbeat_s: float  # NARRATIVE_RUN_HEARTBEAT: seconds between a running scoring run's heartbeats
+    run_stale_s: float  # NARRATIVE_RUN_STALE: a running run silent this long is taken as dead (killed)
     today: date  # NARRATIVE_TODAY: the reference day dates are checked against (ISO date; default: today)
 
 
@@ -98,6 +100,8 @@ def current() -> Settings:
         score_batch=_int("NARRATIVE_BATCH_SIZE", 200, high=100_000),
         write_every=_int("NARRATIVE_WRITE_EVERY", 2000, high=10_000_000),
         ingest_batch=_int("NARRATIVE_INGEST_BATCH", 2000, high=10_000_000),
+        run_heartbeat_s=_float("NARRATIVE_RUN_HEARTBEAT", 20.0, low=0.01),
+        run_stale_s=_float("NARRATIVE_RUN_STALE", 120.0, low=0.02),
         today=today(),
     )
 

@@ -7,8 +7,6 @@ Progress goes through a plain callback so the CLI, the dashboard and the benchma
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
-import os
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -21,6 +19,7 @@ from analysis.ingest.files import IngestResult, build_records, ingest_bytes, ite
 from analysis.ingest.manifest import Manifest, ManifestEntry, load_manifest
 from analysis.ingest.readers import Record
 from analysis.models import Article, Problem, Progress
+from analysis.pool import WorkerPool
 from analysis.store import Store
 
 
@@ -151,18 +150,17 @@ def _built_chunks(chunks: Iterator[_Chunk], n_workers: int) -> Iterator[tuple[_C
         for chunk in chunks:
             yield chunk, with_read_problems(chunk, _build_chunk(chunk.records, chunk.name, chunk.entry))
         return
-    ctx = multiprocessing.get_context("forkserver" if os.name != "nt" else "spawn")
-    with ctx.Pool(n_workers) as pool:
+    with WorkerPool(n_workers) as pool:  # a dead worker raises WorkerDiedError; a stop terminates the workers
         queue: deque = deque()
         for chunk in chunks:
-            queue.append((chunk, pool.apply_async(_build_chunk, (chunk.records, chunk.name, chunk.entry))))
+            queue.append((chunk, pool.submit(_build_chunk, chunk.records, chunk.name, chunk.entry)))
             chunk.records = []  # the worker has its copy; do not hold the text twice
-            while len(queue) > 2 * n_workers or (queue and queue[0][1].ready()):
+            while len(queue) > 2 * n_workers or (queue and queue[0][1].done()):
                 done, pending = queue.popleft()
-                yield done, with_read_problems(done, pending.get())
+                yield done, with_read_problems(done, pool.result(pending))
         while queue:
             done, pending = queue.popleft()
-            yield done, with_read_problems(done, pending.get())
+            yield done, with_read_problems(done, pool.result(pending))
 
 
 UPLOAD_TYPES = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".csv")

@@ -195,16 +195,21 @@ def _store(args):
 
 def _progress_printer(label: str):
     """A one-line progress bar on a terminal, a line every 10% elsewhere."""
+    from analysis.progress import Eta
+
     tty = sys.stderr.isatty()
     state = {"last": -1, "t0": time.perf_counter()}
+    eta = Eta()
 
     def show(done: int, total: int, message: str) -> None:
+        left = eta.update(done, total)
         if total <= 0:
             return
         pct = int(100 * done / total)
         if tty:
             bar = "#" * (pct // 4)
-            print(f"\r{label} [{bar:<25}] {done}/{total}", end="", file=sys.stderr, flush=True)
+            tail = f" ~{left:.0f}s left " if left else "          "
+            print(f"\r{label} [{bar:<25}] {done}/{total}{tail}", end="", file=sys.stderr, flush=True)
             if done >= total:
                 print(file=sys.stderr)
         elif pct // 10 != state["last"] // 10 or done >= total:

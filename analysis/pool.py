@@ -31,7 +31,9 @@ def _start_worker(initializer: Callable[..., None] | None, initargs: tuple) -> N
 class WorkerPool:
     """A pool of worker processes; use as a context manager, take results with result()."""
 
-    def __init__(self, n_workers: int, *, initializer: Callable[..., None] | None = None, initargs: tuple = ()):
+    def __init__(
+        self, n_workers: int, *, initializer: Callable[..., None] | None = None, initargs: tuple = ()
+    ):
         # forkserver: the dashboard is multi-threaded, and fork() under threads can deadlock.
         ctx = multiprocessing.get_context("forkserver" if os.name != "nt" else "spawn")
         self._executor = ProcessPoolExecutor(
@@ -83,6 +85,8 @@ def describe_exit(code: int | None) -> str:
             name = signal.Signals(-code).name
         except ValueError:
             name = f"signal {-code}"
-        hint = " (the system's out-of-memory killer sends it: try fewer --workers)" if name == "SIGKILL" else ""
+        hint = (
+            " (the system's out-of-memory killer sends it: try fewer --workers)" if name == "SIGKILL" else ""
+        )
         return f"a worker process was killed by {name}{hint}"
     return f"a worker process exited with code {code}"

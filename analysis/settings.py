@@ -119,5 +119,7 @@ def today() -> date:
 
 
 def default_workers() -> int:
-    """Processes for pooled ingest and scoring: the cores, at most 8 (the parent saturates beyond)."""
-    return max(1, min(os.cpu_count() or 1, 8))
+    """Processes for pooled ingest and scoring: $NARRATIVE_WORKERS (at most the cores), else the cores, at most 8
+    (the parent saturates beyond)."""
+    cores = os.cpu_count() or 1
+    return _int("NARRATIVE_WORKERS", max(1, min(cores, 8)), high=cores)

@@ -79,7 +79,9 @@ def _article_folder(tmp_path: Path, files: int = 600) -> Path:
     folder = tmp_path / "in"
     folder.mkdir()
     for i in range(files):
-        body = f"小米新闻第{i}篇\n\n" + "\n\n".join(PHRASES[(i + k) % 4] * 40 + f"编号{i}-{k}。" for k in range(8))
+        body = f"小米新闻第{i}篇\n\n" + "\n\n".join(
+            PHRASES[(i + k) % 4] * 40 + f"编号{i}-{k}。" for k in range(8)
+        )
         (folder / f"{i:04d}.txt").write_text(body, encoding="utf-8")
     return folder
 

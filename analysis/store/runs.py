@@ -121,7 +121,8 @@ def fail(con: duckdb.DuckDBPyConnection, run_id: int, message: str, *, status: s
 def beat(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
     """Renew a running run's heartbeat: it is alive, whatever its batches take."""
     con.execute(
-        "UPDATE scoring_runs SET heartbeat_at = ? WHERE run_id = ? AND status = 'running'", [datetime.now(), run_id]
+        "UPDATE scoring_runs SET heartbeat_at = ? WHERE run_id = ? AND status = 'running'",
+        [datetime.now(), run_id],
     )
 
 

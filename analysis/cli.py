@@ -327,12 +327,14 @@ EXPORT_COLUMNS = ["id", "path", "title", "source", "published", "published_basis
 
 
 def cmd_export(args) -> int:
+    from analysis.csv_guard import guard_frame
+
     frame = _store(args).export_frame(ticker=args.ticker)
     columns = EXPORT_COLUMNS + [c for c in frame.columns if c not in EXPORT_COLUMNS]
     frame = frame[columns]
     out = args.out or sys.stdout
     if args.format == "csv":
-        frame.to_csv(out, index=False)
+        guard_frame(frame).to_csv(out, index=False)  # spreadsheet formulas defused (analysis.csv_guard)
     else:
         frame.to_json(out, orient="records", lines=True, force_ascii=False, date_format="iso")
     if args.out:

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from analysis.errors import ConfigError, NarrativeError, Terminated
+from analysis.text.terminal import printable
 
 EXIT_OK, EXIT_NOTHING_DONE, EXIT_ERROR = 0, 1, 2
 SCORER_CHOICES = ("learned", "lexicon")  # analysis.scoring.SCORERS, without importing the scorer here
@@ -29,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_ERROR
         return args.handler(args)
     except NarrativeError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {printable(exc)}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (Terminated): workers are stopped, runs marked
         how = "stopped by SIGTERM" if isinstance(exc, Terminated) else "interrupted"
@@ -231,7 +232,7 @@ def cmd_setup(args) -> int:
     if ingest:
         print(f"ingested {ingest['added']} articles from {ingest['files']} files")
         for line in ingest["problems"]:
-            print(f"  rejected: {line}")
+            print(f"  rejected: {printable(line)}")
     if report["prices_loaded"]:
         print(f"loaded bundled prices: {', '.join(report['prices_loaded'])}")
     if "score" in report:
@@ -239,8 +240,8 @@ def cmd_setup(args) -> int:
         print(f"scoring run {score['run_id']}: scored {score['scored']} of {score['articles']} articles "
               f"in {score['seconds']:.1f}s")  # fmt: skip
     if "score_error" in report:
-        print(f"scoring: {report['score_error']}")
-    print(f"database: {report['db']}")
+        print(f"scoring: {printable(report['score_error'])}")
+    print(f"database: {printable(report['db'])}")
     return EXIT_OK
 
 
@@ -249,16 +250,18 @@ def cmd_ingest(args) -> int:
 
     missing = [p for p in args.paths if not Path(p).exists()]
     for path in missing:
-        print(f"error: {path}: no such file or folder", file=sys.stderr)
+        print(f"error: {printable(path)}: no such file or folder", file=sys.stderr)
     present = [p for p in args.paths if Path(p).exists()]
     summary = ingest_paths(_store(args), present, workers=args.workers)
     if args.output == "json":
         _print_json(summary.as_dict() | {"missing": missing})
     else:
         for problem in summary.problems:
-            print(f"rejected: {problem}", file=sys.stderr)
+            print(f"rejected: {printable(problem)}", file=sys.stderr)
         for warning in summary.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
+            print(f"warning: {printable(warning)}", file=sys.stderr)
+        for skipped in summary.skipped:
+            print(f"skipped: {printable(skipped)}", file=sys.stderr)
         line = f"{summary.files} files: {len(summary.added)} articles added"
         if summary.already_stored:
             line += f", {len(summary.already_stored)} already stored (nothing added for them)"
@@ -266,6 +269,8 @@ def cmd_ingest(args) -> int:
             line += f", {summary.near_duplicates} linked as near-duplicates"
         if summary.problems:
             line += f", {len(summary.problems)} rejected"
+        if summary.skipped:
+            line += f", {len(summary.skipped)} skipped (named above)"
         print(line)
     if summary.added or summary.already_stored:
         return EXIT_OK
@@ -297,7 +302,7 @@ def cmd_stats(args) -> int:
     if args.output == "json":
         _print_json(stats)
         return EXIT_OK
-    print(f"database: {stats['db']} (schema {stats['schema_version']})")
+    print(f"database: {printable(stats['db'])} (schema {stats['schema_version']})")
     print(f"articles: {stats['articles']} ({stats['duplicates']} near-duplicates)")
     print("  by language: " + ", ".join(f"{k} {v}" for k, v in stats["by_language"].items()))
     print("  by date basis: " + ", ".join(f"{k} {v}" for k, v in stats["by_published_basis"].items()))
@@ -318,7 +323,7 @@ def cmd_runs(args) -> int:
     for run in _store(args).runs(args.limit):
         seconds = f"{run.seconds:.1f}s" if run.seconds is not None else "-"
         print(f"{run.run_id:>4} {run.status:<9} {run.ticker:<8} {run.scorer} {run.version} "
-              f"{run.started_at:%Y-%m-%d %H:%M:%S} scored={run.n_scored} {seconds} {run.message or ''}")  # fmt: skip
+              f"{run.started_at:%Y-%m-%d %H:%M:%S} scored={run.n_scored} {seconds} {printable(run.message or '')}")  # fmt: skip
     return EXIT_OK
 
 
@@ -338,7 +343,7 @@ def cmd_export(args) -> int:
     else:
         frame.to_json(out, orient="records", lines=True, force_ascii=False, date_format="iso")
     if args.out:
-        print(f"wrote {len(frame)} articles to {args.out}", file=sys.stderr)
+        print(f"wrote {len(frame)} articles to {printable(args.out)}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -365,7 +370,7 @@ def cmd_corrections_export(args) -> int:
     from analysis.corrections import export_corrections
 
     count = export_corrections(_store(args), args.csv)
-    print(f"wrote {count} corrections to {args.csv}", file=sys.stderr)
+    print(f"wrote {count} corrections to {printable(args.csv)}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -373,7 +378,7 @@ def cmd_corrections_import(args) -> int:
     from analysis.corrections import import_corrections
 
     added, stored = import_corrections(_store(args), args.csv, ticker=args.ticker)
-    print(f"imported {added} corrections from {args.csv}, {stored} already stored")
+    print(f"imported {added} corrections from {printable(args.csv)}, {stored} already stored")
     return EXIT_OK
 
 
@@ -382,8 +387,8 @@ def cmd_prices_import(args) -> int:
 
     rows, warnings = import_price_file(_store(args), Path(args.csv), ticker=args.ticker)
     for warning in warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    print(f"imported {rows} days of {args.ticker} from {args.csv}")
+        print(f"warning: {printable(warning)}", file=sys.stderr)
+    print(f"imported {rows} days of {args.ticker} from {printable(args.csv)}")
     return EXIT_OK
 
 
@@ -489,7 +494,7 @@ def cmd_report(args) -> int:
     if args.output == "json":
         _print_json(report)
     else:
-        print(format_report_text(report))
+        print("\n".join(printable(line) for line in format_report_text(report).split("\n")))
     return EXIT_OK
 
 
@@ -500,10 +505,10 @@ def cmd_dashboard(args) -> int:
 
     db = resolve_db_path(getattr(args, "db", None)).resolve()
     if not db.exists():
-        print(f"building {db} from the bundled data (first start)", file=sys.stderr)
+        print(f"building {printable(db)} from the bundled data (first start)", file=sys.stderr)
         cmd_setup(argparse.Namespace(db=str(db), no_snownlp=False))
     command = dashboard_command(port=args.port, address=args.address)
-    print(f"dashboard on http://{args.address}:{args.port} (database {db})", file=sys.stderr)
+    print(f"dashboard on http://{args.address}:{args.port} (database {printable(db)})", file=sys.stderr)
     env = os.environ | {"NARRATIVE_DB": str(db)}
     if os.name == "posix":
         # The server replaces this process, so a service manager's SIGTERM or Ctrl-C reaches it (a child

@@ -15,7 +15,7 @@ from pathlib import Path
 from analysis import settings
 from analysis.errors import InputError
 from analysis.ingest.dedup import NearDuplicateIndex
-from analysis.ingest.files import IngestResult, build_records, ingest_bytes, iter_paths, read_file_records
+from analysis.ingest.files import IngestResult, build_records, ingest_bytes, list_paths, read_file_records
 from analysis.ingest.manifest import Manifest, ManifestEntry, load_manifest
 from analysis.ingest.readers import Record
 from analysis.models import Article, Problem, Progress
@@ -33,6 +33,7 @@ class IngestSummary:
     near_duplicates: int = 0
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)  # entries under a folder that were not read, and why
 
     @property
     def fatal_problems(self) -> list[Problem]:
@@ -46,6 +47,7 @@ class IngestSummary:
             "near_duplicates": self.near_duplicates,
             "problems": [str(p) for p in self.problems],
             "warnings": [str(p) for p in self.warnings],
+            "skipped": [str(p) for p in self.skipped],
         }
 
 
@@ -66,7 +68,8 @@ def ingest_paths(
     # while readers (the dashboard) still get in between them.
     batch_size = batch_size or settings.current().ingest_batch
     summary = IngestSummary()
-    files = list(iter_paths(paths))
+    listing = list_paths(paths)
+    files, summary.skipped = listing.files, listing.skipped
     n_workers = workers or settings.default_workers()
     if n_workers > 1 and _total_bytes(files) < POOL_MIN_BYTES:
         n_workers = 1  # starting a pool costs more than a few small files

@@ -10,10 +10,11 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from analysis.errors import ConfigError, NarrativeError, Terminated
+from analysis.errors import ConfigError, InputError, NarrativeError, Terminated
 from analysis.text.terminal import printable
 
 EXIT_OK, EXIT_NOTHING_DONE, EXIT_ERROR = 0, 1, 2
@@ -77,14 +78,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", parents=[common], help="ingest article files and folders")
     p.add_argument("paths", nargs="+", help="files or folders (recursive): txt, md, html, jsonl, csv")
-    p.add_argument("--workers", type=int, default=None, help="processes for big ingests (default: all cores)")
+    p.add_argument("--workers", type=_workers_arg, default=None,
+                   help="processes for big ingests, at most the cores (default: all cores)")  # fmt: skip
     p.add_argument("--format", choices=["text", "json"], default="text", dest="output")
     p.set_defaults(handler=cmd_ingest)
 
     p = sub.add_parser("score", parents=[common], help="score articles in a new run (incremental by default)")
     p.add_argument("--force", action="store_true", help="rescore every article")
-    p.add_argument("--ticker", default=ticker)
-    p.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
+    p.add_argument("--ticker", default=ticker, type=_ticker_arg)
+    p.add_argument(
+        "--workers", type=_workers_arg, default=None, help="processes, at most the cores (default: all)"
+    )
     p.add_argument("--no-snownlp", action="store_true", help="leave the slow snownlp signal out of this run")
     p.add_argument("--scorer", choices=SCORER_CHOICES, default="learned",
                    help="learned: the tone model (default); lexicon: the word lists and rules alone")  # fmt: skip
@@ -92,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_score)
 
     p = sub.add_parser("stats", parents=[common], help="article count, prices and the current scoring run")
-    p.add_argument("--ticker", default=ticker)
+    p.add_argument("--ticker", default=ticker, type=_ticker_arg)
     p.add_argument("--format", choices=["text", "json"], default="text", dest="output")
     p.set_defaults(handler=cmd_stats)
 
@@ -103,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", parents=[common], help="one row per article, with its current score")
     p.add_argument("--format", choices=["csv", "jsonl"], default="csv")
     p.add_argument("--out", help="file to write (default: standard output)")
-    p.add_argument("--ticker", default=ticker)
+    p.add_argument("--ticker", default=ticker, type=_ticker_arg)
     p.set_defaults(handler=cmd_export)
 
     corrections = sub.add_parser(
@@ -121,17 +125,17 @@ def build_parser() -> argparse.ArgumentParser:
         "import", parents=[common], help="import a corrections CSV (all rows or none) and rescore"
     )
     p.add_argument("csv")
-    p.add_argument("--ticker", default=ticker)
+    p.add_argument("--ticker", default=ticker, type=_ticker_arg)
     p.set_defaults(handler=cmd_corrections_import)
 
     prices = sub.add_parser("prices", parents=[common], help="import, fetch or list daily prices")
     psub = prices.add_subparsers(dest="prices_command", metavar="ACTION")
     p = psub.add_parser("import", parents=[common], help="import a price CSV (Yahoo, akshare or date,close)")
     p.add_argument("csv")
-    p.add_argument("--ticker", required=True)
+    p.add_argument("--ticker", required=True, type=_ticker_arg)
     p.set_defaults(handler=cmd_prices_import)
     p = psub.add_parser("fetch", parents=[common], help="fetch prices online with yfinance (extra [online])")
-    p.add_argument("--ticker", required=True)
+    p.add_argument("--ticker", required=True, type=_ticker_arg)
     p.add_argument("--start", type=date.fromisoformat)
     p.add_argument("--end", type=date.fromisoformat)
     p.set_defaults(handler=cmd_prices_fetch)
@@ -140,7 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("classify", parents=[common],
                        help='score JSON lines {"id":..,"text":..} from stdin; no database needed')  # fmt: skip
-    p.add_argument("--ticker", default=ticker)
+    p.add_argument("--ticker", default=ticker, type=_ticker_arg)
     p.add_argument("--no-snownlp", action="store_true")
     p.add_argument("--scorer", choices=SCORER_CHOICES, default="learned")
     p.set_defaults(handler=cmd_classify)
@@ -164,7 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "report", parents=[common], help="the narrative in brief: shifts, lead/lag, event study"
     )
-    p.add_argument("--ticker", default=ticker)
+    p.add_argument("--ticker", default=ticker, type=_ticker_arg)
     p.add_argument("--from", dest="date_from", type=date.fromisoformat)
     p.add_argument("--to", dest="date_to", type=date.fromisoformat)
     p.add_argument("--source", nargs="+", dest="sources")
@@ -186,6 +190,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-snownlp", action="store_true")
     p.set_defaults(handler=cmd_bench)
     return parser
+
+
+def _ticker_arg(value: str) -> str:
+    """--ticker as argparse checks it: junk (spaces, quotes, control characters) is refused before anything runs."""
+    from analysis.companies import check_ticker
+
+    try:
+        return check_ticker(value)
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(f"{printable(value)!s}: {exc.reason}") from None
+
+
+def _workers_arg(value: str) -> int:
+    """--workers: a whole number from 1 to the cores (more processes than cores only compete for them)."""
+    cores = os.cpu_count() or 1
+    try:
+        workers = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{printable(value)}: not a whole number") from None
+    if not 1 <= workers <= cores:
+        raise argparse.ArgumentTypeError(
+            f"{workers}: must be between 1 and {cores} (the cores of this machine)"
+        )
+    return workers
 
 
 def _store(args):
@@ -213,7 +241,7 @@ def _progress_printer(label: str):
             print(f"\r{label} [{bar:<25}] {done}/{total}{tail}", end="", file=sys.stderr, flush=True)
             if done >= total:
                 print(file=sys.stderr)
-        elif pct // 10 != state["last"] // 10 or done >= total:
+        elif pct // 10 != state["last"] // 10 or (done >= total and state["last"] != pct):
             state["last"] = pct
             print(f"{label}: {done}/{total} ({pct}%)", file=sys.stderr, flush=True)
 
@@ -337,14 +365,27 @@ def cmd_export(args) -> int:
     frame = _store(args).export_frame(ticker=args.ticker)
     columns = EXPORT_COLUMNS + [c for c in frame.columns if c not in EXPORT_COLUMNS]
     frame = frame[columns]
-    out = args.out or sys.stdout
-    if args.format == "csv":
-        guard_frame(frame).to_csv(out, index=False)  # spreadsheet formulas defused (analysis.csv_guard)
-    else:
-        frame.to_json(out, orient="records", lines=True, force_ascii=False, date_format="iso")
+    with _output(args.out) as out:
+        if args.format == "csv":
+            guard_frame(frame).to_csv(out, index=False)  # spreadsheet formulas defused (analysis.csv_guard)
+        else:
+            frame.to_json(out, orient="records", lines=True, force_ascii=False, date_format="iso")
     if args.out:
         print(f"wrote {len(frame)} articles to {printable(args.out)}", file=sys.stderr)
     return EXIT_OK
+
+
+@contextmanager
+def _output(path: str | None):
+    """Standard output, or the file --out names; a file that cannot be written is one InputError naming it."""
+    if not path:
+        yield sys.stdout
+        return
+    try:
+        with open(path, "w", encoding="utf-8", newline="") as out:
+            yield out
+    except OSError as exc:
+        raise InputError(f"cannot write the file ({exc.strerror or exc})", path=path) from None
 
 
 def cmd_corrections_list(args) -> int:
@@ -369,7 +410,10 @@ def cmd_corrections_list(args) -> int:
 def cmd_corrections_export(args) -> int:
     from analysis.corrections import export_corrections
 
-    count = export_corrections(_store(args), args.csv)
+    try:
+        count = export_corrections(_store(args), args.csv)
+    except OSError as exc:
+        raise InputError(f"cannot write the file ({exc.strerror or exc})", path=args.csv) from None
     print(f"wrote {count} corrections to {printable(args.csv)}", file=sys.stderr)
     return EXIT_OK
 

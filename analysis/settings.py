@@ -7,6 +7,7 @@ with environment variables (monkeypatch.setenv), not by patching module globals.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -67,9 +68,22 @@ def _float(name: str, default: float, *, low: float = 0.0) -> float:
         value = float(raw)
     except ValueError:
         raise ConfigError(f"{name}={raw!r}: not a number") from None
-    if not value >= low:
-        raise ConfigError(f"{name}={raw!r}: must be at least {low}")
+    if not value >= low or value == float("inf"):
+        raise ConfigError(f"{name}={raw!r}: must be a finite number of at least {low}")
     return value
+
+
+# DuckDB's memory_limit: a size with a unit (512MB, 2GiB, 1.5GB) or a share of the RAM (50%).
+_MEMORY = re.compile(r"\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB|%)\s*", re.I)
+
+
+def _memory(name: str, default: str) -> str:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    if not _MEMORY.fullmatch(raw):
+        raise ConfigError(f"{name}={raw!r}: not a memory size (e.g. 512MB, 2GB or 50%)")
+    return raw.strip()
 
 
 @dataclass(frozen=True)
@@ -96,7 +110,7 @@ def current() -> Settings:
         db_path=Path(db) if db else _default_db(),
         data_dir=data_dir,
         lock_timeout_s=_float("NARRATIVE_LOCK_TIMEOUT", 30.0),
-        duckdb_memory=os.environ.get("NARRATIVE_DUCKDB_MEMORY") or "512MB",
+        duckdb_memory=_memory("NARRATIVE_DUCKDB_MEMORY", "512MB"),
         score_batch=_int("NARRATIVE_BATCH_SIZE", 200, high=100_000),
         write_every=_int("NARRATIVE_WRITE_EVERY", 2000, high=10_000_000),
         ingest_batch=_int("NARRATIVE_INGEST_BATCH", 2000, high=10_000_000),
@@ -123,3 +137,10 @@ def default_workers() -> int:
     (the parent saturates beyond)."""
     cores = os.cpu_count() or 1
     return _int("NARRATIVE_WORKERS", max(1, min(cores, 8)), high=cores)
+
+
+def bounded_workers(requested: int | None) -> int:
+    """The processes a run uses: the request, at least 1 and at most the cores; the default when none."""
+    if not requested:
+        return default_workers()
+    return max(1, min(requested, os.cpu_count() or 1))

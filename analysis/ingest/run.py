@@ -70,7 +70,7 @@ def ingest_paths(
     summary = IngestSummary()
     listing = list_paths(paths)
     files, summary.skipped = listing.files, listing.skipped
-    n_workers = workers or settings.default_workers()
+    n_workers = settings.bounded_workers(workers)
     if n_workers > 1 and _total_bytes(files) < POOL_MIN_BYTES:
         n_workers = 1  # starting a pool costs more than a few small files
     dedup = NearDuplicateIndex(store.known_fingerprints())

@@ -184,7 +184,7 @@ def score_store(
 
     tuning = settings.current()
     batch_size = batch_size or tuning.score_batch
-    n_workers = workers or settings.default_workers()
+    n_workers = settings.bounded_workers(workers)
     started = time.perf_counter()
     if progress:
         progress(0, 0, "loading the scorer")

@@ -110,25 +110,18 @@ def test_a_killed_scoring_worker_fails_the_cli_run_in_one_line_and_keeps_the_pre
     assert store.current_run().run_id == previous
 
 
-def test_a_killed_worker_fails_score_store_with_worker_died_error(tmp_path):
+def test_a_killed_worker_fails_the_dashboards_scoring_job_and_keeps_the_previous_run(tmp_path, monkeypatch):
+    from ui.state import ScoringJob
+
     store, previous = _scored_store(tmp_path)
-    import threading
-
-    outcome: dict = {}
-
-    def run() -> None:
-        try:
-            score_store(store, force=True, workers=2, use_snownlp=True, batch_size=20)
-        except BaseException as exc:
-            outcome["error"] = exc
-
-    thread = threading.Thread(target=run)
-    thread.start()
+    monkeypatch.setenv("NARRATIVE_BATCH_SIZE", "20")
+    monkeypatch.setenv("NARRATIVE_WORKERS", "2")
+    job = ScoringJob(db=str(store.path), ticker="1810.HK", force=True).start()  # snownlp on: a long run
     workers = _wait_for(lambda: _pool_workers(os.getpid()))
     os.kill(workers[-1], signal.SIGKILL)
-    thread.join(timeout=120)
-    assert not thread.is_alive()
-    assert isinstance(outcome.get("error"), WorkerDiedError), outcome
+    job.thread.join(timeout=120)
+    assert not job.alive  # the thread ended: the page stops polling and shows the message
+    assert isinstance(job.error, WorkerDiedError) and "SIGKILL" in str(job.error)
     assert store.current_run().run_id == previous
     assert store.runs(1)[0].status == "failed"
 
@@ -161,6 +154,19 @@ def test_sigterm_during_a_pooled_score_stops_it_in_one_line_and_keeps_the_previo
     assert store.current_run().run_id == previous
     assert store.runs(1)[0].status == "failed"
     assert not _pool_workers(proc.pid)
+
+
+def test_sigterm_during_a_pooled_ingest_stops_it_in_one_line(tmp_path):
+    folder = _article_folder(tmp_path)
+    proc = _cli(tmp_path / "term.duckdb", "ingest", str(folder), "--workers", "2")
+    try:
+        _wait_for(lambda: _pool_workers(proc.pid))
+        proc.send_signal(signal.SIGTERM)
+        _, stderr = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+    assert proc.returncode == 143
+    _assert_one_clean_line(stderr, "stopped by SIGTERM")
 
 
 def test_ctrl_c_during_a_pooled_ingest_stops_it_in_one_line_without_worker_tracebacks(tmp_path):

@@ -140,8 +140,10 @@ class _Heartbeat:
 
     def __init__(self, store: Store, run_id: int, every_s: float):
         self._stop = threading.Event()
+        # Its own Store: the run's may be inside a reading() session, whose connection is not for another thread.
+        own = Store(store.path, lock_timeout=store.lock_timeout)
         self._thread = threading.Thread(
-            target=self._beat, args=(store, run_id, every_s), name=f"run-{run_id}-heartbeat", daemon=True
+            target=self._beat, args=(own, run_id, every_s), name=f"run-{run_id}-heartbeat", daemon=True
         )
 
     def _beat(self, store: Store, run_id: int, every_s: float) -> None:

@@ -5,20 +5,25 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
+import threading
 import time
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from analysis.errors import ConfigError, NarrativeError
+from analysis.errors import ConfigError, InputError, NarrativeError, Terminated
 from analysis.live import commands as live_commands
+from analysis.text.terminal import printable
 
 EXIT_OK, EXIT_NOTHING_DONE, EXIT_ERROR = 0, 1, 2
 SCORER_CHOICES = ("learned", "lexicon")  # analysis.scoring.SCORERS, without importing the scorer here
 
 
 def main(argv: list[str] | None = None) -> int:
+    restore = _stop_on_sigterm()
     try:
         parser = build_parser()  # reads companies.toml for the --ticker default: its errors are one line too
         args = parser.parse_args(argv)
@@ -27,13 +32,29 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_ERROR
         return args.handler(args)
     except NarrativeError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {printable(exc)}", file=sys.stderr)
         return EXIT_ERROR
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (Terminated): workers are stopped, runs marked
+        how = "stopped by SIGTERM" if isinstance(exc, Terminated) else "interrupted"
+        print(f"{how}: what was written before stays; a scoring run in progress was dropped, the previous one "
+              "stays current", file=sys.stderr)  # fmt: skip
+        return 143 if isinstance(exc, Terminated) else 130
     except BrokenPipeError:
         return EXIT_OK
+    finally:
+        restore()
+
+
+def _stop_on_sigterm():
+    """SIGTERM raises Terminated in the main thread, so a run stops as it does on Ctrl-C; returns the undo."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def raise_terminated(signum, frame):
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, raise_terminated)
+    return lambda: signal.signal(signal.SIGTERM, previous)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,7 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", parents=[common], help="ingest article files and folders")
     p.add_argument("paths", nargs="+", help="files or folders (recursive): txt, md, html, jsonl, csv")
-    p.add_argument("--workers", type=int, default=None, help="processes for big ingests (default: all cores)")
+    p.add_argument("--workers", type=_workers_arg, default=None,
+                   help="processes for big ingests, at most the cores (default: all cores)")  # fmt: skip
     p.add_argument("--update", action="store_true",
                    help="a text already stored takes this file's date, title, outlet and URL (a correction) "
                         "instead of being kept as a copy from another outlet or date")  # fmt: skip
@@ -70,8 +92,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("score", parents=[common], help="score articles in a new run (incremental by default)")
     p.add_argument("--force", action="store_true", help="rescore every article")
-    p.add_argument("--ticker", default=ticker)
-    p.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
+    p.add_argument("--ticker", default=ticker, type=_ticker_arg)
+    p.add_argument(
+        "--workers", type=_workers_arg, default=None, help="processes, at most the cores (default: all)"
+    )
     p.add_argument("--no-snownlp", action="store_true", help="leave the slow snownlp signal out of this run")
     p.add_argument("--scorer", choices=SCORER_CHOICES, default="learned",
                    help="learned: the tone model (default); lexicon: the word lists and rules alone")  # fmt: skip
@@ -79,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_score)
 
     p = sub.add_parser("stats", parents=[common], help="article count, prices and the current scoring run")
-    p.add_argument("--ticker", default=ticker)
+    p.add_argument("--ticker", default=ticker, type=_ticker_arg)
     p.add_argument("--format", choices=["text", "json"], default="text", dest="output")
     p.set_defaults(handler=cmd_stats)
 
@@ -90,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", parents=[common], help="one row per article, with its current score")
     p.add_argument("--format", choices=["csv", "jsonl"], default="csv")
     p.add_argument("--out", help="file to write (default: standard output)")
-    p.add_argument("--ticker", default=ticker)
+    p.add_argument("--ticker", default=ticker, type=_ticker_arg)
     p.set_defaults(handler=cmd_export)
 
     corrections = sub.add_parser(
@@ -108,14 +132,14 @@ def build_parser() -> argparse.ArgumentParser:
         "import", parents=[common], help="import a corrections CSV (all rows or none) and rescore"
     )
     p.add_argument("csv")
-    p.add_argument("--ticker", default=ticker)
+    p.add_argument("--ticker", default=ticker, type=_ticker_arg)
     p.set_defaults(handler=cmd_corrections_import)
 
     prices = sub.add_parser("prices", parents=[common], help="import, fetch or list daily prices")
     psub = prices.add_subparsers(dest="prices_command", metavar="ACTION")
     p = psub.add_parser("import", parents=[common], help="import a price CSV (Yahoo, akshare or date,close)")
     p.add_argument("csv")
-    p.add_argument("--ticker", required=True)
+    p.add_argument("--ticker", required=True, type=_ticker_arg)
     p.add_argument("--accept-level", action="store_true",
                    help="import even when the level does not fit the stored series (another currency or unit)")  # fmt: skip
     p.set_defaults(handler=cmd_prices_import)
@@ -127,7 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ticker")
     p.set_defaults(handler=cmd_prices_batches)
     p = psub.add_parser("fetch", parents=[common], help="fetch prices online with yfinance (extra [online])")
-    p.add_argument("--ticker", required=True)
+    p.add_argument("--ticker", required=True, type=_ticker_arg)
     p.add_argument("--start", type=date.fromisoformat)
     p.add_argument("--end", type=date.fromisoformat)
     p.set_defaults(handler=cmd_prices_fetch)
@@ -136,7 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("classify", parents=[common],
                        help='score JSON lines {"id":..,"text":..} from stdin; no database needed')  # fmt: skip
-    p.add_argument("--ticker", default=ticker)
+    p.add_argument("--ticker", default=ticker, type=_ticker_arg)
     p.add_argument("--no-snownlp", action="store_true")
     p.add_argument("--scorer", choices=SCORER_CHOICES, default="learned")
     p.set_defaults(handler=cmd_classify)
@@ -160,7 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "report", parents=[common], help="the narrative in brief: shifts, lead/lag, event study"
     )
-    p.add_argument("--ticker", default=ticker)
+    p.add_argument("--ticker", default=ticker, type=_ticker_arg)
     p.add_argument("--from", dest="date_from", type=date.fromisoformat)
     p.add_argument("--to", dest="date_to", type=date.fromisoformat)
     p.add_argument("--source", nargs="+", dest="sources")
@@ -187,6 +211,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _ticker_arg(value: str) -> str:
+    """--ticker as argparse checks it: junk (spaces, quotes, control characters) is refused before anything runs."""
+    from analysis.companies import check_ticker
+
+    try:
+        return check_ticker(value)
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(f"{printable(value)!s}: {exc.reason}") from None
+
+
+def _workers_arg(value: str) -> int:
+    """--workers: a whole number from 1 to the cores (more processes than cores only compete for them)."""
+    cores = os.cpu_count() or 1
+    try:
+        workers = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{printable(value)}: not a whole number") from None
+    if not 1 <= workers <= cores:
+        raise argparse.ArgumentTypeError(
+            f"{workers}: must be between 1 and {cores} (the cores of this machine)"
+        )
+    return workers
+
+
 def _store(args):
     from analysis.store import Store, resolve_db_path
 
@@ -195,19 +243,24 @@ def _store(args):
 
 def _progress_printer(label: str):
     """A one-line progress bar on a terminal, a line every 10% elsewhere."""
+    from analysis.progress import Eta
+
     tty = sys.stderr.isatty()
     state = {"last": -1, "t0": time.perf_counter()}
+    eta = Eta()
 
     def show(done: int, total: int, message: str) -> None:
+        left = eta.update(done, total)
         if total <= 0:
             return
         pct = int(100 * done / total)
         if tty:
             bar = "#" * (pct // 4)
-            print(f"\r{label} [{bar:<25}] {done}/{total}", end="", file=sys.stderr, flush=True)
+            tail = f" ~{left:.0f}s left " if left else "          "
+            print(f"\r{label} [{bar:<25}] {done}/{total}{tail}", end="", file=sys.stderr, flush=True)
             if done >= total:
                 print(file=sys.stderr)
-        elif pct // 10 != state["last"] // 10 or done >= total:
+        elif pct // 10 != state["last"] // 10 or (done >= total and state["last"] != pct):
             state["last"] = pct
             print(f"{label}: {done}/{total} ({pct}%)", file=sys.stderr, flush=True)
 
@@ -226,7 +279,7 @@ def cmd_setup(args) -> int:
     if ingest:
         print(f"ingested {ingest['added']} articles from {ingest['files']} files")
         for line in ingest["problems"]:
-            print(f"  rejected: {line}")
+            print(f"  rejected: {printable(line)}")
     if report["prices_loaded"]:
         print(f"loaded bundled prices: {', '.join(report['prices_loaded'])}")
     if "score" in report:
@@ -234,8 +287,8 @@ def cmd_setup(args) -> int:
         print(f"scoring run {score['run_id']}: scored {score['scored']} of {score['articles']} articles "
               f"in {score['seconds']:.1f}s")  # fmt: skip
     if "score_error" in report:
-        print(f"scoring: {report['score_error']}")
-    print(f"database: {report['db']}")
+        print(f"scoring: {printable(report['score_error'])}")
+    print(f"database: {printable(report['db'])}")
     return EXIT_OK
 
 
@@ -245,18 +298,20 @@ def cmd_ingest(args) -> int:
 
     missing = [p for p in args.paths if not Path(p).exists()]
     for path in missing:
-        print(f"error: {path}: no such file or folder", file=sys.stderr)
+        print(f"error: {printable(path)}: no such file or folder", file=sys.stderr)
     present = [p for p in args.paths if Path(p).exists()]
     summary = ingest_paths(_store(args), present, workers=args.workers, update=args.update)
     if args.output == "json":
         _print_json(summary.as_dict() | {"missing": missing})
     else:
         for problem in summary.problems:
-            print(f"rejected: {problem}", file=sys.stderr)
+            print(f"rejected: {printable(problem)}", file=sys.stderr)
         for warning in summary.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
+            print(f"warning: {printable(warning)}", file=sys.stderr)
         for link in summary.links:
-            print(f"linked: {link_line(link)}", file=sys.stderr)
+            print(f"linked: {printable(link_line(link))}", file=sys.stderr)
+        for skipped in summary.skipped:
+            print(f"skipped: {printable(skipped)}", file=sys.stderr)
         line = f"{summary.files} files: {len(summary.added)} articles added"
         if summary.already_stored:
             line += f", {len(summary.already_stored)} already stored (nothing added for them)"
@@ -268,6 +323,8 @@ def cmd_ingest(args) -> int:
             line += f", {len(summary.updated)} updated"
         if summary.problems:
             line += f", {len(summary.problems)} rejected"
+        if summary.skipped:
+            line += f", {len(summary.skipped)} skipped (named above)"
         print(line)
     if summary.added or summary.already_stored or summary.updated:
         return EXIT_OK
@@ -299,7 +356,7 @@ def cmd_stats(args) -> int:
     if args.output == "json":
         _print_json(stats)
         return EXIT_OK
-    print(f"database: {stats['db']} (schema {stats['schema_version']})")
+    print(f"database: {printable(stats['db'])} (schema {stats['schema_version']})")
     print(f"articles: {stats['articles']} ({stats['duplicates']} near-duplicates)")
     print("  by language: " + ", ".join(f"{k} {v}" for k, v in stats["by_language"].items()))
     print("  by date basis: " + ", ".join(f"{k} {v}" for k, v in stats["by_published_basis"].items()))
@@ -320,7 +377,7 @@ def cmd_runs(args) -> int:
     for run in _store(args).runs(args.limit):
         seconds = f"{run.seconds:.1f}s" if run.seconds is not None else "-"
         print(f"{run.run_id:>4} {run.status:<9} {run.ticker:<8} {run.scorer} {run.version} "
-              f"{run.started_at:%Y-%m-%d %H:%M:%S} scored={run.n_scored} {seconds} {run.message or ''}")  # fmt: skip
+              f"{run.started_at:%Y-%m-%d %H:%M:%S} scored={run.n_scored} {seconds} {printable(run.message or '')}")  # fmt: skip
     return EXIT_OK
 
 
@@ -329,17 +386,32 @@ EXPORT_COLUMNS = ["id", "path", "title", "source", "published", "published_basis
 
 
 def cmd_export(args) -> int:
+    from analysis.csv_guard import guard_frame
+
     frame = _store(args).export_frame(ticker=args.ticker)
     columns = EXPORT_COLUMNS + [c for c in frame.columns if c not in EXPORT_COLUMNS]
     frame = frame[columns]
-    out = args.out or sys.stdout
-    if args.format == "csv":
-        frame.to_csv(out, index=False)
-    else:
-        frame.to_json(out, orient="records", lines=True, force_ascii=False, date_format="iso")
+    with _output(args.out) as out:
+        if args.format == "csv":
+            guard_frame(frame).to_csv(out, index=False)  # spreadsheet formulas defused (analysis.csv_guard)
+        else:
+            frame.to_json(out, orient="records", lines=True, force_ascii=False, date_format="iso")
     if args.out:
-        print(f"wrote {len(frame)} articles to {args.out}", file=sys.stderr)
+        print(f"wrote {len(frame)} articles to {printable(args.out)}", file=sys.stderr)
     return EXIT_OK
+
+
+@contextmanager
+def _output(path: str | None):
+    """Standard output, or the file --out names; a file that cannot be written is one InputError naming it."""
+    if not path:
+        yield sys.stdout
+        return
+    try:
+        with open(path, "w", encoding="utf-8", newline="") as out:
+            yield out
+    except OSError as exc:
+        raise InputError(f"cannot write the file ({exc.strerror or exc})", path=path) from None
 
 
 def cmd_corrections_list(args) -> int:
@@ -364,8 +436,11 @@ def cmd_corrections_list(args) -> int:
 def cmd_corrections_export(args) -> int:
     from analysis.corrections import export_corrections
 
-    count = export_corrections(_store(args), args.csv)
-    print(f"wrote {count} corrections to {args.csv}", file=sys.stderr)
+    try:
+        count = export_corrections(_store(args), args.csv)
+    except OSError as exc:
+        raise InputError(f"cannot write the file ({exc.strerror or exc})", path=args.csv) from None
+    print(f"wrote {count} corrections to {printable(args.csv)}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -373,7 +448,7 @@ def cmd_corrections_import(args) -> int:
     from analysis.corrections import import_corrections
 
     added, stored = import_corrections(_store(args), args.csv, ticker=args.ticker)
-    print(f"imported {added} corrections from {args.csv}, {stored} already stored")
+    print(f"imported {added} corrections from {printable(args.csv)}, {stored} already stored")
     return EXIT_OK
 
 
@@ -382,8 +457,8 @@ def cmd_prices_import(args) -> int:
 
     done = import_price_path(_store(args), Path(args.csv), ticker=args.ticker, accept_level=args.accept_level)
     for warning in done.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    print(f"imported {done.rows} days of {args.ticker} from {args.csv} (batch {done.batch_id}; "
+        print(f"warning: {printable(warning)}", file=sys.stderr)
+    print(f"imported {done.rows} days of {args.ticker} from {printable(args.csv)} (batch {done.batch_id}; "
           "`prices undo` reverts it)")  # fmt: skip
     return EXIT_OK
 
@@ -506,7 +581,7 @@ def cmd_report(args) -> int:
     if args.output == "json":
         _print_json(report)
     else:
-        print(format_report_text(report))
+        print("\n".join(printable(line) for line in format_report_text(report).split("\n")))
     return EXIT_OK
 
 
@@ -517,10 +592,10 @@ def cmd_dashboard(args) -> int:
 
     db = resolve_db_path(getattr(args, "db", None)).resolve()
     if not db.exists():
-        print(f"building {db} from the bundled data (first start)", file=sys.stderr)
+        print(f"building {printable(db)} from the bundled data (first start)", file=sys.stderr)
         cmd_setup(argparse.Namespace(db=str(db), no_snownlp=False))
     command = dashboard_command(port=args.port, address=args.address)
-    print(f"dashboard on http://{args.address}:{args.port} (database {db})", file=sys.stderr)
+    print(f"dashboard on http://{args.address}:{args.port} (database {printable(db)})", file=sys.stderr)
     env = os.environ | {"NARRATIVE_DB": str(db)}
     if os.name == "posix":
         # The server replaces this process, so a service manager's SIGTERM or Ctrl-C reaches it (a child

@@ -86,3 +86,15 @@ class FetchError(NarrativeError):
 
 class DeliveryError(NarrativeError):
     """An alert could not be delivered (webhook or e-mail); it stays pending and is retried."""
+
+
+class WorkerDiedError(NarrativeError):
+    """A pool worker process died (killed, out of memory): the run it served fails instead of waiting forever."""
+
+
+class RunCancelledError(NarrativeError):
+    """A run was cancelled on request; what it had done is dropped and the previous run stays current."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the CLI's main thread: a run stops the way Ctrl-C stops it (cleanly, one line)."""

@@ -7,6 +7,7 @@ with environment variables (monkeypatch.setenv), not by patching module globals.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -67,8 +68,8 @@ def _float(name: str, default: float, *, low: float = 0.0) -> float:
         value = float(raw)
     except ValueError:
         raise ConfigError(f"{name}={raw!r}: not a number") from None
-    if not value >= low:
-        raise ConfigError(f"{name}={raw!r}: must be at least {low}")
+    if not value >= low or value == float("inf"):
+        raise ConfigError(f"{name}={raw!r}: must be a finite number of at least {low}")
     return value
 
 
@@ -84,6 +85,19 @@ def _choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     return raw
 
 
+# DuckDB's memory_limit: a size with a unit (512MB, 2GiB, 1.5GB) or a share of the RAM (50%).
+_MEMORY = re.compile(r"\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB|%)\s*", re.I)
+
+
+def _memory(name: str, default: str) -> str:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    if not _MEMORY.fullmatch(raw):
+        raise ConfigError(f"{name}={raw!r}: not a memory size (e.g. 512MB, 2GB or 50%)")
+    return raw.strip()
+
+
 @dataclass(frozen=True)
 class Settings:
     """What the product can be tuned with; each field names its environment variable."""
@@ -95,6 +109,8 @@ class Settings:
     score_batch: int  # NARRATIVE_BATCH_SIZE: articles per scoring batch (the unit a pool process gets)
     write_every: int  # NARRATIVE_WRITE_EVERY: scored articles per write transaction
     ingest_batch: int  # NARRATIVE_INGEST_BATCH: articles per ingest write transaction
+    run_heartbeat_s: float  # NARRATIVE_RUN_HEARTBEAT: seconds between a running scoring run's heartbeats
+    run_stale_s: float  # NARRATIVE_RUN_STALE: a running run silent this long is taken as dead (killed)
     today: date  # NARRATIVE_TODAY: the reference day dates are checked against (ISO date; default: today)
     # Live coverage (analysis/fetch, analysis/live): polite fetching by default.
     user_agent: str  # NARRATIVE_USER_AGENT: names the product, so a site can tell who fetches and why
@@ -130,10 +146,12 @@ def current() -> Settings:
         db_path=Path(db) if db else _default_db(),
         data_dir=data_dir,
         lock_timeout_s=_float("NARRATIVE_LOCK_TIMEOUT", 30.0),
-        duckdb_memory=os.environ.get("NARRATIVE_DUCKDB_MEMORY") or "512MB",
+        duckdb_memory=_memory("NARRATIVE_DUCKDB_MEMORY", "512MB"),
         score_batch=_int("NARRATIVE_BATCH_SIZE", 200, high=100_000),
         write_every=_int("NARRATIVE_WRITE_EVERY", 2000, high=10_000_000),
         ingest_batch=_int("NARRATIVE_INGEST_BATCH", 2000, high=10_000_000),
+        run_heartbeat_s=_float("NARRATIVE_RUN_HEARTBEAT", 20.0, low=0.01),
+        run_stale_s=_float("NARRATIVE_RUN_STALE", 120.0, low=0.02),
         today=today(),
         user_agent=os.environ.get("NARRATIVE_USER_AGENT") or DEFAULT_USER_AGENT,
         fetch_timeout_s=_float("NARRATIVE_FETCH_TIMEOUT", 15.0, low=0.01),
@@ -168,5 +186,14 @@ def today() -> date:
 
 
 def default_workers() -> int:
-    """Processes for pooled ingest and scoring: the cores, at most 8 (the parent saturates beyond)."""
-    return max(1, min(os.cpu_count() or 1, 8))
+    """Processes for pooled ingest and scoring: $NARRATIVE_WORKERS (at most the cores), else the cores, at most 8
+    (the parent saturates beyond)."""
+    cores = os.cpu_count() or 1
+    return _int("NARRATIVE_WORKERS", max(1, min(cores, 8)), high=cores)
+
+
+def bounded_workers(requested: int | None) -> int:
+    """The processes a run uses: the request, at least 1 and at most the cores; the default when none."""
+    if not requested:
+        return default_workers()
+    return max(1, min(requested, os.cpu_count() or 1))

@@ -24,7 +24,9 @@ MODELS = DATA_DIR / "models"
 
 def _sentence(index: int, tone: float, relevance: float = 1.0) -> ScoredSentence:
     label = "positive" if tone >= 0.2 else "negative" if tone <= -0.2 else "neutral"
-    return ScoredSentence(SentenceScore(index, index * 10, index * 10 + 9, "x" * 9, tone, label, 0.8, relevance))
+    return ScoredSentence(
+        SentenceScore(index, index * 10, index * 10 + 9, "x" * 9, tone, label, 0.8, relevance)
+    )
 
 
 def _always(stance: str) -> SentenceModel:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analysis.csv_guard import guard_frame
 from analysis.views import ViewData, finance_vs_snownlp, picker_ids
 from ui import charts, corrections, state
 from ui.labels import basis_name, frame_name, label_name, language_name, t
@@ -137,7 +138,7 @@ def detail(controls: Controls, article_id: str) -> None:
         else:
             columns = [c for c in ("date", "kind", "price", "trade_date", "close", "matched", "sentence")
                        if c in own.columns]  # fmt: skip
-            shown = own[columns].copy()
+            shown = guard_frame(own[columns])  # its toolbar downloads a CSV: formulas defused
             for column in ("date", "trade_date"):
                 if column in shown:
                     shown[column] = pd.to_datetime(shown[column]).dt.date

@@ -14,8 +14,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from analysis.errors import NarrativeError, ScoringRunError
+from analysis.errors import NarrativeError, RunCancelledError, ScoringRunError
 from analysis.ingest.run import IngestSummary, ingest_uploads
+from analysis.progress import Eta
 from analysis.scoring.run import ScoreSummary, score_store
 from analysis.scoring.training_run import train_model
 from analysis.store import ArticleFilter, Store
@@ -134,15 +135,19 @@ class ScoringJob:
     force: bool
     uploads: list[tuple[str, bytes]] = field(default_factory=list)
     retrain: bool = False  # retrain the tone model with the analyst's corrections first, then score
+    use_snownlp: bool = True  # False leaves the slow snownlp signal out (most of a large run's time)
     trained: dict | None = None
     done: int = 0
     total: int = 0
     message: str = ""
+    eta_seconds: float | None = None  # time left in the current phase, None until its rate is known
     ingest: IngestSummary | None = None
     summary: ScoreSummary | None = None
     error: BaseException | None = None
     thread: threading.Thread | None = None
     started: float = field(default_factory=time.monotonic)
+    _cancel: threading.Event = field(default_factory=threading.Event)
+    _eta: Eta = field(default_factory=Eta)
 
     def start(self) -> ScoringJob:
         self.thread = threading.Thread(target=self._work, name="narrative-scoring", daemon=True)
@@ -160,12 +165,27 @@ class ScoringJob:
                     return  # nothing new to score
             if self.retrain:
                 self.trained = train_model(corrections=store, progress=self._progress)
-            self.summary = score_store(store, ticker=self.ticker, force=self.force, progress=self._progress)
+                self._eta = Eta()  # scoring's rate is not training's
+            if self._cancel.is_set():
+                raise RunCancelledError("scoring cancelled; the previous run stays current")
+            self.summary = score_store(
+                store, ticker=self.ticker, force=self.force, use_snownlp=self.use_snownlp,
+                progress=self._progress, cancel=self._cancel,
+            )  # fmt: skip
         except BaseException as exc:  # handed to the page, which shows or re-raises it
             self.error = exc
 
     def _progress(self, done: int, total: int, message: str) -> None:
         self.done, self.total, self.message = done, total, message
+        self.eta_seconds = self._eta.update(done, total)
+
+    def cancel(self) -> None:
+        """Ask the run to stop: it ends within a batch, marked cancelled; the previous run stays current."""
+        self._cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
 
     @property
     def alive(self) -> bool:
@@ -187,13 +207,19 @@ def start_job(
     force: bool,
     uploads: list[tuple[str, bytes]] | None = None,
     retrain: bool = False,
+    use_snownlp: bool = True,
 ) -> None:
     """Start a run unless this session already has one going (other sessions are refused by the store)."""
     job = current_job()
     if job is not None and job.alive:
         return
     st.session_state[JOB_KEY] = ScoringJob(
-        db=db, ticker=ticker, force=force, uploads=list(uploads or []), retrain=retrain
+        db=db,
+        ticker=ticker,
+        force=force,
+        uploads=list(uploads or []),
+        retrain=retrain,
+        use_snownlp=use_snownlp,
     ).start()
 
 

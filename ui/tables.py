@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.csv_guard import guard_frame
 from ui.labels import basis_name, label_name, t
 
 EXPLORER_COLUMNS = ("date", "date_basis", "outlet", "title", "tone", "label", "frames", "article_id")
@@ -18,7 +19,8 @@ def explorer_table(articles: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
         t("inferred", lang) if was_inferred else basis_name(b, lang)
         for was_inferred, b in zip(inferred, articles["published_basis"], strict=True)
     ]
-    return pd.DataFrame({
+    # Defused as shown: the table's own toolbar downloads these values as CSV (analysis.csv_guard).
+    return guard_frame(pd.DataFrame({
         "date": pd.to_datetime(articles["date"]).dt.date,
         "date_basis": basis,
         "outlet": articles["source"].fillna(t("unknown_outlet", lang)),
@@ -27,4 +29,4 @@ def explorer_table(articles: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
         "label": [label_name(v, lang) for v in articles["label"]],
         "frames": articles["frames"].fillna("").str.replace(";", ", "),
         "article_id": articles["article_id"],
-    }).reset_index(drop=True)  # fmt: skip
+    })).reset_index(drop=True)  # fmt: skip

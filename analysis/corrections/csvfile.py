@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
+from analysis.csv_guard import guard, unguard
 from analysis.errors import InputError
 from analysis.scoring.corrections import Correction
 from analysis.store import Store
@@ -40,7 +41,7 @@ def write_csv(corrections: Sequence[Correction], out: io.TextIOBase) -> int:
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for correction in corrections:
-        writer.writerow({k: "" if v is None else v for k, v in as_dict(correction).items()})
+        writer.writerow({k: "" if v is None else guard(v) for k, v in as_dict(correction).items()})
     return len(corrections)
 
 
@@ -77,7 +78,7 @@ def read_csv(path: str | Path) -> tuple[list[Correction], list[int]]:
 
 def _parse(record: dict, *, where: str, row: int) -> Correction:
     def text(column: str) -> str | None:
-        value = (record.get(column) or "").strip()
+        value = unguard((record.get(column) or "").strip())
         return value or None
 
     def number(column: str) -> int | None:

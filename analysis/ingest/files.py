@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -25,35 +26,102 @@ class IngestResult:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _hidden(path: Path, root: Path) -> bool:
-    try:
-        parts = path.relative_to(root).parts
-    except ValueError:
-        parts = path.parts
-    return any(part.startswith(".") for part in parts)
+@dataclass
+class FileList:
+    """The files a walk found to read, and every other entry under the given paths with why it is skipped."""
+
+    files: list[Path] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)
+
+
+def list_paths(paths: Iterable[str | Path]) -> FileList:
+    """Files to ingest: named files as given, folders walked recursively (sorted by name, links followed once).
+
+    Nothing under a folder goes unmentioned: an entry is either a file to read or a skipped Problem naming why
+    (hidden, not an article type, broken link, a folder that cannot be read or was already read, not a regular
+    file). Manifests are read as their folder's metadata, not as articles. Each file is listed once.
+    """
+    listing = FileList()
+    seen_files: set[Path] = set()
+    seen_folders: set[Path] = set()
+
+    def add(path: Path) -> None:
+        key = path.resolve() if path.exists() else path
+        if key not in seen_files:
+            seen_files.add(key)
+            listing.files.append(path)
+
+    def skip(path: Path, reason: str) -> None:
+        listing.skipped.append(Problem(str(path), reason))
+
+    def walk(folder: Path) -> None:
+        try:
+            with os.scandir(folder) as scan:
+                entries = sorted(scan, key=lambda e: e.name)
+        except OSError as exc:
+            skip(folder, f"cannot read the folder ({exc.strerror or exc})")
+            return
+        for entry in entries:
+            path = Path(entry.path)
+            kind = _kind(path)
+            if entry.name.startswith("."):
+                what = "folder" if kind == "folder" else "file"
+                skip(path, f"hidden {what} (name it on its own to ingest it)")
+            elif kind == "folder":
+                real = path.resolve()
+                if real in seen_folders:
+                    skip(path, "a link to a folder that is already read")
+                else:
+                    seen_folders.add(real)
+                    walk(path)
+            elif kind == "file":
+                if is_manifest(path):
+                    continue  # read as its folder's metadata by the ingest
+                suffix = _suffix(entry.name)
+                if suffix and suffix not in FORMATS:
+                    skip(path, f"not an article file type ({suffix})")
+                else:
+                    add(path)
+            else:
+                skip(path, kind)
+
+    for given in paths:
+        path = Path(given)
+        kind = _kind(path)
+        if kind == "folder":
+            seen_folders.add(path.resolve())
+            walk(path)
+        elif kind in ("file", "missing"):  # a missing file is reported when it is read
+            if not is_manifest(path):
+                add(path)
+        else:
+            skip(path, kind)
+    return listing
 
 
 def iter_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Files to ingest: named files as given, folders walked recursively (sorted, readable formats only).
+    """The files list_paths finds to read (the skipped entries are left out)."""
+    yield from list_paths(paths).files
 
-    Hidden files and folders and manifests are skipped; each file is yielded once.
-    """
-    seen: set[Path] = set()
-    for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file() and not _hidden(p, path) and not is_manifest(p) and p.suffix.lower() in FORMATS
-            )
-        else:
-            found = [] if is_manifest(path) else [path]
-        for item in found:
-            key = item.resolve() if item.exists() else item
-            if key not in seen:
-                seen.add(key)
-                yield item
+
+def _kind(path: Path) -> str:
+    """'file', 'folder', 'missing', or why the entry is not one (read without following into special files)."""
+    try:
+        mode = path.stat().st_mode  # follows links
+    except FileNotFoundError:
+        return "broken link (its target does not exist)" if path.is_symlink() else "missing"
+    except OSError as exc:  # a link loop, or no permission on the way
+        return f"cannot be opened ({exc.strerror or exc})"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    if stat.S_ISREG(mode):
+        return "file"
+    return "not a regular file (a pipe, socket or device: reading it could block)"
+
+
+def _suffix(name: str) -> str:
+    """The extension as a reader sees it: 'name.txt ' (a trailing space or dot, as Windows tools leave) is .txt."""
+    return Path(name.rstrip(" .\t")).suffix.lower()
 
 
 def ingest_bytes(data: bytes, *, name: str, manifest: Manifest | None = None) -> IngestResult:

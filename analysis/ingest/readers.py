@@ -105,7 +105,7 @@ class Record:
 
 def format_of(name: str) -> str:
     """The reader for a file name, by extension; unknown extensions are read as plain text."""
-    lower = name.lower()
+    lower = name.lower().rstrip(" .\t")  # 'a.md ' is Markdown: a trailing space or dot is no extension
     dot = lower.rfind(".")
     return FORMATS.get(lower[dot:], "txt") if dot >= 0 else "txt"
 

@@ -7,8 +7,6 @@ Progress goes through a plain callback so the CLI, the dashboard and the benchma
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
-import os
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -18,10 +16,11 @@ from analysis import settings
 from analysis.errors import InputError, StoreWriteError
 from analysis.ingest.copies import resolve_copies
 from analysis.ingest.dedup import NearDuplicateIndex
-from analysis.ingest.files import IngestResult, build_records, ingest_bytes, iter_paths, read_file_records
+from analysis.ingest.files import IngestResult, build_records, ingest_bytes, list_paths, read_file_records
 from analysis.ingest.manifest import Manifest, ManifestEntry, load_manifest
 from analysis.ingest.readers import Record
 from analysis.models import Article, Problem, Progress
+from analysis.pool import WorkerPool
 from analysis.store import Store
 
 
@@ -48,6 +47,8 @@ class IngestSummary:
         """Truncated articles replaced by their complete copy: id (new), path, replaces (old id)."""
         return [link for link in self.links if link["kind"] == "completes"]
 
+    skipped: list[Problem] = field(default_factory=list)  # entries under a folder that were not read, and why
+
     @property
     def fatal_problems(self) -> list[Problem]:
         return [p for p in self.problems if p.fatal]
@@ -65,6 +66,7 @@ class IngestSummary:
             ],
             "replaced": [{k: v for k, v in c.items() if k != "kind"} for c in self.replaced],
             "updated": list(self.updated),
+            "skipped": [str(p) for p in self.skipped],
         }
 
 
@@ -89,8 +91,9 @@ def ingest_paths(
     # while readers (the dashboard) still get in between them.
     batch_size = batch_size or settings.current().ingest_batch
     summary = IngestSummary()
-    files = list(iter_paths(paths))
-    n_workers = workers or settings.default_workers()
+    listing = list_paths(paths)
+    files, summary.skipped = listing.files, listing.skipped
+    n_workers = settings.bounded_workers(workers)
     if n_workers > 1 and _total_bytes(files) < POOL_MIN_BYTES:
         n_workers = 1  # starting a pool costs more than a few small files
     dedup = NearDuplicateIndex(store.known_fingerprints())
@@ -173,18 +176,17 @@ def _built_chunks(chunks: Iterator[_Chunk], n_workers: int) -> Iterator[tuple[_C
         for chunk in chunks:
             yield chunk, with_read_problems(chunk, _build_chunk(chunk.records, chunk.name, chunk.entry))
         return
-    ctx = multiprocessing.get_context("forkserver" if os.name != "nt" else "spawn")
-    with ctx.Pool(n_workers) as pool:
+    with WorkerPool(n_workers) as pool:  # a dead worker raises WorkerDiedError; a stop terminates the workers
         queue: deque = deque()
         for chunk in chunks:
-            queue.append((chunk, pool.apply_async(_build_chunk, (chunk.records, chunk.name, chunk.entry))))
+            queue.append((chunk, pool.submit(_build_chunk, chunk.records, chunk.name, chunk.entry)))
             chunk.records = []  # the worker has its copy; do not hold the text twice
-            while len(queue) > 2 * n_workers or (queue and queue[0][1].ready()):
+            while len(queue) > 2 * n_workers or (queue and queue[0][1].done()):
                 done, pending = queue.popleft()
-                yield done, with_read_problems(done, pending.get())
+                yield done, with_read_problems(done, pool.result(pending))
         while queue:
             done, pending = queue.popleft()
-            yield done, with_read_problems(done, pending.get())
+            yield done, with_read_problems(done, pool.result(pending))
 
 
 UPLOAD_TYPES = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".csv")

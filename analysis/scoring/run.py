@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-import multiprocessing
-import os
+import threading
 import time
 from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
+
+import duckdb
 
 from analysis import settings
+from analysis.errors import NarrativeError, RunCancelledError, Terminated
 from analysis.models import Progress
+from analysis.pool import WorkerPool
 from analysis.scoring.columns import ScoreRows
 from analysis.scoring.corrections import Correction, by_article
 from analysis.store import RunInfo, Store
@@ -70,18 +75,21 @@ def _scored_batches(
     use_snownlp: bool,
     data_dir: Path | None,
     corrections: dict[str, list[Correction]],
+    cancel: Cancel | None = None,
 ) -> Iterator[ScoreRows]:
-    """Score batches in order, in this process or a pool; texts are read batch by batch, corrections applied."""
+    """Score batches in order, in this process or a pool; texts are read batch by batch, corrections applied.
+
+    A cancel is seen between batches here, and within a quarter second while waiting on the pool.
+    """
     if n_workers <= 1 or len(batches) <= 1:
         for batch in batches:
+            _check(cancel)
             yield ScoreRows.from_scores(
                 scorer.score_article(*row, corrections.get(row[0])) for row in store.article_texts(batch)
             )
         return
-    # forkserver: the dashboard is multi-threaded, and fork() under threads can deadlock.
-    ctx = multiprocessing.get_context("forkserver" if os.name != "nt" else "spawn")
     init = (scorer.ticker, use_snownlp, str(data_dir) if data_dir else None, scorer.kind)
-    with ctx.Pool(n_workers, initializer=_init_worker, initargs=init) as pool:
+    with WorkerPool(n_workers, initializer=_init_worker, initargs=init) as pool:
         # At most two batches per worker in flight: the corpus is never held in memory at once.
         queue: deque = deque()
         pending = iter(batches)
@@ -94,14 +102,64 @@ def _scored_batches(
                 by_id = {row[0]: row for row in store.article_texts([i for b in group for i in b])}
                 prefetched.extend([(*by_id[i], corrections.get(i)) for i in b if i in by_id] for b in group)
             if prefetched:
-                queue.append(pool.apply_async(_score_batch, (prefetched.popleft(),)))
+                queue.append(pool.submit(_score_batch, prefetched.popleft()))
 
         for _ in range(2 * n_workers):
             submit()
         while queue:
-            scores = queue.popleft().get()
+            scores = _wait(pool, queue.popleft(), cancel)
             submit()
             yield scores
+
+
+class Cancel(Protocol):
+    """What asks a run to stop (a threading.Event): set by the dashboard's cancel button."""
+
+    def is_set(self) -> bool: ...
+
+
+def _check(cancel: Cancel | None) -> None:
+    if cancel is not None and cancel.is_set():
+        raise RunCancelledError("scoring cancelled; the previous run stays current")
+
+
+def _wait(pool: WorkerPool, future, cancel: Cancel | None):
+    """A batch's result, looking at the cancel while it is awaited (a dead worker raises WorkerDiedError)."""
+    if cancel is None:
+        return pool.result(future)
+    while True:
+        _check(cancel)
+        try:
+            return pool.result(future, timeout=0.25)
+        except FutureTimeout:
+            continue
+
+
+class _Heartbeat:
+    """Renews the run's heartbeat on a timer while it works, so a long batch never makes it look dead."""
+
+    def __init__(self, store: Store, run_id: int, every_s: float):
+        self._stop = threading.Event()
+        # Its own Store: the run's may be inside a reading() session, whose connection is not for another thread.
+        own = Store(store.path, lock_timeout=store.lock_timeout)
+        self._thread = threading.Thread(
+            target=self._beat, args=(own, run_id, every_s), name=f"run-{run_id}-heartbeat", daemon=True
+        )
+
+    def _beat(self, store: Store, run_id: int, every_s: float) -> None:
+        while not self._stop.wait(every_s):
+            try:
+                store.beat_run(run_id)
+            except (NarrativeError, duckdb.Error):
+                pass  # a missed beat (database busy elsewhere) is made up by the next one, well before stale
+
+    def __enter__(self) -> _Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def score_store(
@@ -115,52 +173,78 @@ def score_store(
     progress: Progress | None = None,
     batch_size: int | None = None,
     scorer: str = "learned",
+    cancel: Cancel | None = None,
 ) -> ScoreSummary:
     """Score what needs it (everything with force) in a new run that becomes current only when complete.
 
     scorer: "learned" (the tone model) or "lexicon" (word lists and rules); a different scorer is a different
-    configuration, so switching rescores.
+    configuration, so switching rescores. progress(done, total, message) is called after every batch;
+    cancel.is_set() stops the run (RunCancelledError), a dead pool worker fails it (WorkerDiedError): either
+    way the run is marked so, its rows are dropped and the previous run stays current.
     """
     from analysis.scoring import load_scorer
 
     tuning = settings.current()
     batch_size = batch_size or tuning.score_batch
+    n_workers = settings.bounded_workers(workers)
     started = time.perf_counter()
+    if progress:
+        progress(0, 0, "loading the scorer")
     built = load_scorer(data_dir, ticker=ticker, use_snownlp=use_snownlp, scorer=scorer)
     ticker = built.ticker  # the default company when none was named
     ids = store.articles_to_score(ticker=ticker, config_hash=built.config_hash, force=force)
     total_articles = store.article_count()
+    _check(cancel)
     run_id = store.start_run(
         ticker=ticker, scorer=built.name, version=built.version, config_hash=built.config_hash,
-        options={"force": force, "snownlp": use_snownlp, "workers": workers or settings.default_workers()},
+        options={"force": force, "snownlp": use_snownlp, "workers": n_workers},
     )  # fmt: skip
     try:
-        loaded = set(store.corrections())  # the analyst's, in force: they win over the model
-        corrections = by_article(loaded)
-        if progress:
-            progress(0, len(ids), f"run {run_id}: {len(ids)} of {total_articles} articles to score")
-        batches = [ids[i : i + batch_size] for i in range(0, len(ids), batch_size)]
-        done, buffer = 0, ScoreRows()
-        for scores in _scored_batches(
-            store, built, batches, workers or settings.default_workers(), use_snownlp, data_dir, corrections
-        ):
-            buffer.extend(scores)
-            done += len(scores)
-            # One write transaction per ~write_every articles. DuckDB re-compresses the open row group at each
-            # checkpoint (every short connection's close); a killed process loses at most the transaction in flight.
-            if len(buffer) >= tuning.write_every or done == len(ids):
-                store.write_scores(run_id, buffer)
-                buffer = ScoreRows()
+        with _Heartbeat(store, run_id, tuning.run_heartbeat_s):
+            loaded = set(store.corrections())  # the analyst's, in force: they win over the model
+            corrections = by_article(loaded)
             if progress:
-                progress(done, len(ids), f"run {run_id}: scored {done}/{len(ids)}")
-        run = store.finish_run(run_id, n_articles=total_articles)
+                progress(0, len(ids), f"run {run_id}: {len(ids)} of {total_articles} articles to score")
+            batches = [ids[i : i + batch_size] for i in range(0, len(ids), batch_size)]
+            done, buffer = 0, ScoreRows()
+            for scores in _scored_batches(
+                store, built, batches, n_workers, use_snownlp, data_dir, corrections, cancel
+            ):
+                buffer.extend(scores)
+                done += len(scores)
+                # One write transaction per ~write_every articles. DuckDB re-compresses the open row group at each
+                # checkpoint (every short connection's close); a killed process loses at most the transaction in
+                # flight.
+                if len(buffer) >= tuning.write_every or done == len(ids):
+                    store.write_scores(run_id, buffer)
+                    buffer = ScoreRows()
+                if progress:
+                    progress(done, len(ids), f"run {run_id}: scored {done}/{len(ids)}")
+            _check(cancel)  # the last moment a cancel is honoured: after this the run becomes current
+            if progress:
+                progress(done, len(ids), f"run {run_id}: making it current")
+            run = store.finish_run(run_id, n_articles=total_articles)
     except BaseException as exc:
-        store.fail_run(run_id, f"{type(exc).__name__}: {exc}")
+        _record_failure(store, run_id, exc)
         raise
     _apply_late_corrections(store, loaded, ticker=ticker, data_dir=data_dir)
     return ScoreSummary(
         run=run, scored=done, total_articles=total_articles, seconds=time.perf_counter() - started
     )
+
+
+def _record_failure(store: Store, run_id: int, exc: BaseException) -> None:
+    """Mark the run failed or cancelled; when even that cannot be written, the next start abandons it."""
+    if isinstance(exc, RunCancelledError):
+        status, message = "cancelled", "cancelled on request"
+    elif isinstance(exc, KeyboardInterrupt | SystemExit):  # Ctrl-C, or SIGTERM (errors.Terminated)
+        status, message = "failed", "interrupted (SIGTERM)" if isinstance(exc, Terminated) else "interrupted"
+    else:
+        status, message = "failed", f"{type(exc).__name__}: {exc}"
+    try:
+        store.fail_run(run_id, message, status=status)
+    except (NarrativeError, duckdb.Error):
+        pass
 
 
 def _apply_late_corrections(store: Store, loaded: set, *, ticker: str, data_dir: Path | None) -> None:

@@ -43,10 +43,10 @@ from analysis.store.connection import Database, append_only
 from analysis.store.fact_tables import refresh_facts
 from analysis.store.filters import ArticleFilter
 from analysis.store.live import LiveTables
-from analysis.store.runs import STALE_RUN_S, RunInfo
+from analysis.store.runs import RunInfo
 from analysis.store.schema import SCHEMA_VERSION
 
-__all__ = ["SCHEMA_VERSION", "STALE_RUN_S", "ArticleFilter", "RunInfo", "Store", "resolve_db_path"]
+__all__ = ["SCHEMA_VERSION", "ArticleFilter", "RunInfo", "Store", "resolve_db_path"]
 
 
 def resolve_db_path(arg: str | os.PathLike | None = None) -> Path:
@@ -244,10 +244,15 @@ class Store:
         assert run is not None, "finish() found the run"
         return run
 
-    def fail_run(self, run_id: int, message: str) -> None:
-        """Mark a run failed and drop its partial rows; the previous run stays current."""
+    def fail_run(self, run_id: int, message: str, *, status: str = "failed") -> None:
+        """Mark a run failed (or cancelled) and drop its partial rows; the previous run stays current."""
         with self.transaction() as con:
-            runs.fail(con, run_id, message)
+            runs.fail(con, run_id, message, status=status)
+
+    def beat_run(self, run_id: int) -> None:
+        """Renew a running run's heartbeat (a timer calls it while the run works)."""
+        with self.connect() as con:
+            runs.beat(con, run_id)
 
     def run(self, run_id: int) -> RunInfo | None:
         """One run as recorded, or None."""

@@ -17,8 +17,8 @@ from pathlib import Path
 import duckdb
 
 from analysis import settings
-from analysis.errors import DatabaseLockedError, StoreError
-from analysis.store.schema import migrate
+from analysis.errors import DatabaseLockedError, SchemaVersionError, StoreError
+from analysis.store.schema import SCHEMA_VERSION, migrate, version
 
 _process_lock = threading.RLock()  # one DuckDB instance per file per process: serialise our own threads
 _HOLDER = re.compile(r"held in (?P<holder>.+?\(PID \d+\))")
@@ -36,6 +36,7 @@ class Database:
         self.path = Path(path)
         self.lock_timeout = settings.current().lock_timeout_s if lock_timeout is None else lock_timeout
         self._migrated = False
+        self.read_only = False  # set when the file cannot be written: opened read-only, reads still work
         self.session: duckdb.DuckDBPyConnection | None = None  # the connection of an open reading() session
 
     @contextmanager
@@ -53,24 +54,52 @@ class Database:
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A short-lived connection, retried with backoff while another process holds the lock."""
+        """A short-lived connection, retried with backoff while another process holds the lock.
+
+        DuckDB's own errors that a user can cause (disk full, out of memory, a read-only file or folder, a damaged
+        file or a write-ahead log from another copy) become one StoreError saying what to do; others propagate.
+        """
         if self.session is not None:
             yield self.session
             return
         with _process_lock:
             con = self._open_with_retry()
+            failed = True
             try:
                 if not self._migrated:
-                    migrate(con, self.path)
+                    self._prepare(con)
                     self._migrated = True
                 yield con
-            except (duckdb.IOException, duckdb.SerializationException) as exc:
-                raise StoreError(
-                    f"{self.path}: the database file cannot be read ({str(exc).splitlines()[0]}); it may be "
-                    "damaged: restore a backup or use another --db"
-                ) from exc
+                failed = False
+            except duckdb.Error as exc:
+                error = translate(exc, self.path, read_only=self.read_only)
+                if error is exc:
+                    raise
+                raise error from exc
             finally:
-                con.close()
+                try:
+                    con.close()  # checkpoints: it writes, so it can fail on a full disk too
+                except duckdb.Error as exc:
+                    if not failed:
+                        error = translate(exc, self.path, read_only=self.read_only)
+                        raise error from (None if error is exc else exc)
+
+    def _prepare(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Migrate a writable file; a read-only one is only checked (it cannot be migrated, but can be read)."""
+        if not self.read_only:
+            migrate(con, self.path)
+            return
+        found = version(con) if _has_schema_table(con) else 0
+        if found > SCHEMA_VERSION:
+            raise SchemaVersionError(
+                f"{self.path}: written by a newer Narrative Tone (schema {found}, this one reads up to "
+                f"{SCHEMA_VERSION}); upgrade the product or use another --db"
+            )
+        if found < SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: the file is read-only and needs migrating from schema {found} to {SCHEMA_VERSION}: "
+                "make it writable once, or use another --db"
+            )
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -85,16 +114,24 @@ class Database:
             con.execute("COMMIT")
 
     def _open_with_retry(self) -> duckdb.DuckDBPyConnection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"{self.path}: cannot create its folder ({exc.strerror or exc}): use another --db or NARRATIVE_DB"
+            ) from exc
         deadline = time.monotonic() + self.lock_timeout
         delay = 0.05
         while True:
             try:
-                con = duckdb.connect(str(self.path))
+                con = duckdb.connect(str(self.path), read_only=self.read_only)
             except duckdb.IOException as exc:
                 message = str(exc)
+                if any(m in message for m in _PERMISSION) and not self.read_only and self.path.is_file():
+                    self.read_only = True  # a read-only file can still be read: every write says so
+                    continue
                 if "lock" not in message.lower():
-                    raise StoreError(f"{self.path}: cannot open the database: {message}") from exc
+                    raise translate(exc, self.path, opening=True) from exc
                 if time.monotonic() >= deadline:
                     holder = _HOLDER.search(message)
                     who = holder.group("holder").strip() if holder else "another process"
@@ -105,10 +142,64 @@ class Database:
                 time.sleep(delay)
                 delay = min(delay * 2, 1.0)
             except duckdb.Error as exc:
-                raise StoreError(f"{self.path}: cannot open the database: {exc}") from exc
+                raise translate(exc, self.path, opening=True) from exc
             else:
                 _tune(con)
                 return con
+
+
+# A file or folder that cannot be written: its mode (EACCES), immutable (EPERM) or a read-only mount (EROFS).
+_PERMISSION = ("Permission denied", "Operation not permitted", "Read-only file system")
+_DISK_FULL = ("No space left on device", "File too large", "Disk quota exceeded", "disk is full")
+
+
+def translate(
+    exc: duckdb.Error, path: Path, *, read_only: bool = False, opening: bool = False
+) -> BaseException:
+    """The StoreError a user can act on for a DuckDB error they can cause; the error itself when it is ours."""
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    if any(marker in first for marker in _DISK_FULL):
+        return StoreError(
+            f"{path}: the disk is full ({first}); this write was not kept and what was stored before is intact: "
+            "free some space and run it again"
+        )
+    if isinstance(exc, duckdb.OutOfMemoryException):
+        return StoreError(
+            f"{path}: DuckDB ran out of memory (NARRATIVE_DUCKDB_MEMORY={settings.current().duckdb_memory}); "
+            "this write was not kept: raise the limit (e.g. NARRATIVE_DUCKDB_MEMORY=2GB) or ingest fewer files "
+            "at a time"
+        )
+    if "read-only mode" in first or (read_only and isinstance(exc, duckdb.InvalidInputException)):
+        return StoreError(
+            f"{path}: the database file is read-only: it can be read, not changed; make it writable (or copy it "
+            "to a writable folder and use --db) to change it"
+        )
+    if any(marker in first for marker in _PERMISSION):
+        where = "folder" if ".wal" in first or not path.exists() else "file"
+        return StoreError(
+            f"{path}: cannot write the database: its {where} is read-only ({first}); make it writable, or use "
+            "another --db or NARRATIVE_DB"
+        )
+    if "replaying WAL" in first or "WAL does not match" in first:
+        return StoreError(
+            f"{path}: its write-ahead log {path.name}.wal does not belong to this file (left by another copy, or "
+            f"a restored backup): move {path.name}.wal aside and open again; the changes it held are not applied"
+        )
+    if opening:
+        return StoreError(f"{path}: cannot open the database: {first}")
+    if isinstance(exc, duckdb.IOException | duckdb.SerializationException):
+        return StoreError(
+            f"{path}: the database file cannot be read ({first}); it may be damaged: restore a backup or use "
+            "another --db"
+        )
+    return exc
+
+
+def _has_schema_table(con: duckdb.DuckDBPyConnection) -> bool:
+    found = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    ).fetchone()
+    return bool(found and found[0])
 
 
 # DuckDB's own default is 80% of RAM: merging 100k articles' row groups then held ~2 GB; bounded, it spills

@@ -1,7 +1,9 @@
 """Scoring runs: started (refused while a live one goes), finished (made current at once) or failed.
 
-A run's heartbeat is renewed with each batch it writes; a 'running' run whose heartbeat is stale or whose
-process is gone was killed, and the next start marks it abandoned and drops its rows.
+A run's heartbeat is renewed while it works (a timer in its process, every NARRATIVE_RUN_HEARTBEAT seconds, and
+with each batch it writes), so a long batch or a long write never makes a live run look dead. A 'running' run
+whose heartbeat is older than NARRATIVE_RUN_STALE seconds or whose process is gone was killed, and the next start
+marks it abandoned and drops its rows; reading runs (`runs`, `stats`) never changes them.
 """
 
 from __future__ import annotations
@@ -14,13 +16,11 @@ from typing import Any
 
 import duckdb
 
+from analysis import settings
 from analysis.errors import ScoringRunError
 from analysis.store.fact_tables import refresh_facts
 from analysis.store.rows import one_row
 from analysis.store.scores import delete_run_rows
-
-# A 'running' run whose heartbeat is older than this is taken as dead (its process was killed).
-STALE_RUN_S = 120.0
 
 _COLUMNS = (
     "run_id, ticker, scorer, version, config_hash, status, started_at, finished_at, n_articles, n_scored, "
@@ -58,10 +58,11 @@ def start(
 ) -> int:
     """Record a new running run (inside a transaction); abandons dead runs, refuses while a live one goes."""
     now = datetime.now()
+    stale_s = settings.current().run_stale_s
     for run_id, heartbeat, pid in con.execute(
         "SELECT run_id, coalesce(heartbeat_at, started_at), pid FROM scoring_runs WHERE status = 'running'"
     ).fetchall():
-        alive = (now - heartbeat).total_seconds() < STALE_RUN_S and _pid_alive(pid)
+        alive = (now - heartbeat).total_seconds() < stale_s and _pid_alive(pid)
         if alive:
             raise ScoringRunError(f"scoring run {run_id} is already going (pid {pid}); wait for it to finish")
         con.execute(
@@ -108,13 +109,21 @@ def finish(con: duckdb.DuckDBPyConnection, run_id: int, *, n_articles: int) -> N
     refresh_facts(con, ticker=ticker, run_id=run_id)  # the dashboard's facts, in the same transaction
 
 
-def fail(con: duckdb.DuckDBPyConnection, run_id: int, message: str) -> None:
-    """Mark a run failed and drop its partial rows (inside a transaction); the previous run stays current."""
+def fail(con: duckdb.DuckDBPyConnection, run_id: int, message: str, *, status: str = "failed") -> None:
+    """Mark a run failed (or cancelled) and drop its partial rows (in a transaction); the previous run stays current."""
     con.execute(
-        "UPDATE scoring_runs SET status = 'failed', finished_at = ?, message = ? WHERE run_id = ?",
-        [datetime.now(), message[:2000], run_id],
+        "UPDATE scoring_runs SET status = ?, finished_at = ?, message = ? WHERE run_id = ? AND status = 'running'",
+        [status, datetime.now(), message[:2000], run_id],
     )
     delete_run_rows(con, run_id)
+
+
+def beat(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
+    """Renew a running run's heartbeat: it is alive, whatever its batches take."""
+    con.execute(
+        "UPDATE scoring_runs SET heartbeat_at = ? WHERE run_id = ? AND status = 'running'",
+        [datetime.now(), run_id],
+    )
 
 
 def by_id(con: duckdb.DuckDBPyConnection, run_id: int) -> RunInfo | None:

@@ -5,29 +5,17 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.companies import check_ticker
-
-_CSV_TEXT_COLUMNS = ("title", "source", "path", "url", "frames", "dominant_frame")
+from analysis.csv_guard import guard_frame
 
 
 def articles_csv(articles: pd.DataFrame) -> bytes:
-    """The filtered scored articles as UTF-8 CSV with a BOM (Excel reads Chinese), formula-safe text cells."""
-    frame = articles.copy()
-    for column in _CSV_TEXT_COLUMNS:
-        if column in frame:
-            frame[column] = frame[column].map(_formula_safe)
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    """The filtered scored articles as UTF-8 CSV with a BOM (Excel reads Chinese), formula cells defused."""
+    return guard_frame(articles).to_csv(index=False).encode("utf-8-sig")
 
 
 def filtered_articles_csv(store, filters) -> bytes:
     """articles_csv of every article under the filters, read when the download is asked for (not per view)."""
     return articles_csv(store.scored_articles(filters))
-
-
-def _formula_safe(value: object) -> object:
-    # A cell starting with = + - @ is run as a formula by spreadsheets: prefix it so it stays text.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def import_price_upload(
@@ -49,4 +37,4 @@ def upload_rows(summary) -> pd.DataFrame:
     ]
     frame = pd.DataFrame(rows, columns=["file", "row", "outcome", "reason"])
     frame["row"] = frame["row"].astype("Int64")
-    return frame
+    return guard_frame(frame)  # shown in a table whose toolbar downloads it as CSV

@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from analysis.ingest.run import ingest_paths
-from analysis.store import ArticleFilter, Store
+from analysis.store import SCHEMA_VERSION, ArticleFilter, Store
 from tests.conftest import REPO, make_article, make_score
 
 BODY = "小米集团今日公布季度业绩，营收同比增长，市场反应积极。\n雷军表示公司将继续加大研发投入，汽车业务交付量创新高。\n"
@@ -123,7 +123,7 @@ def test_a_v4_file_keeps_its_ids_and_gets_content_hashes(tmp_path):
         con.execute(statement)
     con.close()
     reopened = Store(path)
-    assert reopened.schema_version() == 5
+    assert reopened.schema_version() == SCHEMA_VERSION
     assert sorted(rows(reopened, "SELECT id, content_hash FROM articles")) == sorted(
         (a.id, a.id) for a in articles
     )

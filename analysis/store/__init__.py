@@ -24,7 +24,7 @@ import pandas as pd
 
 from analysis import settings
 from analysis.companies import default_ticker
-from analysis.errors import StoreWriteError
+from analysis.errors import StoreError, StoreWriteError
 from analysis.models import Article, ArticleScore
 from analysis.scoring.columns import ScoreRows
 from analysis.scoring.corrections import Correction
@@ -111,8 +111,12 @@ class Store:
                 return articles.add(con, batch)
         except (duckdb.OutOfMemoryException, duckdb.InvalidInputException, duckdb.ConversionException,
                 duckdb.ConstraintException, MemoryError) as exc:  # fmt: skip
-            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            raise StoreWriteError(f"the database refused the write ({first[:300]})") from exc
+            raise _refused_write(exc) from exc
+        except StoreError as exc:
+            # The connection says out-of-memory in words for the user; here it means this batch is too big.
+            if isinstance(exc.__cause__, duckdb.OutOfMemoryException):
+                raise _refused_write(exc.__cause__) from exc.__cause__
+            raise
 
     def copies_of(self, hashes: Sequence[str]) -> list[dict]:
         """Stored articles with one of these content hashes (id, path, title, source, published, duplicate_of)."""
@@ -421,3 +425,8 @@ class Store:
             "prices": price_rows,
             "current_run": runs.as_dict(current) if current else None,
         }
+
+
+def _refused_write(exc: BaseException) -> StoreWriteError:
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return StoreWriteError(f"the database refused the write ({first[:300]})")

@@ -419,3 +419,18 @@ def test_events_without_enough_estimation_history_are_incomplete_under_the_marke
         1,
         1,
     )  # day 30 has 24 sessions before its window, 150 has 144
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "words"),
+    [("NARRATIVE_LAG_CORRECTION", "bonferroni", "must be one of holm, fdr_bh"),
+     ("NARRATIVE_ALPHA", "0.7", "must be below 0.5"), ("NARRATIVE_EVENT_MODEL", "capm", "must be one of")],
+)  # fmt: skip
+def test_bad_statistics_settings_name_the_variable(monkeypatch, variable, value, words):
+    from analysis.errors import ConfigError
+    from analysis.settings import current
+
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigError, match=variable) as raised:
+        current()
+    assert words in str(raised.value)

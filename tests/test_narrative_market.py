@@ -434,3 +434,13 @@ def test_bad_statistics_settings_name_the_variable(monkeypatch, variable, value,
     with pytest.raises(ConfigError, match=variable) as raised:
         current()
     assert words in str(raised.value)
+
+
+def test_market_model_over_a_flat_benchmark_has_beta_zero_and_keeps_the_jump():
+    days, flat = jump_market(200)
+    stock = flat.copy()
+    stock[150:] = 110.0
+    prices = price_table({"1810.HK": stock, "HSI": flat * 200}, days)
+    bull = event_study(scored([days[150]], labels=["bullish"]), prices, ticker="1810.HK")["bullish"]
+    assert (bull["model"], bull["n"], bull["beta"]) == ("market", 1, pytest.approx(0.0))
+    assert bull["car"][0] == pytest.approx(0.10) and bull["car"][-1] == pytest.approx(0.0)

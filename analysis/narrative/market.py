@@ -1,5 +1,5 @@
 """Tone against the share price from per-day sums: trading-day alignment and the lead/lag correlation table
-(the event study is in event_study.py).
+(the event study is in events.py).
 
 The trading calendar is the price table's own dates (HKEX days in the bundled data), so holidays, typhoon
 closures and half days need no separate calendar. An article dated on a non-trading day (a weekend, a holiday)
@@ -23,18 +23,21 @@ __all__ = ["NOT_ENOUGH_DATA", "NO_VARIATION", "align_to_trading_days", "closes",
 def align_to_trading_days(dates: pd.Series | pd.DatetimeIndex | list, trading_days) -> pd.Series:
     """Each date's trading day: itself when the market traded, else the next trading day (NaT past the calendar)."""
     series = dates if isinstance(dates, pd.Series) else pd.Series(pd.to_datetime(list(dates)))
-    days = pd.DatetimeIndex(pd.to_datetime(pd.Series(trading_days)).dt.normalize().unique()).sort_values()
-    wanted = pd.to_datetime(series).dt.normalize()
-    aligned = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
-    valid = wanted.notna()
-    if days.empty or not valid.any():
-        return aligned
-    positions = days.searchsorted(wanted[valid].to_numpy(), side="left")
-    inside = positions < len(days)
-    values = np.full(len(positions), np.datetime64("NaT"), dtype="datetime64[ns]")
-    values[inside] = days[positions[inside]].to_numpy().astype("datetime64[ns]")
-    aligned[valid] = values
-    return aligned
+    # NumPy datetimes throughout: this runs for every side of every view, and pandas' accessors cost 10x more.
+    days = np.unique(
+        pd.DatetimeIndex(pd.to_datetime(trading_days)).normalize().to_numpy(dtype="datetime64[ns]")
+    )
+    days = days[~np.isnat(days)]
+    wanted = pd.DatetimeIndex(pd.to_datetime(series)).normalize().to_numpy(dtype="datetime64[ns]")
+    values = np.full(len(wanted), np.datetime64("NaT"), dtype="datetime64[ns]")
+    valid = ~np.isnat(wanted)
+    if len(days) and valid.any():
+        positions = np.searchsorted(days, wanted[valid], side="left")
+        inside = positions < len(days)
+        aligned = np.full(len(positions), np.datetime64("NaT"), dtype="datetime64[ns]")
+        aligned[inside] = days[positions[inside]]
+        values[valid] = aligned
+    return pd.Series(values, index=series.index, dtype="datetime64[ns]")
 
 
 def closes(prices: pd.DataFrame, ticker: str) -> pd.Series:

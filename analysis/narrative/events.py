@@ -176,7 +176,12 @@ def placebo(
         return block
     rng = np.random.default_rng(seed)
     if len(candidates) >= n:  # each draw is n distinct days, as a side's events are
-        picks = np.argsort(rng.random((draws, len(candidates))), axis=1)[:, :n]
+        keys = rng.random(
+            (draws, len(candidates))
+        )  # the n smallest keys of a row: n days drawn without replacement
+        picks = (
+            np.argpartition(keys, n - 1, axis=1)[:, :n] if n < len(candidates) else np.argsort(keys, axis=1)
+        )
     else:
         picks = rng.integers(0, len(candidates), size=(draws, n))
     means = paths[candidates][picks].mean(axis=1)  # draws × horizons
@@ -195,11 +200,15 @@ def _market_model(
         nan = np.full(len(stock), np.nan)
         return nan, nan.copy()
     window = min(estimation_days, len(stock))
-    # pinv: a flat benchmark over the window gives β = 0 and α the stock's mean, not a singular-matrix error.
-    fitted = RollingOLS(stock, exog, window=window, min_nobs=minimum, missing="drop").fit(
-        method="pinv", params_only=True
-    )
-    params = np.asarray(fitted.params, dtype=float)
+    rolling = RollingOLS(stock, exog, window=window, min_nobs=minimum, missing="drop")
+    params = np.asarray(rolling.fit(method="inv", params_only=True).params, dtype=float)
+    # RollingOLS fits full-length windows only (the first window - 1 sessions have none), each with at least
+    # `minimum` sessions where both returns exist.
+    counts = pd.Series(~np.isnan(stock) & ~np.isnan(market)).rolling(window).sum().to_numpy()
+    if (np.isnan(params[:, 1]) & (counts >= minimum)).any():
+        # A flat benchmark over some window is singular for the fast fit; pinv gives β = 0 and α the stock's
+        # mean there (slower, so only then).
+        params = np.asarray(rolling.fit(method="pinv", params_only=True).params, dtype=float)
     return params[:, 0], params[:, 1]
 
 

@@ -187,3 +187,19 @@ def test_jsonable_turns_pandas_and_numpy_values_into_plain_json():
         "when": "2025-02-06", "at": "2025-02-06T09:30:00", "missing": None, "nat": None, "n": 3, "ok": True,
         "1": [0.5],
     }  # fmt: skip
+
+
+def test_text_form_stars_only_the_lags_that_survive_the_correction():
+    from analysis.narrative import lead_lag
+    from tests.test_narrative_market import noise_panel
+
+    table = lead_lag(*noise_panel(0, effect=0.02), ticker=TICKER)
+    text = format_report_text(
+        jsonable({"lead_lag": table.to_dict("records"), "lead_lag_method": table.attrs["method"]})
+    )
+    starred = [line for line in text.splitlines() if line.endswith(" *")]
+    assert len(starred) == 1 and starred[0].startswith("  k=+1") and "p_adj <0.001" in starred[0]
+    assert "adjusted over the 11 lags tested by Benjamini–Hochberg" in text
+    assert (
+        "k=-5  n=60   r=+0.26" in text and "p 0.046  p_adj 0.251" in text
+    )  # nominal p < 0.05, not significant

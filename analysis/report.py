@@ -48,6 +48,7 @@ def build_report(
     ticker = filters.ticker
     index = tone_index(cube, freq=freq)
     shares = frame_shares(frames_by_day, freq=freq)
+    lead = lead_lag(cube, prices, ticker=ticker)
     report = {
         "ticker": ticker,
         "benchmark": benchmark,
@@ -62,8 +63,9 @@ def build_report(
         "tone_index": _tone_summary(index, freq),
         "frame_shares": _frame_summary(shares, cube, freq),
         "shifts": detect_shifts(index, frames_by_day),
-        "lead_lag": lead_lag(cube, prices, ticker=ticker).to_dict("records"),
-        "event_study": event_study(cube, prices, ticker=ticker, benchmark=benchmark),
+        "lead_lag": lead.to_dict("records"),
+        "lead_lag_method": lead.attrs["method"],
+        "event_study": event_study(cube, prices, ticker=ticker, benchmark=benchmark, undated=sums["undated"]),
         "price_mentions": _mention_rows(mentions),
         "emerging_narratives": emerging_narratives(store, filters),
     }
@@ -108,10 +110,18 @@ def format_report_text(report: dict) -> str:
                 lines.append(f"  {name:<14}{point['date']}  {point['tone']:+.2f} (n={point['n_unique']}{z})")
 
     lines += ["", "Narrative shifts"]
+    if report.get("shifts"):
+        lines.append(
+            "  p: share of random orders of the same points that split as well (permutation test); "
+            "'?' marks too few articles on a side"
+        )
     for shift in report.get("shifts") or []:
+        flag = (
+            f"  ? fewer than {shift.get('min_articles')} articles a side" if shift.get("few_articles") else ""
+        )
         lines.append(
             f"  {shift['from_date']} → {shift['date']}: tone {shift['before_tone']:+.2f} → {shift['after_tone']:+.2f}"
-            f"  ({shift['n_before']} → {shift['n_after']} articles)"
+            f"  ({shift['n_before']} → {shift['n_after']} articles, {_p_text(shift.get('p'))}){flag}"
         )
         lines.append(f"    frames up:   {', '.join(shift['frames_up']) or '-'}")
         lines.append(f"    frames down: {', '.join(shift['frames_down']) or '-'}")
@@ -127,9 +137,14 @@ def format_report_text(report: dict) -> str:
     if not frames.get("overall"):
         lines.append("  no frame evidence")
 
+    method = report.get("lead_lag_method") or {}
     lines += [
         "",
         "Tone vs returns (return of the session k days from the article; k > 0: tone leads; r, 95% CI)",
+        f"  calendar: {method.get('calendar', 'trading days of the price table')}",
+        f"  p: two-sided, Pearson; p_adj: adjusted over the {method.get('n_tests', 0)} lags tested by "
+        f"{method.get('correction_name', '-')}; * = p_adj < {method.get('alpha', 0.05):g}; "
+        f"no r below n = {method.get('min_n', '-')}. Correlation is not causation.",
     ]
     rows = report.get("lead_lag", [])
     notes = {row.get("note") for row in rows}
@@ -141,21 +156,13 @@ def format_report_text(report: dict) -> str:
         if row.get("r") is None:
             lines.append(f"  k={row['k']:+d}  n={row['n']:<4} {row.get('note') or ''}")
         else:
+            star = " *" if row.get("significant") else ""
             lines.append(
                 f"  k={row['k']:+d}  n={row['n']:<4} r={row['r']:+.2f}  [{row['lo']:+.2f}, {row['hi']:+.2f}]"
+                f"  {_p_text(row.get('p'))}  {_p_text(row.get('p_adjusted'), 'p_adj')}{star}"
             )
 
-    study = report.get("event_study", {})
-    lines += ["", f"Event study: CAR vs {report.get('benchmark')} (market-adjusted)"]
-    for side in ("bullish", "bearish"):
-        entry = study.get(side) or {}
-        car = entry.get("car") or {}
-        if not car:
-            lines.append(f"  {side:<8} n={entry.get('n', 0)}  {entry.get('note') or 'no events'}")
-            continue
-        picks = [day for day in ("-1", "0", "1", "5", "10") if day in car]
-        values = "  ".join(f"CAR[{day}] {car[day] * 100:+.1f}%" for day in picks)
-        lines.append(f"  {side:<8} n={entry['n']}  {values}")
+    lines += _event_lines(report.get("event_study", {}), report.get("benchmark"))
 
     lines += ["", "Price mentions checked against the price table"]
     for row in report.get("price_mentions", []):
@@ -174,6 +181,61 @@ def format_report_text(report: dict) -> str:
     if not report.get("emerging_narratives"):
         lines.append("  none found")
     return "\n".join(lines) + "\n"
+
+
+def _p_text(p, name: str = "p") -> str:
+    return f"{name} -" if p is None else f"{name} {p:.3f}" if p >= 0.001 else f"{name} <0.001"
+
+
+def _event_lines(study: dict, benchmark: str | None) -> list[str]:
+    """The event study as text: each side's CAR with its band and n, the placebo beneath, and what was left out."""
+    bull = study.get("bullish") or {}
+    model = bull.get("model", "market-adjusted")
+    estimation = bull.get("estimation")
+    stated = (
+        f", α and β by OLS over sessions {estimation['window'][0]}..{estimation['window'][1]}"
+        if estimation
+        else ""
+    )
+    lines = [
+        "",
+        f"Event study: CAR vs {benchmark} ({model}{stated})",
+        "  CAR[d]: mean cumulative abnormal return to day d, [95% band: cross-sectional t]; placebo: the same "
+        "over random days of the period (its 2.5–97.5% range)",
+    ]  # fmt: skip
+    picks = ("-1", "0", "1", "5", "10")
+    for side in ("bullish", "bearish", "placebo"):
+        entry = study.get(side) or {}
+        car, low, high = entry.get("car") or {}, entry.get("ci_lo") or {}, entry.get("ci_hi") or {}
+        size = f"n={entry.get('n', 0)}" + (
+            f"×{entry['draws']}" if side == "placebo" and entry.get("draws") else ""
+        )
+        if not car:
+            lines.append(f"  {side:<8} {size}  {entry.get('note') or 'no events'}")
+            continue
+        values = "  ".join(
+            f"CAR[{day}] {car[day] * 100:+.1f}%" + _band_text(low.get(day), high.get(day))
+            for day in picks if day in car
+        )  # fmt: skip
+        lines.append(f"  {side:<8} {size}  {values}")
+    left_out = {
+        side: ((study.get(side) or {}).get("n_inferred_excluded", 0), (study.get(side) or {}).get("n_undated_excluded", 0))
+        for side in ("bullish", "bearish")
+    }  # fmt: skip
+    if any(sum(counts) for counts in left_out.values()):
+        lines.append(
+            "  left out: " + "; ".join(
+                f"{side} {inferred} with an inferred date, {undated} undated"
+                for side, (inferred, undated) in left_out.items()
+            )
+        )  # fmt: skip
+    return lines
+
+
+def _band_text(low, high) -> str:
+    if low is None or high is None:
+        return ""
+    return f" [{low * 100:+.1f}, {high * 100:+.1f}]"
 
 
 def jsonable(value):

@@ -136,6 +136,7 @@ class Settings:
     price_jump_factor: (
         float  # NARRATIVE_PRICE_JUMP_FACTOR: a close this many times off both neighbours is refused
     )
+    stats: StatsSettings  # the statistics beside the price (lead/lag, event study, shifts, tone z-score)
 
 
 def current() -> Settings:
@@ -170,6 +171,58 @@ def current() -> Settings:
         max_front_matter_bytes=_int("NARRATIVE_MAX_FRONT_MATTER", 64 * 1024, low=1024, high=100_000_000),
         max_yaml_aliases=_int("NARRATIVE_MAX_YAML_ALIASES", 50, low=0, high=100_000),
         price_jump_factor=_float("NARRATIVE_PRICE_JUMP_FACTOR", 5.0, low=1.5),
+        stats=stats_settings(),
+    )
+
+
+# statsmodels.stats.multitest names: Holm (family-wise error), Benjamini–Hochberg (false discovery rate)
+LAG_CORRECTIONS = ("holm", "fdr_bh")
+EVENT_MODELS = ("market", "market-adjusted")
+
+
+@dataclass(frozen=True)
+class StatsSettings:
+    """The choices behind the numbers shown beside the price; each field names its environment variable."""
+
+    baseline_days: int  # NARRATIVE_BASELINE_D: tone z-score baseline, in days (about a quarter)
+    baseline_weeks: int  # NARRATIVE_BASELINE_W: ... in weeks (half a year)
+    baseline_months: int  # NARRATIVE_BASELINE_M: ... in months (a year)
+    alpha: float  # NARRATIVE_ALPHA: significance level of lead/lag, shifts (two-sided)
+    # NARRATIVE_LAG_CORRECTION: fdr_bh | holm, over the lags tested together. Under pure noise both keep the
+    # chance of any 'significant' lag near alpha; BH is the default as it finds more of several real lags (and
+    # statsmodels' Holm branch runs a full gc.collect() per call, about 0.1 s in a loaded process).
+    lag_correction: str
+    lag_min_n: int  # NARRATIVE_LAG_MIN_N: trading days with articles below which no r is shown
+    event_model: str  # NARRATIVE_EVENT_MODEL: market (OLS on the benchmark) | market-adjusted
+    estimation_days: int  # NARRATIVE_EVENT_ESTIMATION: sessions of the market model's estimation window
+    placebo_draws: int  # NARRATIVE_PLACEBO_DRAWS: random-day samples behind the event study's placebo band
+    shift_permutations: int  # NARRATIVE_SHIFT_PERMUTATIONS: permutations behind a shift's p-value
+    shift_min_articles: int  # NARRATIVE_SHIFT_MIN_ARTICLES: articles each side below which a shift is flagged
+    seed: int  # NARRATIVE_STATS_SEED: the random draws' seed (placebo, permutations): same data, same figures
+
+    def baseline(self, freq: str) -> int:
+        """The rolling baseline length in periods of freq (D, W or M)."""
+        return {"D": self.baseline_days, "W": self.baseline_weeks, "M": self.baseline_months}[freq]
+
+
+def stats_settings() -> StatsSettings:
+    """The statistics' settings as the environment gives them now."""
+    alpha = _float("NARRATIVE_ALPHA", 0.05, low=1e-6)
+    if alpha >= 0.5:
+        raise ConfigError(f"NARRATIVE_ALPHA={alpha!r}: must be below 0.5")
+    return StatsSettings(
+        baseline_days=_int("NARRATIVE_BASELINE_D", 90, low=3, high=10_000),
+        baseline_weeks=_int("NARRATIVE_BASELINE_W", 26, low=3, high=2_000),
+        baseline_months=_int("NARRATIVE_BASELINE_M", 12, low=3, high=500),
+        alpha=alpha,
+        lag_correction=_choice("NARRATIVE_LAG_CORRECTION", "fdr_bh", LAG_CORRECTIONS),
+        lag_min_n=_int("NARRATIVE_LAG_MIN_N", 10, low=4, high=100_000),
+        event_model=_choice("NARRATIVE_EVENT_MODEL", "market", EVENT_MODELS),
+        estimation_days=_int("NARRATIVE_EVENT_ESTIMATION", 120, low=20, high=2_000),
+        placebo_draws=_int("NARRATIVE_PLACEBO_DRAWS", 1000, low=100, high=100_000),
+        shift_permutations=_int("NARRATIVE_SHIFT_PERMUTATIONS", 2000, low=100, high=1_000_000),
+        shift_min_articles=_int("NARRATIVE_SHIFT_MIN_ARTICLES", 5, low=1, high=100_000),
+        seed=_int("NARRATIVE_STATS_SEED", 13, low=0, high=2**32 - 1),
     )
 
 

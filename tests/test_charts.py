@@ -23,6 +23,7 @@ from ui.charts import (
     main_chart,
     sentence_strip_chart,
     source_tone_chart,
+    tone_zscore_chart,
 )
 from ui.charts import main as main_module
 
@@ -291,6 +292,66 @@ def test_event_study_chart_names_n_per_side(sums):
     assert is_empty_state(event_study_chart(empty).to_dict(), "complete price window")
 
 
+def test_lead_lag_chart_solidifies_and_stars_only_the_lags_that_survive_the_correction():
+    table = pd.DataFrame(
+        {
+            "k": range(-1, 3), "r": [-0.05, 0.02, 0.45, 0.3], "lo": [-0.2, -0.15, 0.3, 0.05],
+            "hi": [0.1, 0.2, 0.6, 0.5], "n": [60] * 4, "p": [0.6, 0.8, 0.0001, 0.02],
+            "p_adjusted": [0.8, 0.8, 0.0004, 0.04], "significant": [False, False, True, False], "note": None,
+        }
+    )  # fmt: skip
+    spec = lead_lag_chart(table).to_dict()
+    bars, _, stars = units(spec)
+    assert bars["encoding"]["opacity"]["condition"]["test"] == "datum.significant"
+    assert bars["encoding"]["opacity"]["value"] == 0.3
+    assert [row["k"] for row in rows(spec, stars)] == [1]  # k = 2 has p < 0.05 but not after the correction
+    assert {tip["field"] for tip in bars["encoding"]["tooltip"]} >= {"p", "p_adjusted", "verdict"}
+    verdicts = {row["k"]: row["verdict"] for row in rows(spec, bars)}
+    assert verdicts == {-1: "within chance", 0: "within chance", 1: "significant", 2: "within chance"}
+
+
+def test_lead_lag_chart_from_the_library_table_stars_a_planted_lag(prices):
+    from tests.test_narrative_market import noise_panel
+
+    spec = lead_lag_chart(lead_lag(*noise_panel(0, effect=0.02), ticker="1810.HK")).to_dict()
+    assert [row["k"] for row in rows(spec, units(spec)[-1])] == [1]
+
+
+def test_event_study_chart_draws_each_sides_band_and_the_placebo(sums):
+    full = pd.concat(
+        [load_price_file(ROOT / "data" / "prices" / f"{ticker}.csv") for ticker in ("1810.HK", "HSI")],
+        ignore_index=True,
+    )
+    study = event_study(sums, full, ticker="1810.HK")
+    spec = event_study_chart(study).to_dict()
+    kinds = [mark_type(unit) for unit in units(spec)]
+    assert kinds == ["line", "area", "area", "line", "text", "rule"]
+    lines, band, placebo_band, placebo_line, placebo_label, _ = units(spec)
+    assert band["encoding"]["y"]["field"] == "ci_lo" and band["encoding"]["y2"]["field"] == "ci_hi"
+    assert {row["label"] for row in rows(spec, band)} == {"bullish"}  # one bearish event: no band
+    assert placebo_line["mark"]["strokeDash"] == [5, 3]
+    assert len(rows(spec, placebo_band)) == 16
+    assert rows(spec, placebo_label)[0]["placebo"] == "placebo: 1 random days × 1000"
+    assert rows(spec, placebo_band)[0]["ci_lo"] == pytest.approx(study["placebo"]["ci_lo"][-5])
+
+
+def zscore_index() -> pd.DataFrame:
+    tones = [0.3, 0.35, 0.25, 0.3, 0.32, 0.28, 0.0]
+    return tone_index(
+        cube(*({"date": f"2025-03-{day + 1:02d}", "tone": tone} for day, tone in enumerate(tones)))
+    )
+
+
+def test_tone_zscore_chart_plots_the_index_zscore_with_rules_at_two():
+    index = zscore_index()
+    spec = tone_zscore_chart(index).to_dict()
+    bars, limits = units(spec)
+    assert bars["encoding"]["y"]["field"] == "zscore"
+    assert [row["zscore"] for row in rows(spec, bars)] == pytest.approx(index["zscore"].dropna().tolist())
+    assert [row["zscore"] for row in rows(spec, limits)] == [-2.0, 2.0]
+    assert is_empty_state(tone_zscore_chart(index.iloc[:2]).to_dict(), "3+ earlier periods")
+
+
 def test_sentence_strip_colours_each_sentence_by_tone():
     sentences = pd.DataFrame(
         {"index": [0, 1, 2], "tone": [0.4, -0.6, 0.0], "label": ["positive", "negative", "neutral"],
@@ -351,7 +412,8 @@ def chinese_specs(prices, articles, sums, frames, sources) -> dict[str, dict]:
         ignore_index=True,
     )
     lead = pd.DataFrame({"k": [-1, 0, 1], "r": [None, 0.2, -0.1], "lo": [None, 0.0, -0.3], "hi": [None, 0.4, 0.1],
-                         "n": [8, 40, 40], "note": ["not enough data", None, None]})  # fmt: skip
+                         "n": [8, 40, 40], "note": ["not enough data", None, None], "p": [None, 0.004, 0.5],
+                         "p_adjusted": [None, 0.008, 0.5], "significant": [False, True, False]})  # fmt: skip
     sentences = pd.DataFrame({"index": [0, 1], "tone": [0.4, -0.6], "label": ["positive", "negative"],
                               "text": ["小米股价大涨。", "事故引发质疑。"]})  # fmt: skip
     built = {
@@ -364,6 +426,7 @@ def chinese_specs(prices, articles, sums, frames, sources) -> dict[str, dict]:
         "lead_lag": lead_lag_chart(lead, lang="zh"),
         "event_study": event_study_chart(event_study(sums, full, ticker="1810.HK"), lang="zh"),
         "sentences": sentence_strip_chart(sentences, lang="zh"),
+        "zscore": tone_zscore_chart(zscore_index(), lang="zh"),
     }
     return {name: chart.to_dict() for name, chart in built.items()}
 

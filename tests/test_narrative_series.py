@@ -111,6 +111,16 @@ def test_baseline_window_counts_calendar_periods_not_rows():
     assert not math.isnan(tone_index(sums, freq="D", baseline_window=60)["zscore"].iloc[-1])
 
 
+def test_the_default_baseline_window_is_the_setting_for_the_frequency(monkeypatch):
+    sums = cube(
+        {"date": "2025-03-01", "tone": 0.1}, {"date": "2025-03-02", "tone": 0.2}, {"date": "2025-03-03", "tone": 0.3},
+        {"date": "2025-04-10", "tone": 0.9},
+    )  # fmt: skip
+    assert not math.isnan(tone_index(sums, freq="D")["zscore"].iloc[-1])  # 90 days by default
+    monkeypatch.setenv("NARRATIVE_BASELINE_D", "10")
+    assert math.isnan(tone_index(sums, freq="D")["zscore"].iloc[-1])
+
+
 def test_a_spread_within_rounding_noise_gives_no_zscore():
     sums = cube(*({"date": f"2025-03-{day + 1:02d}", "tone": 0.3} for day in range(6)))
     assert tone_index(sums, freq="D")["zscore"].isna().all()

@@ -129,3 +129,46 @@ def test_fast_pelt_gives_the_same_breakpoints_as_ruptures_pelt_l2():
     penalty = 0.3
     reference = ruptures.Pelt(model="l2", min_size=2, jump=1).fit(signal.reshape(-1, 1)).predict(pen=penalty)
     assert _pelt(signal, min_size=2, penalty=penalty) == [int(cut) for cut in reference[:-1]]
+
+
+# -- how surprising a shift is, and whether enough articles back it ------------------------------------------
+
+
+def test_a_planted_shift_is_far_beyond_chance_and_backed_by_enough_articles():
+    rng = np.random.default_rng(7)
+    index = index_of(np.r_[0.4 + rng.normal(0, 0.1, 30), -0.3 + rng.normal(0, 0.1, 30)])
+    (shift,) = detect_shifts(index, NO_FRAMES)
+    assert shift["p"] < 0.001 and shift["significant"]
+    assert not shift["few_articles"] and shift["min_articles"] == 5
+    assert shift["p_method"].startswith("permutation test")
+
+
+def test_short_series_p_is_the_exact_share_of_orders_that_split_as_well():
+    from itertools import permutations
+
+    from analysis.narrative.significance import best_split_gain
+
+    sums, hits = bundled_like()
+    index = tone_index(sums, freq="D")
+    (shift,) = detect_shifts(index, hits)
+    tones = index.dropna(subset=["tone"])["tone"].to_numpy()
+    observed = best_split_gain(tones)
+    orders = np.array(list(permutations(tones)))
+    assert shift["p"] == pytest.approx(np.mean(best_split_gain(orders) >= observed - 1e-12))
+    # Five articles, two on one side: no order of so few points is surprising, and the shift says so.
+    assert shift["p"] > 0.05 and not shift["significant"] and shift["few_articles"]
+
+
+def test_a_noise_split_forced_by_a_low_threshold_is_not_significant():
+    index = index_of([0.2, 0.25, 0.1, 0.15, 0.2, 0.22, 0.12])
+    shifts = detect_shifts(index, NO_FRAMES, min_delta=0.01)
+    assert len(shifts) == 1 and shifts[0]["p"] > 0.2 and not shifts[0]["significant"]
+
+
+def test_shift_p_is_deterministic_and_the_article_minimum_comes_from_settings(monkeypatch):
+    rng = np.random.default_rng(3)
+    index = index_of(np.r_[rng.normal(0.3, 0.2, 25), rng.normal(-0.1, 0.2, 25)])
+    first = detect_shifts(index, NO_FRAMES)
+    assert [s["p"] for s in detect_shifts(index, NO_FRAMES)] == [s["p"] for s in first]
+    monkeypatch.setenv("NARRATIVE_SHIFT_MIN_ARTICLES", "40")
+    assert all(s["few_articles"] and s["min_articles"] == 40 for s in detect_shifts(index, NO_FRAMES))

@@ -79,7 +79,7 @@ def test_report_has_the_documented_keys_and_is_strict_json(corpus):
 
     assert [row["k"] for row in report["lead_lag"]] == list(range(-5, 6))
     assert all(row["note"] == "not enough data" and row["r"] is None for row in report["lead_lag"])
-    assert set(report["event_study"]) == {"bullish", "bearish"}
+    assert set(report["event_study"]) == {"bullish", "bearish", "placebo"}  # the placebo block: issue 13
     assert report["event_study"]["bullish"]["n"] == 2
     assert set(report["event_study"]["bullish"]["car"]) == {str(day) for day in range(-5, 11)}
 
@@ -87,6 +87,35 @@ def test_report_has_the_documented_keys_and_is_strict_json(corpus):
     expected = {"date": "2025-10-31", "price": 43.2, "close": 43.2, "matched": True}
     assert {key: checked["001"][key] for key in expected} == expected
     assert checked["002"]["date"] == "2025-02-06" and checked["002"]["matched"] is True
+
+
+def test_report_states_p_values_bands_and_placebo_with_their_method(corpus):
+    report = build_report(corpus, ArticleFilter(ticker=TICKER))
+    for row in report["lead_lag"]:
+        assert {"p", "p_adjusted", "significant"} <= set(row)
+        assert row["p"] is None and row["p_adjusted"] is None and row["significant"] is False  # n < min_n
+    method = report["lead_lag_method"]
+    assert method["correction"] == "fdr_bh" and method["n_tests"] == 0 and method["min_n"] == 10
+    assert "trading days of the 1810.HK price table" in method["calendar"]
+
+    bull, bear = report["event_study"]["bullish"], report["event_study"]["bearish"]
+    assert set(bull["ci_lo"]) == set(bull["ci_hi"]) == set(bull["car"]) == {str(day) for day in range(-5, 11)}
+    assert all(bull["ci_lo"][d] <= bull["car"][d] <= bull["ci_hi"][d] for d in bull["car"])
+    assert bull["model"] == "market" and bull["estimation"]["window"] == [-125, -6]
+    # 000's date is inferred from a range: it is no event, and it is counted.
+    assert (bear["n"], bear["n_inferred_excluded"], bear["n_undated_excluded"]) == (1, 1, 0)
+    assert bear["ci_lo"] == {str(day): None for day in range(-5, 11)}  # one event: no band
+    placebo = report["event_study"]["placebo"]
+    assert (placebo["n"], placebo["draws"], placebo["seed"]) == (1, 1000, 13)
+    assert placebo["period"] == ["2025-02-07", "2025-11-10"] and placebo["days"] > 150
+    assert all(placebo["ci_lo"][d] < 0 < placebo["ci_hi"][d] for d in placebo["car"])
+
+    shift = report["shifts"][0]
+    assert 0 < shift["p"] <= 1 and shift["few_articles"] is True and shift["significant"] is False
+    text = format_report_text(report)
+    assert "Correlation is not causation." in text and "Benjamini–Hochberg" in text
+    assert "placebo  n=1×1000" in text and "left out: bullish 0 with an inferred date" in text
+    assert "? fewer than 5 articles a side" in text
 
 
 def test_tone_and_frame_summaries_describe_the_range(corpus):
@@ -158,3 +187,19 @@ def test_jsonable_turns_pandas_and_numpy_values_into_plain_json():
         "when": "2025-02-06", "at": "2025-02-06T09:30:00", "missing": None, "nat": None, "n": 3, "ok": True,
         "1": [0.5],
     }  # fmt: skip
+
+
+def test_text_form_stars_only_the_lags_that_survive_the_correction():
+    from analysis.narrative import lead_lag
+    from tests.test_narrative_market import noise_panel
+
+    table = lead_lag(*noise_panel(0, effect=0.02), ticker=TICKER)
+    text = format_report_text(
+        jsonable({"lead_lag": table.to_dict("records"), "lead_lag_method": table.attrs["method"]})
+    )
+    starred = [line for line in text.splitlines() if line.endswith(" *")]
+    assert len(starred) == 1 and starred[0].startswith("  k=+1") and "p_adj <0.001" in starred[0]
+    assert "adjusted over the 11 lags tested by Benjamini–Hochberg" in text
+    assert (
+        "k=-5  n=60   r=+0.26" in text and "p 0.046  p_adj 0.251" in text
+    )  # nominal p < 0.05, not significant

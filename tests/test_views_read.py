@@ -68,7 +68,9 @@ def series_of(store: Store, filters: ArticleFilter, *, tone_field: str = "tone",
     return read_series(store, filters, view, tone_field=tone_field, freq=freq, benchmark=BENCH)
 
 
-def test_the_series_of_a_small_store_have_the_known_answers(small):
+def test_the_series_of_a_small_store_have_the_known_answers(small, monkeypatch):
+    # Six weeks of prices are too few for the market model's estimation window: count the events as R − Rm.
+    monkeypatch.setenv("NARRATIVE_EVENT_MODEL", "market-adjusted")
     series = series_of(small, ArticleFilter(ticker=TICKER))
     index = series["index"].set_index("date")
     monday, wednesday = pd.Timestamp("2025-02-03"), pd.Timestamp("2025-02-05")
@@ -85,6 +87,9 @@ def test_the_series_of_a_small_store_have_the_known_answers(small):
     assert outlets["n"].to_dict() == {"A": 2}  # B's only article is a near-duplicate
     assert outlets.loc["A", "tone"] == pytest.approx((0.8 * 0.6 - 0.4 * 0.5) / (0.8 + 0.4))
     assert series["event_study"]["bullish"]["n"] == 1 and series["event_study"]["bearish"]["n"] == 1
+    monkeypatch.delenv("NARRATIVE_EVENT_MODEL")
+    market = series_of(small, ArticleFilter(ticker=TICKER))["event_study"]["bullish"]
+    assert (market["model"], market["n"], market["n_incomplete"]) == ("market", 0, 1)
     assert [row["k"] for row in series["lead_lag"].to_dict("records")] == list(range(-5, 6))
 
 
@@ -134,3 +139,18 @@ def test_an_opened_article_comes_with_its_sentences_evidence_and_checked_prices(
     assert (mention["price"], bool(mention["matched"])) == (43.2, True)
     missing = read_article(store, "no-such-id", ticker=TICKER)
     assert missing["article"] is None and missing["mentions"].empty
+
+
+def test_undated_articles_are_counted_beside_the_event_study(store):
+    undated = make_article("小米股价下跌 无日期", published=None)
+    dated = make_article("小米股价下跌 有日期", published=date(2025, 2, 5))
+    store.add_articles([undated, dated])
+    run_id = store.start_run(ticker=TICKER, scorer="finance", version="1", config_hash="h", options={})
+    store.write_scores(run_id, [make_score(a, tone=-0.5, label="bearish") for a in (undated, dated)])
+    store.finish_run(run_id, n_articles=2)
+    assert store.undated_labels(ArticleFilter(ticker=TICKER)) == {"bearish": 1}
+    view = read_view(store, ArticleFilter(ticker=TICKER), freq="W", tone_field="tone")
+    assert view.undated == {"bearish": 1}
+    series = view_series(view, store.prices(), ticker=TICKER, tone_field="tone", freq="W", benchmark=BENCH)
+    assert series["event_study"]["bearish"]["n_undated_excluded"] == 1
+    assert series["lead_lag_method"]["n_tests"] == 0

@@ -276,6 +276,31 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "price_undo": ("Undo the last price import", "撤销上次[prices]导入"),
     "price_nothing_to_undo": ("No price import of {ticker} to undo.", "没有可撤销的 {ticker} [prices]导入。"),
+    # What the lead/lag, event-study and z-score panels show and do not show (issue 13).
+    "lead_lag_caption": (
+        "Each bar is Pearson's r between a [trading_day]'s [tone] and the [return] k sessions away, with its 95% "
+        "interval. Solid, starred bars survive the {correction} correction for the {n_tests} lags tested; faded "
+        "ones are within chance. No r is shown below {min_n} days. An association on past days, not a cause.",
+        "每根柱为某[trading_day][tone]与其后(或其前)第 k 个交易日[returns]的 Pearson 相关系数 r,附 95% 区间。"
+        "实心并标 * 的柱在对 {n_tests} 个滞后期做 {correction} 多重检验校正后仍显著;浅色柱可能只是偶然。"
+        "少于 {min_n} 天不显示 r。这是过去的相关,不是因果。",
+    ),
+    "event_caption": (
+        "Lines: mean cumulative abnormal [return] around [bullish] and [bearish] [articles] ({model} model), "
+        "shaded: each side's 95% band. Grey: the same over random days of the period, what no news looks "
+        "like; a side inside the grey band is indistinguishable from it. Left out: {inferred} [article](s) with "
+        "an [inferred] [date], {undated} undated. Overlapping windows make the bands, if anything, too narrow.",
+        "折线:[bullish]与[bearish][articles]前后的平均累计超额[returns]({model} 模型),阴影为各自的 95% 区间。"
+        "灰色:同期随机日的同一统计量,即“没有新闻”时的样子;落在灰带内的一方与其无从区分。"
+        "未计入:{inferred} 篇[inferred][date]的[articles],{undated} 篇无[date]。窗口重叠会使区间偏窄。",
+    ),
+    "zscore_title": ("How unusual the [tone] is", "[tone]的异常程度"),
+    "zscore_caption": (
+        "Each day's [tone_index] against its own previous {window} days (financial news runs positive, so the "
+        "level alone misleads): bars past ±2 are unusual days. It says how rare a day is, not what comes next.",
+        "每天的[tone_index]相对其前 {window} 天的基线(财经新闻整体偏正面,只看水平会误导):"
+        "超过 ±2 的柱为异常日。它说明某天有多罕见,并不预示之后的走势。",
+    ),
 }
 TEXT: dict[str, tuple[str, str]] = {key: with_terms(*pair) for key, pair in _MESSAGES.items()}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analysis.settings import current as current_settings
 from analysis.views import Kpis, ViewData, chart_window, picked_article_ids, prices_in_range
 from ui import charts, live
 from ui.labels import label_name, t
@@ -92,14 +93,29 @@ def panels(controls: Controls, data: ViewData, series: dict) -> None:
     with left:
         st.subheader(t("lead_lag", lang))
         lead_lag = series["lead_lag"]
-        show_chart(charts.lead_lag_chart(lead_lag, lang=lang))
+        method = series.get("lead_lag_method") or {}
+        show_chart(charts.lead_lag_chart(lead_lag, lang=lang, min_n=method.get("min_n", 10)))
         st.caption(_lead_lag_note(lead_lag, lang))
+        st.caption(t("lead_lag_caption", lang, correction=method.get("correction_name", "-"),
+                     n_tests=method.get("n_tests", 0), min_n=method.get("min_n", "-")))  # fmt: skip
     with right:
         st.subheader(t("event_study", lang))
         events = series["event_study"]
         show_chart(charts.event_study_chart(events, lang=lang, benchmark=controls.benchmark))
         st.caption(_event_note(events, lang))
+        sides = [events.get(side) or {} for side in ("bullish", "bearish")]
+        st.caption(t("event_caption", lang, model=sides[0].get("model", "-"),
+                     inferred=sum(side.get("n_inferred_excluded", 0) for side in sides),
+                     undated=sum(side.get("n_undated_excluded", 0) for side in sides)))  # fmt: skip
+    st.subheader(t("zscore_title", lang))
+    show_chart(charts.tone_zscore_chart(series["index"], lang=lang))
+    st.caption(t("zscore_caption", lang, window=baseline_days()))
     live.render_emerging(controls)  # emerging narratives and "make it a frame" (ui/live.py)
+
+
+def baseline_days() -> int:
+    """The z-score's baseline window in days (the dashboard's index is daily)."""
+    return current_settings().stats.baseline_days
 
 
 def _lead_lag_note(lead_lag: pd.DataFrame, lang: str) -> str:

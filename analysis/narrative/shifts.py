@@ -10,6 +10,13 @@ Short series: below 8 points a noise level cannot be estimated, so the series ge
 where it best separates two means (least squares), and kept only when the means differ by at least `min_delta`.
 The bundled corpus (5 articles: two bullish in February 2025, three bearish or mixed in the autumn) is such a
 series.
+
+How surprising a shift is: `p` is a permutation p-value (scipy.stats.permutation_test, seeded) of the best
+two-mean split of the points between the neighbouring shifts: how often a random order of the same points splits
+as well, so the search for the best cut is part of the null (a t-test at the chosen cut would not be). It
+assumes the points are exchangeable without a shift; slow drift or autocorrelated tone makes it too small.
+A shift with fewer than `shift_min_articles` articles on a side is flagged `few_articles`: drawn as a question,
+not as a fact.
 """
 
 from __future__ import annotations
@@ -19,6 +26,9 @@ import math
 import numpy as np
 import pandas as pd
 
+from analysis import settings
+from analysis.narrative.significance import split_p_value
+
 MIN_POINTS_FOR_PELT = 8
 SIGMA_FLOOR = 0.05
 PENALTY_FACTOR = 3.0
@@ -26,6 +36,7 @@ MIN_SHARE_CHANGE = (
     0.05  # a frame 'rose' or 'fell' when its share of the frame evidence moved by 5 points or more
 )
 TOP_FRAMES = 5
+P_METHOD = "permutation test of the best two-mean split between the neighbouring shifts"
 
 
 def detect_shifts(
@@ -35,14 +46,20 @@ def detect_shifts(
     min_size: int = 2,
     penalty: float | None = None,
     min_delta: float = 0.25,
+    permutations: int | None = None,
+    seed: int | None = None,
 ) -> list[dict]:
     """Change points in the tone index (`date`, `tone`), oldest first, with before/after tone and frame moves.
 
     `date` is the first index point of the new regime and `from_date` the last point of the old one: the change
     happened between them. `index` is narrative.tone_index at any frequency: its n_unique are the articles each
     side counts. `frames_by_day` (Store.frame_counts_by_day) gives the frames that rose and fell. `penalty`
-    overrides the PELT penalty; `min_delta` applies to short series only.
+    overrides the PELT penalty; `min_delta` applies to short series only. Each shift carries its `p`, whether it
+    is `significant` (p below alpha) and whether it has `few_articles` (settings say how many is enough).
     """
+    config = settings.current().stats
+    permutations = permutations or config.shift_permutations
+    seed = config.seed if seed is None else seed
     if index.empty:
         return []
     points = index.dropna(subset=["tone"]).sort_values("date", ignore_index=True)
@@ -64,6 +81,11 @@ def detect_shifts(
         after_shares = _frame_shares_between(frames_by_day, *after_window)
         changes = _share_changes(before_shares, after_shares)
         before_tone, after_tone = float(signal[start:cut].mean()), float(signal[cut:end].mean())
+        n_before, n_after = _count_between(index, *before_window), _count_between(index, *after_window)
+        p = split_p_value(
+            signal[start:end], min_size=1 if method == "mean-split" else min_size, permutations=permutations,
+            seed=seed,
+        )  # fmt: skip
         shifts.append(
             {
                 "date": dates[cut],
@@ -74,9 +96,14 @@ def detect_shifts(
                 "frames_up": [frame for frame, change in changes if change > 0][:TOP_FRAMES],
                 "frames_down": [frame for frame, change in changes if change < 0][:TOP_FRAMES],
                 "frame_changes": dict(changes),
-                "n_before": _count_between(index, *before_window),
-                "n_after": _count_between(index, *after_window),
+                "n_before": n_before,
+                "n_after": n_after,
                 "method": method,
+                "p": p,
+                "p_method": P_METHOD,
+                "significant": bool(p < config.alpha),
+                "few_articles": min(n_before, n_after) < config.shift_min_articles,
+                "min_articles": config.shift_min_articles,
             }
         )
     return shifts

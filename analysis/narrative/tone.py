@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis import settings
 from analysis.narrative.sums import empty_frame, field_sums, period_start, weighted_tone_of
 
-# Rolling baseline length in periods: about a quarter of days, half a year of weeks, a year of months.
-DEFAULT_BASELINE = {"D": 90, "W": 26, "M": 12}
+# The rolling baseline's length in periods is a setting (NARRATIVE_BASELINE_D/W/M): by default about a quarter
+# of days, half a year of weeks, a year of months.
 MIN_BASELINE_PERIODS = 3
 MIN_SPREAD = 1e-9  # tones are stored to 4 decimals: a smaller baseline spread is float noise, not variation
 
@@ -22,8 +23,8 @@ def tone_index(
 
     `cube` is Store.tone_cube; `tone_field` picks the finance tone or snownlp's (articles without one are left
     out). Financial news runs positive, so the level alone misleads: the z-score says how unusual a period is
-    against the `baseline_window` periods before it (calendar periods, empty ones included; at least 3 with
-    articles). n_articles counts near-duplicates too; n_unique and the tone count each story once.
+    against the `baseline_window` periods before it (default: settings' baseline for freq; calendar periods,
+    empty ones included; at least 3 with articles). n_articles counts near-duplicates too; n_unique and the tone count each story once.
     """
     rows = field_sums(cube, tone_field)
     if rows.empty:
@@ -51,7 +52,7 @@ def tone_index(
 
 def _with_baseline(index: pd.DataFrame, *, freq: str, baseline_window: int | None) -> pd.DataFrame:
     """The baseline and z-score added to per-period counts and tone (indexed by period start)."""
-    window = baseline_window or DEFAULT_BASELINE[freq]
+    window = baseline_window or settings.current().stats.baseline(freq)
     grid = pd.date_range(index.index.min(), index.index.max(), freq={"D": "D", "W": "W-MON", "M": "MS"}[freq])
     on_grid = index["tone"].reindex(grid)
     rolling = on_grid.rolling(window, min_periods=MIN_BASELINE_PERIODS)

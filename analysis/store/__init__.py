@@ -405,6 +405,11 @@ class Store:
                 day_counts=day_counts,
             )
 
+    def undated_labels(self, filters: ArticleFilter) -> dict[str, int]:
+        """Unique filtered articles without a date, per label (see facts.undated_labels)."""
+        with self.connect() as con:
+            return facts.undated_labels(con, filters)
+
     def day_counts(self, filters: ArticleFilter, *, tone_field: str = "tone") -> pd.Series:
         """Filtered articles per date (with a snownlp score, for tone_field 'snownlp'), indexed by date."""
         with self.connect() as con:

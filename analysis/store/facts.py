@@ -52,6 +52,10 @@ _ROW_COLUMNS = """f.article_id, f.date, f.date_inferred, f.published_basis, f.ti
 # and reading a long text column costs more than the whole per-day sum.
 _POINT_COLUMNS = """f.article_id, f.date, f.date_inferred, f.title, f.source, f.tone, f.confidence, f.relevance,
     f.label, f.dominant_frame, f.top_frames, f.snownlp"""
+_UNDATED = """
+    SELECT f.label, count(*) AS n FROM article_facts f
+    WHERE {where} AND f.date IS NULL AND NOT f.duplicate GROUP BY f.label ORDER BY f.label
+"""
 _DAY_COUNTS = (
     "SELECT f.date, count(*) AS n FROM article_facts f WHERE {where} AND f.date IS NOT NULL GROUP BY f.date"
 )
@@ -177,6 +181,12 @@ def day_counts(
 def _count_days(con: duckdb.DuckDBPyConnection, filters: ArticleFilter, tone_field: str) -> pd.Series:
     frame = read(con, _DAY_COUNTS, filters, narrow={"snownlp_only": tone_field == "snownlp"})
     return pd.Series(frame["n"].to_numpy(), index=pd.to_datetime(frame["date"]), name="n").sort_index()
+
+
+def undated_labels(con: duckdb.DuckDBPyConnection, filters: ArticleFilter) -> dict[str, int]:
+    """Unique filtered articles with no date, per label: what per-day reads leave out (the event study counts them)."""
+    frame = read(con, _UNDATED, filters)
+    return {str(label): int(n) for label, n in zip(frame["label"], frame["n"], strict=True)}
 
 
 def rounds_needed(day_counts: list[int], limit: int) -> int:

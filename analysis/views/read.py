@@ -8,8 +8,9 @@ The benchmark's query step times these same calls.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
@@ -31,7 +32,8 @@ PICKER_ROWS = 1000  # articles offered by the picker, newest first
 
 @dataclass(frozen=True)
 class ViewData:
-    """One filtered view: per-day sums, per-outlet sums, frame hits per day, and the bounded article rows."""
+    """One filtered view: per-day sums, per-outlet sums, frame hits per day, and the bounded article rows (and
+    the undated articles per label, which no per-day sum holds)."""
 
     cube: pd.DataFrame
     sources: pd.DataFrame
@@ -42,6 +44,7 @@ class ViewData:
     page_number: int = 0
     page_rows: int = PAGE_ROWS
     picker_rows: int = PICKER_ROWS
+    undated: dict[str, int] = field(default_factory=dict)
 
     @property
     def n_articles(self) -> int:
@@ -57,13 +60,15 @@ class ViewData:
         return max(1, -(-self.n_articles // self.page_rows))
 
 
-def read_aggregates(store, filters, *, freq: str) -> dict[str, pd.DataFrame]:
-    """The sums every chart is drawn from: per day (tone_cube), per outlet and period, frame hits per day."""
+def read_aggregates(store, filters, *, freq: str) -> dict[str, Any]:
+    """The sums every chart is drawn from: per day (tone_cube), per outlet and period, frame hits per day; and
+    the undated articles per label (the event study counts what it leaves out)."""
     with store.reading():
         return {
             "cube": store.tone_cube(filters),
             "sources": store.source_cube(filters, freq=freq),
             "frames_by_day": store.frame_counts_by_day(filters),
+            "undated": store.undated_labels(filters),
         }
 
 
@@ -125,8 +130,13 @@ def view_series(
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> dict:
-    """The KPIs and every narrative series the page draws, from the view's sums (no article rows)."""
+    """The KPIs and every narrative series the page draws, from the view's sums (no article rows).
+
+    `index` carries the tone z-score against its rolling baseline (settings), which the dashboard can plot;
+    `lead_lag_method` states the calendar, the statistic and the correction of the lead/lag table.
+    """
     index = tone_index(data.cube, freq="D", tone_field=tone_field)
+    lead = lead_lag(data.cube, prices, ticker=ticker, tone_field=tone_field)
     kpis: Kpis = kpis_from_cube(
         data.cube, prices, ticker=ticker, tone_field=tone_field, date_from=date_from, date_to=date_to
     )
@@ -136,8 +146,11 @@ def view_series(
         "shifts": detect_shifts(index, data.frames_by_day),
         "frame_shares": frame_shares(data.frames_by_day, freq=freq),
         "source_tone": source_tone(data.sources, tone_field=tone_field),
-        "lead_lag": lead_lag(data.cube, prices, ticker=ticker, tone_field=tone_field),
-        "event_study": event_study(data.cube, prices, ticker=ticker, benchmark=benchmark),
+        "lead_lag": lead,
+        "lead_lag_method": lead.attrs["method"],
+        "event_study": event_study(
+            data.cube, prices, ticker=ticker, benchmark=benchmark, undated=data.undated
+        ),
     }
 
 

@@ -7,6 +7,7 @@ from ui.charts.panels import (
     lead_lag_chart,
     sentence_strip_chart,
     source_tone_chart,
+    tone_zscore_chart,
 )
 from ui.charts.style import TEXT, empty_chart, text
 
@@ -23,4 +24,5 @@ __all__ = [
     "sentence_strip_chart",
     "source_tone_chart",
     "text",
+    "tone_zscore_chart",
 ]

@@ -216,6 +216,7 @@ def _tone_layer(points, index, shifts, x, tone_field, color_by, lang, zoom) -> a
                 "date": [pd.Timestamp(shift["date"]) for shift in shifts],
                 "shift_label": [_shift_label(shift, lang) for shift in shifts],
                 "shift_frames": [_shift_frames(shift) for shift in shifts],
+                "shift_flagged": [bool(shift.get("few_articles")) for shift in shifts],
             }
         )
         tooltip = [
@@ -223,7 +224,14 @@ def _tone_layer(points, index, shifts, x, tone_field, color_by, lang, zoom) -> a
             alt.Tooltip("shift_frames:N", title=""),
         ]
         layers.append(
-            alt.Chart(rules).mark_rule(color=SHIFT_COLOUR, strokeDash=[6, 4]).encode(x, tooltip=tooltip)
+            # A shift backed by too few articles is drawn faint and labelled with a '?': a question, not a fact.
+            alt.Chart(rules)
+            .mark_rule(color=SHIFT_COLOUR, strokeDash=[6, 4])
+            .encode(
+                x,
+                opacity=alt.condition("datum.shift_flagged", alt.value(0.35), alt.value(1.0)),
+                tooltip=tooltip,
+            )
         )
         layers.append(
             # Written upwards along the rule, so a shift near the right edge is not cut off.
@@ -248,7 +256,11 @@ def _index_segments(index: pd.DataFrame) -> pd.DataFrame:
 
 
 def _shift_label(shift: dict, lang: str) -> str:
-    return f"{text('shift', lang)} {shift.get('before_tone', 0):+.2f} → {shift.get('after_tone', 0):+.2f}"
+    label = f"{text('shift', lang)} {shift.get('before_tone', 0):+.2f} → {shift.get('after_tone', 0):+.2f}"
+    p = shift.get("p")
+    if p is not None and p == p:  # NaN: too few points to test
+        label += f" (p {p:.2f})" if p >= 0.01 else " (p < 0.01)"
+    return label + (" ?" if shift.get("few_articles") else "")
 
 
 def _shift_frames(shift: dict) -> str:

@@ -86,6 +86,22 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "No [sentence]s to show: select a scored [article].",
         "没有可显示的[sentence]：请选择一篇已评分的[article]。",
     ),
+    # Significance, bands and the placebo (lead/lag, event study, tone z-score panels).
+    "p": ("p (two-sided)", "p 值（双侧）"),
+    "p_adjusted": ("p adjusted for the lags tested", "多重检验校正后的 p 值"),
+    "verdict": ("After the correction", "校正后"),
+    "lag_significant": ("significant", "显著"),
+    "lag_chance": ("within chance", "不显著（可能是偶然）"),
+    "band_lo": ("95% band, low", "95% 区间下限"),
+    "band_hi": ("95% band, high", "95% 区间上限"),
+    "placebo": ("placebo: {n} random days × {draws}", "安慰剂：{n} 个随机日 × {draws} 次"),
+    "placebo_title": ("Placebo", "安慰剂"),
+    "zscore": ("[Tone] z-score vs its baseline", "[tone] z 值（相对基线）"),
+    "baseline": ("Baseline [tone]", "基线[tone]"),
+    "empty_zscore": (
+        "No z-score yet: the baseline needs 3+ earlier periods with [articles].",
+        "尚无 z 值：基线至少需要此前 3 个有[articles]的时期。",
+    ),
 }
 TEXT: dict[str, tuple[str, str]] = {key: with_terms(*pair) for key, pair in _MESSAGES.items()}
 

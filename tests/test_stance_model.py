@@ -128,3 +128,20 @@ def test_the_shipped_stance_model_is_in_the_scorer_and_beats_the_rules_it_replac
     assert model.digest()[:8] in load_scorer(use_snownlp=False).version
     cv, rules = metrics["stance"]["cv"], metrics["stance"]["rules"]
     assert cv["stance_accuracy"] > rules["stance_accuracy"] and cv["accuracy"] > rules["accuracy"]
+
+
+def test_a_stance_model_trained_on_other_signals_is_refused_in_one_line(tmp_path):
+    from analysis.errors import ConfigError
+    from analysis.scoring.scorer import build
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data, ignore=shutil.ignore_patterns("training", "eval", "*.duckdb*"))
+    old = SentenceModel([], np.zeros((0, 4)), np.zeros((2, 4)), np.zeros(4), classes=STANCES,
+                        dense_names=("bull", "bear"), quiet="neutral")  # fmt: skip
+    old.save(data / STANCE_MODEL_FILE)
+    try:
+        build(data, ticker="1810.HK", use_snownlp=False, lm_csv=None)
+    except ConfigError as exc:
+        assert "narrative train" in str(exc)
+    else:
+        raise AssertionError("a stance model over other signals was loaded")

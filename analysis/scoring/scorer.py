@@ -24,7 +24,7 @@ from analysis.scoring.relevance import OTHER_TONE_DAMPING, RELEVANCE_OTHER, sent
 from analysis.scoring.rules import is_negated, score_sentence
 from analysis.scoring.sentences import URL, ChromeRules, segment
 from analysis.scoring.snownlp_signal import SnowNLPSignal
-from analysis.scoring.stance import STANCE_MODEL_FILE
+from analysis.scoring.stance import SIGNALS, STANCE_MODEL_FILE
 from analysis.text import aligned_lower, detect_language, matching_copy
 
 FRAME_AGREEMENT = 0.3  # a bullish frame in a sentence with tone <= -0.3 (or bearish >= 0.3) does not count
@@ -78,6 +78,11 @@ class Scorer:
             self.stance_model = stance_model
             if stance_model is None and stance_model_path(data_dir).is_file():
                 self.stance_model = SentenceModel.load(stance_model_path(data_dir))
+                if self.stance_model.dense_names != SIGNALS:  # trained on another release's signals
+                    raise ConfigError(
+                        f"{stance_model_path(data_dir)}: trained on other article signals than this release "
+                        "computes; rebuild the models with `narrative train`"
+                    )
             # A new model is a new scorer version.
             self.version = f"{Scorer.version}+{self.model.digest()}.{self.frame_model.digest()[:8]}"
             if self.stance_model is not None:

@@ -189,27 +189,52 @@ def test_a_failed_run_shows_its_message_and_keeps_the_previous_scores(corpus_db,
     assert main_chart(at) is not None
 
 
+def _add_scored(store: Store, article) -> None:
+    store.add_articles([article])
+    run_id = store.start_run(ticker="1810.HK", scorer="finance", version="t", config_hash="t", options={})
+    store.write_scores(run_id, [make_score(article)])
+    store.finish_run(run_id, n_articles=store.article_count())
+
+
 def test_a_script_title_is_shown_as_text_never_as_html(corpus_db):
-    store = Store(corpus_db)
     hostile = make_article("小米股价大涨,市值突破万亿港元。<img src=x onerror=alert(2)>",
                            published=date(2025, 3, 3), title="<script>alert(1)</script>",
                            source="<b>outlet</b>")  # fmt: skip
-    store.add_articles([hostile])
-    run_id = store.start_run(ticker="1810.HK", scorer="finance", version="t", config_hash="t", options={})
-    store.write_scores(run_id, [make_score(hostile)])
-    store.finish_run(run_id, n_articles=store.article_count())
+    _add_scored(Store(corpus_db), hostile)
     at = run_app()
     at.selectbox(key="article").set_value(hostile.id).run()
     assert not at.exception
-    html_blocks = [m.value for m in at.markdown if m.allow_html]
-    assert html_blocks, "the evidence view should be shown"
-    for block in html_blocks:
+    assert not [m for m in at.markdown if m.allow_html], "no article content goes through unsafe markdown"
+    blocks = [h.value for h in at.html]
+    assert blocks, "the heading and the evidence view should be shown"
+    for block in blocks:
         assert "<script" not in block and "<img" not in block and "<b>" not in block
-    assert any("&lt;img src=x onerror=alert(2)&gt;" in block for block in html_blocks)
-    headings = [m.value for m in at.markdown if not m.allow_html]
-    assert any(r"\<script\>alert(1)\</script\>" in value for value in headings)
+    assert any("&lt;img src=x onerror=alert(2)&gt;" in block for block in blocks)
+    assert any("&lt;script&gt;alert(1)&lt;/script&gt;" in block for block in blocks)
     table = at.dataframe[0].value
     assert "<script>alert(1)</script>" in set(table["title"])
+
+
+def test_article_text_is_text_after_a_blank_line_and_links_only_its_own_url(corpus_db):
+    """#15.12/13: no Markdown from the text (images, links, ~strike~), no autolinks from a title or outlet, and
+    the article's URL linked exactly, '_' and '&' included."""
+    body = ("小米股价大涨,市值突破万亿港元。\n\n![pixel](https://tracker.example/p.png) "
+            "[click](https://evil.example) 预计3~5年内,目标40~50港元。 https://bare.example/x")  # fmt: skip
+    url = "https://news.example/a_b/c?x=1&y=2"
+    article = make_article(body, published=date(2025, 3, 4), title="See https://title.example now",
+                           source="www.outlet.example", url=url)  # fmt: skip
+    _add_scored(Store(corpus_db), article)
+    at = run_app()
+    at.selectbox(key="article").set_value(article.id).run()
+    assert not at.exception
+    blocks = [h.value for h in at.html]
+    evidence = next(b for b in blocks if "3~5年" in b)
+    assert "<img" not in evidence and "<a " not in evidence and "<del" not in evidence
+    assert "![pixel](https://tracker.example/p.png)" in evidence  # shown as typed
+    header = next(b for b in blocks if "title.example" in b)
+    assert header.count("<a ") == 1
+    assert '<a href="https://news.example/a_b/c?x=1&amp;y=2"' in header
+    assert not [m for m in at.markdown if "title.example" in m.value or "outlet.example" in m.value]
 
 
 def test_picking_an_article_shows_its_tones_and_evidence(corpus_db):
@@ -218,7 +243,7 @@ def test_picking_an_article_shows_its_tones_and_evidence(corpus_db):
     assert len(picker.options) == int(metrics(at)["Articles in range"])
     shown = metrics(at)
     assert "Finance tone" in shown and "SnowNLP (2p−1)" in shown
-    assert any("<mark" in m.value for m in at.markdown if m.allow_html)
+    assert any("<mark" in h.value for h in at.html)
 
 
 def test_plotting_snownlp_changes_the_tone_axis_and_mean_tone(corpus_db):

@@ -357,3 +357,22 @@ def test_the_chart_window_pads_the_range_so_edge_articles_show_whole():
     assert chart_window(date(2025, 1, 1), date(2025, 1, 11)) == (date(2024, 12, 30), date(2025, 1, 13))
     assert chart_window(date(2025, 1, 1), date(2025, 12, 31)) == (date(2024, 12, 21), date(2026, 1, 11))
     assert chart_window(None, date(2025, 1, 1)) == (None, date(2025, 1, 1))
+
+
+@pytest.mark.parametrize(
+    "text", ["see https://evil.example/x", "www.evil.example", "mail me@evil.example", ":red[hi] :smile:"]
+)
+def test_markdown_escape_breaks_autolinks_and_shortcodes_without_changing_the_words(text):
+    escaped = escape_markdown(text)
+    assert not re.search(r"https?://|\bwww\.|\w@\w|:[a-z]", escaped)
+    assert re.sub(r"\\(.)", r"\1", escaped).replace("\u2060", "") == text
+
+
+def test_a_link_goes_to_the_exact_url_and_only_for_http():
+    from ui.markup import link_html
+
+    link = link_html("https://news.example/a_b?x=1&y=2")
+    assert 'href="https://news.example/a_b?x=1&amp;y=2"' in link
+    assert html.unescape(re.search(r'href="([^"]+)"', link).group(1)) == "https://news.example/a_b?x=1&y=2"
+    assert "<a" not in link_html("javascript:alert(1)")
+    assert '"onmouseover' not in link_html('https://x.example/"onmouseover=alert(1)"', "x")

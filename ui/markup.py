@@ -1,4 +1,9 @@
-"""Article text made safe for the page: evidence highlighting from escaped pieces only, inert markdown."""
+"""Article text made safe for the page: evidence highlighting from escaped pieces only, inert markdown.
+
+Article text, titles and outlets reach the page through st.html (DOMPurify, no Markdown at all) as
+html.escape'd text; everything else that quotes them through st.markdown goes through escape_markdown.
+A link appears only where the product builds one (the article's own URL, exact, http(s) only).
+"""
 
 from __future__ import annotations
 
@@ -63,8 +68,42 @@ _MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>&~$|])")
 _MARKDOWN_BLOCK_START = re.compile(r"^(\s*\d*)([#>+.)-])")
 
 
+# Streamlit's Markdown turns bare URLs (https://…, www.…), e-mail addresses and :shortcodes: (:red[…],
+# :material/…:, emoji) into links and markup from the plain text, after backslash escapes are undone: an
+# invisible WORD JOINER after ':' and 'www' and before '@' breaks them without changing what is read.
+_WORD_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(:)|(\bwww)(?=\\?\.)|(?=@)", re.IGNORECASE)
+
+
 def escape_markdown(text: object) -> str:
     """Text made inert for st.markdown and friends: shown as typed, never as markup, links, HTML or LaTeX."""
     line = re.sub(r"\s*[\r\n]+\s*", " ", str(text))
     line = _MARKDOWN_INLINE.sub(r"\\\1", line)
+    line = _AUTOLINK.sub(lambda m: (m.group(0) or "") + _WORD_JOINER, line)
     return _MARKDOWN_BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), line)
+
+
+def text_html(text: object) -> str:
+    """Plain text as an HTML fragment for st.html: escaped, never a tag, a link or Markdown."""
+    return html.escape(str(text), quote=True)
+
+
+def link_html(url: object, label: object | None = None) -> str:
+    """An http(s) URL as a link to exactly that address (other schemes are shown as text)."""
+    address = str(url).strip()
+    shown = text_html(label if label is not None else address)
+    if not re.match(r"(?i)^https?://[^\s]+$", address):
+        return shown
+    return f'<a href="{html.escape(address, quote=True)}" target="_blank" rel="noopener noreferrer">{shown}</a>'
+
+
+def article_header_html(title: str, meta: list[str], url: str | None) -> str:
+    """The opened article's heading and its date · outlet · language line (and its link), all as text."""
+    parts = [text_html(part) for part in meta]
+    if url:
+        parts.append(link_html(url, str(url)[:120]))
+    line = " · ".join(parts)
+    return (
+        f'<div style="font-size:1.25rem;font-weight:600;margin:0.2rem 0">{text_html(title)}</div>'
+        f'<div style="color:#666;font-size:0.875rem">{line}</div>'
+    )

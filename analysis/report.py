@@ -21,7 +21,7 @@ from analysis.narrative import (
     lead_lag,
     tone_index,
 )
-from analysis.views.read import read_aggregates
+from analysis.views.read import dated_cube, read_aggregates
 
 if TYPE_CHECKING:
     from analysis.store import ArticleFilter, Store
@@ -45,7 +45,8 @@ def build_report(
         mentions = check_price_mentions(store.article_texts_frame(filters), prices, ticker=filters.ticker)
     cube, frames_by_day = sums["cube"], sums["frames_by_day"]
     ticker = filters.ticker
-    index = tone_index(cube, freq=freq)
+    dated = dated_cube(cube)  # what needs a day leaves out inferred ranges, as the dashboard does
+    index = tone_index(dated, freq=freq)
     shares = frame_shares(frames_by_day, freq=freq)
     report = {
         "ticker": ticker,
@@ -61,8 +62,8 @@ def build_report(
         "tone_index": _tone_summary(index, freq),
         "frame_shares": _frame_summary(shares, cube, freq),
         "shifts": detect_shifts(index, frames_by_day),
-        "lead_lag": lead_lag(cube, prices, ticker=ticker).to_dict("records"),
-        "event_study": event_study(cube, prices, ticker=ticker, benchmark=benchmark),
+        "lead_lag": lead_lag(dated, prices, ticker=ticker).to_dict("records"),
+        "event_study": event_study(dated, prices, ticker=ticker, benchmark=benchmark),
         "price_mentions": _mention_rows(mentions),
     }
     return jsonable(report)

@@ -118,11 +118,13 @@ def test_price_change_runs_from_first_to_last_close_inside_the_range():
     assert kpis.n_articles == 0 and kpis.mean_tone is None
 
 
-def test_snownlp_kpis_count_and_average_the_articles_with_a_snownlp_score_as_2p_minus_1():
+def test_snownlp_kpis_count_every_article_and_average_those_with_a_snownlp_score_as_2p_minus_1():
     sums = cube({"date": "2025-02-08", "tone": 0.3, "snownlp": 0.0, "label": "bullish"},
                 {"date": "2025-02-08", "tone": 0.3, "snownlp": 0.75}, {"date": "2025-02-08", "label": "bearish"})  # fmt: skip
     kpis = kpis_from_cube(sums, _prices("1810.HK", {}), ticker="1810.HK", tone_field="snownlp")
-    assert (kpis.n_articles, kpis.mean_tone) == (2, pytest.approx(-0.25))
+    # Every article is in range; the mean is over the two with a snownlp score (#12.3: never "0 in range").
+    assert (kpis.n_articles, kpis.n_plotted, kpis.mean_tone) == (3, 2, pytest.approx(-0.25))
+    assert kpis.n_without_tone == 1
     assert (kpis.n_bullish, kpis.n_bearish, kpis.n_neutral) == (1, 1, 1)  # labels: every article's, finance
 
 

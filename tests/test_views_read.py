@@ -29,14 +29,21 @@ def bundled(tmp_path_factory) -> Store:
 def test_the_dashboard_view_of_the_bundled_corpus_shows_every_article(bundled):
     view = read_view(bundled, ArticleFilter(), freq="W", tone_field="tone")
     articles = bundled.scored_articles()
-    assert view.n_articles == len(articles) == len(view.points) == len(view.page) == len(view.picker)
+    assert view.n_articles == len(articles) == len(view.page) == len(view.picker)
+    # The one undated article (an inferred range) is drawn as its range, not as a point on its middle day.
+    assert view.n_undated == len(view.ranges) == 1
+    assert len(view.points) + len(view.ranges) == len(articles)
+    assert not set(view.points["article_id"]) & set(view.ranges["article_id"])
     assert view.page["article_id"].tolist() == articles["article_id"].tolist()
     series = read_series(bundled, ArticleFilter(), view, tone_field="tone", freq="W", benchmark=BENCH)
     assert series["kpis"].n_articles == len(articles)
     assert len(series["shifts"]) == 1  # February's bullish stories, then the autumn's bearish ones
     shift = series["shifts"][0]
     assert shift["before_tone"] > 0 > shift["after_tone"]
-    assert shift["n_before"] + shift["n_after"] == int(articles["duplicate_of"].isna().sum())
+    dated = set(view.points["article_id"])  # what needs a day leaves the inferred range out
+    assert shift["n_before"] + shift["n_after"] == int(
+        (articles["duplicate_of"].isna() & articles["article_id"].isin(dated)).sum()
+    )
 
 
 @pytest.fixture
@@ -93,7 +100,8 @@ def test_the_snownlp_series_leave_out_articles_without_a_snownlp_score(small):
     index = series["index"]
     assert index["date"].tolist() == [pd.Timestamp("2025-02-03")]
     assert index["tone"].iloc[0] == pytest.approx(2 * 0.9 - 1)
-    assert series["kpis"].n_articles == 2
+    # Every article is in range (#12.3: never "0 in range" beside the label counts); two have the signal.
+    assert (series["kpis"].n_articles, series["kpis"].n_plotted) == (3, 2)
     assert series["kpis"].n_bearish == 1  # labels stay the finance scorer's, over every article
 
 

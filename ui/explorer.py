@@ -54,7 +54,8 @@ def render(controls: Controls, data: ViewData) -> None:
     choices = _picker_rows(controls, data, current)
     ids = picker_ids(choices, limit=data.picker_rows, keep=current)
     if current not in ids:
-        st.session_state.pop(state.ARTICLE_KEY, None)
+        # Set, not pop: a popped key leaves the browser showing the old choice above another's detail (#12.6).
+        st.session_state[state.ARTICLE_KEY] = ids[0] if ids else None
     if total > data.picker_rows:
         st.caption(t("too_many", lang, shown=data.picker_rows, total=total))
     titles = _titles(choices, ids)

@@ -239,6 +239,25 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "inferred": ("[inferred]", "[inferred]"),
     "unknown_outlet": ("([unknown])", "([unknown])"),
+    # -- the dashboard round (#12) --------------------------------------------------------------------
+    "signal_tone": ("[finance_scorer]", "[finance_scorer]"),
+    "signal_snownlp": ("SnowNLP", "SnowNLP"),
+    "main_without_signal": (
+        "{n} [articles] in range have no {signal} score: they are left out of its points and line, and counted "
+        "in the KPIs; the [share_price] stays.",
+        "范围内有 {n} 篇[articles]没有 {signal} 分数:不计入其点与折线,但计入指标;[share_price]照常显示。",
+    ),
+    "main_undated": (
+        "{n} [articles] have only an [inferred] [date] range: drawn as that range (bar), and left out of the "
+        "[tone_index], [shift]s, lead/lag and event study, which need a day.",
+        "{n} 篇[articles]只有[inferred]的[date]范围:以该范围(横条)显示,不计入需要具体日期的[tone_index]、"
+        "[shift]、领先/滞后与事件研究。",
+    ),
+    "kpi_of_n": ("over {n} with it", "基于 {n} 篇"),
+    "no_signal_panel": (
+        "No [article] in range has a {signal} score: choose the other [tone] to plot.",
+        "范围内没有[article]带 {signal} 分数:请改选另一种[tone]。",
+    ),
 }
 TEXT: dict[str, tuple[str, str]] = {key: with_terms(*pair) for key, pair in _MESSAGES.items()}
 

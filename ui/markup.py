@@ -42,7 +42,7 @@ def highlight_evidence(text: str, evidence: pd.DataFrame | None, lang: str = "en
         position = end
     parts.append(html.escape(text[position:]))
     body = "".join(parts)
-    return f'<div style="white-space:pre-wrap;line-height:1.7;font-size:0.95rem">{body}</div>'
+    return f'<div class="nt-text" style="white-space:pre-wrap;line-height:1.7;font-size:0.95rem">{body}</div>'
 
 
 def _evidence_spans(length: int, evidence: pd.DataFrame | None) -> list[tuple[int, int, str, str, bool]]:
@@ -94,7 +94,9 @@ def link_html(url: object, label: object | None = None) -> str:
     shown = text_html(label if label is not None else address)
     if not re.match(r"(?i)^https?://[^\s]+$", address):
         return shown
-    return f'<a href="{html.escape(address, quote=True)}" target="_blank" rel="noopener noreferrer">{shown}</a>'
+    return (
+        f'<a href="{html.escape(address, quote=True)}" target="_blank" rel="noopener noreferrer">{shown}</a>'
+    )
 
 
 def article_header_html(title: str, meta: list[str], url: str | None) -> str:
@@ -104,6 +106,6 @@ def article_header_html(title: str, meta: list[str], url: str | None) -> str:
         parts.append(link_html(url, str(url)[:120]))
     line = " · ".join(parts)
     return (
-        f'<div style="font-size:1.25rem;font-weight:600;margin:0.2rem 0">{text_html(title)}</div>'
-        f'<div style="color:#666;font-size:0.875rem">{line}</div>'
+        f'<div class="nt-title" style="font-size:1.25rem;font-weight:600;margin:0.2rem 0">{text_html(title)}</div>'
+        f'<div class="nt-meta" style="color:#666;font-size:0.875rem">{line}</div>'
     )

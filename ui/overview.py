@@ -21,8 +21,10 @@ def kpi_row(controls: Controls, kpis: Kpis) -> None:
     dates = t("kpi_days", lang, days=f"{span:,}") if span else None
     _card(columns[0], t("kpi_articles", lang), f"{kpis.n_articles:,}", dates)
     snownlp = controls.tone_field == "snownlp"
-    _card(columns[1], t("kpi_tone", lang), "—" if kpis.mean_tone is None else f"{kpis.mean_tone:+.2f}",
-          t("kpi_snownlp" if snownlp else "kpi_finance", lang),
+    note = t("kpi_snownlp" if snownlp else "kpi_finance", lang)
+    if kpis.n_without_tone:
+        note += " · " + t("kpi_of_n", lang, n=f"{kpis.n_plotted:,}")
+    _card(columns[1], t("kpi_tone", lang), "—" if kpis.mean_tone is None else f"{kpis.mean_tone:+.2f}", note,
           help=t("tone_snownlp" if snownlp else "tone_finance", lang))  # fmt: skip
     # The label counts are always the finance scorer's, over every filtered article.
     _card(columns[2], t("kpi_balance", lang), kpis.balance,
@@ -55,17 +57,25 @@ def main_chart(controls: Controls, data: ViewData, series: dict, prices: pd.Data
     """The layered dual-axis chart; a click on an article point opens it in the explorer."""
     lang, view = controls.lang, controls.view
     st.subheader(t("main_chart", lang))
+    window = chart_window(view.date_from, view.date_to)
     chart = charts.main_chart(
-        prices_in_range(prices, *chart_window(view.date_from, view.date_to)), data.points, series["index"],
-        series["shifts"], ticker=controls.ticker, benchmark=controls.benchmark, tone_field=controls.tone_field,
-        color_by=controls.color_by, lang=lang,
+        prices_in_range(prices, *window), data.points, series["index"], series["shifts"], ticker=controls.ticker,
+        benchmark=controls.benchmark, tone_field=controls.tone_field, color_by=controls.color_by, lang=lang,
+        window=window, ranges=data.ranges,
     )  # fmt: skip
     event = show_chart(chart, on_select="rerun", key="main_chart")
     caption = t("main_caption", lang, benchmark=controls.benchmark)
-    total = data.n_plotted(controls.tone_field)
+    total = data.n_plotted(controls.tone_field) - data.n_undated
     if len(data.points) < total:
         caption += " " + t("main_sampled", lang, shown=f"{len(data.points):,}", total=f"{total:,}")
     st.caption(caption)
+    missing = data.n_articles - data.n_plotted(controls.tone_field)
+    if missing:  # e.g. English articles or a run scored --no-snownlp: left out of that line, said so
+        st.caption(
+            t("main_without_signal", lang, n=f"{missing:,}", signal=t("signal_" + controls.tone_field, lang))
+        )
+    if data.n_undated:
+        st.caption(t("main_undated", lang, n=f"{data.n_undated:,}"))
     picked = picked_article_ids(getattr(event, "selection", None) if event is not None else None,
                                 param=charts.PICK)  # fmt: skip
     # A selection persists across reruns: only a new click moves the explorer, so the picker stays usable.
@@ -86,7 +96,10 @@ def panels(controls: Controls, data: ViewData, series: dict) -> None:
     with right:
         st.subheader(t("source_tone", lang))
         outlet = series["source_tone"]
-        show_chart(charts.source_tone_chart(outlet, lang=lang))
+        if outlet.empty and data.n_articles:  # articles in range, none with the plotted tone
+            st.info(t("no_signal_panel", lang, signal=t("signal_" + controls.tone_field, lang)))
+        else:
+            show_chart(charts.source_tone_chart(outlet, lang=lang))
         st.caption(t("n_articles", lang, n=int(outlet["n"].sum()) if len(outlet) else 0))
     left, right = st.columns(2)
     with left:

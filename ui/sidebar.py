@@ -74,7 +74,9 @@ def render(db: str, lang: str) -> Controls:
     date_from = date_to = None
     if facets["date_min"] is not None:
         if st.session_state.pop(RESET_DATES, False):
-            st.session_state.pop("date_range", None)
+            # New articles: the range widens to hold them. Set, not pop: a popped key leaves the browser's old
+            # range in the widget, and the next click would drop the new articles again (#12.1).
+            st.session_state["date_range"] = (facets["date_min"], facets["date_max"])
         value = sidebar.date_input(
             t("date_range", lang), value=(facets["date_min"], facets["date_max"]), key="date_range"
         )

@@ -27,7 +27,7 @@ from analysis.companies import default_ticker
 from analysis.models import Article, ArticleScore
 from analysis.scoring.columns import ScoreRows
 from analysis.scoring.corrections import Correction
-from analysis.store import articles, corrections, facts, prices, runs, schema, scores
+from analysis.store import articles, corrections, explore, facts, prices, runs, schema, scores
 from analysis.store.connection import Database, append_only
 from analysis.store.fact_tables import refresh_facts
 from analysis.store.filters import ArticleFilter
@@ -328,6 +328,11 @@ class Store:
                 article_id=article_id,
                 day_counts=day_counts,
             )
+
+    def undated_ranges(self, filters: ArticleFilter, *, limit: int, tone_field: str = "tone") -> pd.DataFrame:
+        """The filtered articles with only an inferred date range, as ranges (see explore.undated_ranges)."""
+        with self.connect() as con:
+            return explore.undated_ranges(con, filters, limit=limit, tone_field=tone_field)
 
     def day_counts(self, filters: ArticleFilter, *, tone_field: str = "tone") -> pd.Series:
         """Filtered articles per date (with a snownlp score, for tone_field 'snownlp'), indexed by date."""

@@ -114,7 +114,7 @@ def article_sample(
     tone_field: str = "tone",
     day_counts: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """At most `limit` articles for the chart, spread fairly over the days, by date then id.
+    """At most `limit` articles with a day (not an inferred range) for the chart, spread fairly over the days.
 
     Within its day an article ranks by relevance × confidence (then id); articles are taken in rank rounds
     over all days (every day's first, then every day's second, ...), the last round by weight. So a day
@@ -129,7 +129,7 @@ def article_sample(
         con,
         _SAMPLE,
         filters,
-        narrow={"snownlp_only": tone_field == "snownlp"},
+        narrow={"snownlp_only": tone_field == "snownlp", "dated_only": True},
         limit=int(limit),
         per_day=max(per_day, 1),
     )

@@ -61,6 +61,7 @@ def where(
     since: date | None = None,
     until: date | None = None,
     snownlp_only: bool = False,
+    dated_only: bool = False,
 ) -> tuple[str, dict]:
     """`filters` (and the narrowing arguments) as a condition over article_facts f, and its bound values.
 
@@ -88,6 +89,8 @@ def where(
         predicates.append("NOT f.duplicate")
     if snownlp_only:
         predicates.append("f.snownlp IS NOT NULL")
+    if dated_only:  # a read that needs a day: an inferred range's middle is not one
+        predicates.append("NOT f.date_inferred")
     return " AND ".join(predicates), {"ticker": filters.ticker, **active}
 
 

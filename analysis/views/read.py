@@ -8,7 +8,7 @@ The benchmark's query step times these same calls.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
@@ -27,6 +27,7 @@ from analysis.views.kpis import Kpis, kpis_from_cube
 SAMPLE_POINTS = 2000  # points on the main chart (Altair embeds them; lines and panels use every article)
 PAGE_ROWS = 500  # explorer table rows per page
 PICKER_ROWS = 1000  # articles offered by the picker, newest first
+RANGE_ROWS = 200  # undated articles drawn as their inferred ranges (the most relevant first)
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,14 @@ class ViewData:
     page_number: int = 0
     page_rows: int = PAGE_ROWS
     picker_rows: int = PICKER_ROWS
+    ranges: pd.DataFrame = field(default_factory=pd.DataFrame)  # undated articles: their inferred ranges
+
+    @property
+    def n_undated(self) -> int:
+        """Articles in the view with only an inferred date range: counted, shown as ranges, kept out of days."""
+        if not len(self.cube) or "inferred" not in self.cube:
+            return 0
+        return int(self.cube.loc[self.cube["inferred"].astype(bool), "n"].sum())
 
     @property
     def n_articles(self) -> int:
@@ -111,6 +120,7 @@ def read_view(
             page_number=page,
             page_rows=page_rows,
             picker_rows=picker_rows,
+            ranges=store.undated_ranges(filters, limit=RANGE_ROWS, tone_field=tone_field),
         )
 
 
@@ -125,8 +135,13 @@ def view_series(
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> dict:
-    """The KPIs and every narrative series the page draws, from the view's sums (no article rows)."""
-    index = tone_index(data.cube, freq="D", tone_field=tone_field)
+    """The KPIs and every narrative series the page draws, from the view's sums (no article rows).
+
+    The KPIs count every article in range; the series that need a day (tone index, shifts, lead/lag, event
+    study) leave out articles whose day is only inferred: the middle of a range is not the day it appeared.
+    """
+    dated = dated_cube(data.cube)
+    index = tone_index(dated, freq="D", tone_field=tone_field)
     kpis: Kpis = kpis_from_cube(
         data.cube, prices, ticker=ticker, tone_field=tone_field, date_from=date_from, date_to=date_to
     )
@@ -136,9 +151,16 @@ def view_series(
         "shifts": detect_shifts(index, data.frames_by_day),
         "frame_shares": frame_shares(data.frames_by_day, freq=freq),
         "source_tone": source_tone(data.sources, tone_field=tone_field),
-        "lead_lag": lead_lag(data.cube, prices, ticker=ticker, tone_field=tone_field),
-        "event_study": event_study(data.cube, prices, ticker=ticker, benchmark=benchmark),
+        "lead_lag": lead_lag(dated, prices, ticker=ticker, tone_field=tone_field),
+        "event_study": event_study(dated, prices, ticker=ticker, benchmark=benchmark),
     }
+
+
+def dated_cube(cube: pd.DataFrame) -> pd.DataFrame:
+    """The cube's rows of articles with a stated day (an inferred range's middle is not one)."""
+    if not len(cube) or "inferred" not in cube:
+        return cube
+    return cube[~cube["inferred"].astype(bool)].reset_index(drop=True)
 
 
 def read_series(store, filters, data: ViewData, *, tone_field: str, freq: str, benchmark: str) -> dict:

@@ -39,14 +39,24 @@ def main_chart(
     tone_field: str = "tone",
     color_by: str = "label",
     lang: str = "en",
+    window: tuple | None = None,
+    ranges: pd.DataFrame | None = None,
 ) -> alt.LayerChart | alt.Chart:
-    """Close (left axis) with the benchmark rebased, articles and the tone index on a tone axis (right), shifts."""
+    """Close (left axis) with the benchmark rebased, articles and the tone index on a tone axis (right), shifts.
+
+    `window` (from, to) fixes the date axis, so it does not jump when a tone signal leaves articles out;
+    `ranges` are undated articles, drawn as their inferred date range at their tone, never as one day.
+    """
     benchmark = benchmark or default_benchmark()
     stock, bench = _price_lines(prices, ticker, benchmark)
     points = _article_points(articles, tone_field, lang)
-    if stock.empty and points.empty:
+    spans = _range_rows(ranges, tone_field, lang)
+    if stock.empty and points.empty and spans.empty:
         return empty_chart(text("empty_main", lang))
-    x = alt.X("date:T", title=text("date", lang))
+    scale = (
+        alt.Scale(domain=[pd.Timestamp(d).isoformat() for d in window]) if window and all(window) else None
+    )
+    x = alt.X("date:T", title=text("date", lang), scale=scale or alt.Undefined)
     zoom = alt.selection_interval(name=ZOOM, bind="scales", encodings=["x"])
     layers = []
     if not stock.empty:
@@ -76,9 +86,11 @@ def main_chart(
                 )
             )
         layers.append(alt.layer(*price_parts))
-    layers.append(
-        _tone_layer(points, index, shifts, x, tone_field, color_by, lang, zoom if stock.empty else None)
+    tone = _tone_layer(
+        points, index, shifts, spans, x, tone_field, color_by, lang, zoom if stock.empty else None
     )
+    if tone is not None:  # no article has the plotted tone: the price stays on its own
+        layers.append(tone)
     chart = alt.layer(*layers).resolve_scale(y="independent") if len(layers) > 1 else layers[0]
     subtitle = text("main_subtitle", lang, ticker=ticker, benchmark=benchmark)
     title = alt.Title(text("main_title", lang, ticker=ticker), subtitle=subtitle, anchor="start")
@@ -149,12 +161,56 @@ def _article_points(articles: pd.DataFrame, tone_field: str, lang: str) -> pd.Da
     return data[keep]
 
 
-def _tone_layer(points, index, shifts, x, tone_field, color_by, lang, zoom) -> alt.LayerChart:
-    """Article points (selectable), the tone index line and the shift rules, all on the −1…+1 tone axis."""
+def _range_rows(ranges: pd.DataFrame | None, tone_field: str, lang: str) -> pd.DataFrame:
+    """Undated articles as (date, date_to, y) bars with tooltip text; empty when there are none."""
+    if ranges is None or ranges.empty or tone_field not in ranges.columns:
+        return pd.DataFrame()
+    data = ranges.dropna(subset=[tone_field]).reset_index(drop=True)
+    if data.empty:
+        return data
+    value = data[tone_field].astype(float)
+    data["y"] = value * 2 - 1 if tone_field == "snownlp" else value
+    data["date"] = pd.to_datetime(data["date_from"])
+    data["date_to"] = pd.to_datetime(data["date_to"])
+    data["date_label"] = (
+        data["date"].dt.strftime("%Y-%m-%d") + " … " + data["date_to"].dt.strftime("%Y-%m-%d")
+        + f" ({text('inferred', lang)})"
+    )  # fmt: skip
+    data["title_text"] = data["title"].astype(object).where(data["title"].notna(), text("untitled", lang))
+    data["outlet"] = data["source"].astype(object).where(data["source"].notna(), "?")
+    return data[["article_id", "date", "date_to", "y", "label", "date_label", "title_text", "outlet"]]
+
+
+def _tone_layer(points, index, shifts, spans, x, tone_field, color_by, lang, zoom) -> alt.LayerChart | None:
+    """The tone index line and shift rules below, undated ranges, then the article points on top (a click on a
+    point always reaches it, even where the index marker of a one-article day sits on it)."""
     y_scale = alt.Scale(domain=[-1, 1])
     y_title = text("snownlp" if tone_field == "snownlp" else "tone", lang)
     y_axis = alt.Axis(orient="right", title=y_title)
     layers = []
+    below = _index_and_shift_layers(index, shifts, x, y_scale, y_axis, lang)
+    layers.extend(below)
+    if not spans.empty:
+        layers.append(
+            alt.Chart(spans)
+            .mark_rule(strokeWidth=3, opacity=0.45, strokeCap="round")
+            .encode(
+                x,
+                x2="date_to:T",
+                y=alt.Y("y:Q", scale=y_scale, axis=y_axis),
+                color=alt.Color(
+                    "label:N",
+                    scale=alt.Scale(domain=list(LABEL_COLOURS), range=list(LABEL_COLOURS.values())),
+                    legend=None,
+                ),  # fmt: skip
+                tooltip=[
+                    alt.Tooltip("date_label:N", title=text("date", lang)),
+                    alt.Tooltip("outlet:N", title=text("outlet", lang)),
+                    alt.Tooltip("title_text:N", title=text("title", lang)),
+                    alt.Tooltip("y:Q", title=y_title, format="+.2f"),
+                ],
+            )
+        )
     if not points.empty:
         pick = alt.selection_point(name=PICK, fields=["article_id"], on="click", toggle=False)
         if color_by == "dominant_frame":
@@ -192,6 +248,16 @@ def _tone_layer(points, index, shifts, x, tone_field, color_by, lang, zoom) -> a
             .add_params(pick)
         )
         layers.append(circles.add_params(zoom) if zoom is not None else circles)
+    if not layers:
+        return None
+    if zoom is not None and points.empty:
+        layers[0] = layers[0].add_params(zoom)
+    return alt.layer(*layers)
+
+
+def _index_and_shift_layers(index, shifts, x, y_scale, y_axis, lang) -> list:
+    """The tone index line and the shift rules with their labels (drawn under the article points)."""
+    layers = []
     if index is not None and not index.empty:
         line = _index_segments(index)
         layers.append(
@@ -231,7 +297,7 @@ def _tone_layer(points, index, shifts, x, tone_field, color_by, lang, zoom) -> a
             .mark_text(angle=270, align="right", baseline="bottom", dy=-3, fontSize=11, color=SHIFT_COLOUR)
             .encode(x, y=alt.value(4), text="shift_label:N", tooltip=tooltip)
         )
-    return alt.layer(*layers)
+    return layers
 
 
 def _index_segments(index: pd.DataFrame) -> pd.DataFrame:

@@ -14,7 +14,7 @@ import streamlit as st
 from analysis.errors import NarrativeError, ScoringRunError
 from analysis.store import resolve_db_path
 from analysis.views import ViewData
-from ui import data, explorer, overview, sidebar, state
+from ui import data, explorer, overview, sidebar, state, urlstate
 from ui.labels import t
 from ui.markup import escape_markdown
 
@@ -54,6 +54,9 @@ def main() -> None:
     st.divider()
     with section():
         data.render(controls, view)
+    view_ = controls.view
+    urlstate.write(date_from=view_.date_from, date_to=view_.date_to,
+                   full_range=(controls.facets["date_min"], controls.facets["date_max"]))  # fmt: skip
     state.follow_job(controls.run_box, lang)
 
 

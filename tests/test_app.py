@@ -367,7 +367,10 @@ def test_a_large_view_draws_a_bounded_sample_and_says_so(corpus_db, small_views)
 
 
 def test_the_explorer_table_pages_through_the_filtered_articles(corpus_db, small_views):
-    expected = Store(corpus_db).scored_articles()["article_id"].tolist()
+    # Newest first, paged in DuckDB: the order of the store's newest-first page over every article.
+    expected = (
+        Store(corpus_db).article_page(ArticleFilter(), limit=100, newest_first=True)["article_id"].tolist()
+    )
     at = run_app()
     assert at.dataframe[0].value["article_id"].tolist() == expected[:2]
     assert f"Rows 1–2 of {len(expected)}" in texts(at.caption)
@@ -378,8 +381,11 @@ def test_the_explorer_table_pages_through_the_filtered_articles(corpus_db, small
     at.date_input(key="date_range").set_value((date(2025, 9, 1), date(2025, 11, 20))).run()
     assert not at.exception
     narrowed = (
-        Store(corpus_db).scored_articles(ArticleFilter(date_from=date(2025, 9, 1)))["article_id"].tolist()
-    )
+        Store(corpus_db)
+        .article_page(ArticleFilter(date_from=date(2025, 9, 1), date_to=date(2025, 11, 20)), limit=100,
+                      newest_first=True)["article_id"]
+        .tolist()
+    )  # fmt: skip
     assert len(narrowed) == 3
     assert at.number_input(key="explorer_page").value == 2
     assert at.dataframe[0].value["article_id"].tolist() == narrowed[2:]
@@ -396,9 +402,9 @@ def test_an_article_opened_beyond_the_pickers_newest_stays_in_it(corpus_db, smal
     store = Store(corpus_db)
     ticker = "1810.HK"
     view = state.View(db=str(corpus_db), ticker=ticker, run_id=store.current_run(ticker).run_id)
-    data = read_view(store, view.filters, freq="W", tone_field="tone")
+    data = read_view(store, view.filters, freq="W", tone_field="tone", page=2)  # the last page: the oldest
     assert len(data.picker) == viewdata.PICKER_ROWS == 3
-    oldest = data.page["article_id"].iloc[0]
+    oldest = data.page["article_id"].iloc[-1]
     assert oldest not in set(data.picker["article_id"])
     controls = SimpleNamespace(view=view)
     rows = explorer._picker_rows(controls, data, oldest)

@@ -246,3 +246,24 @@ def test_dashboard_renders_and_reruns_scoring_in_chromium(server, corpus_db):
         finally:
             browser.close()
     assert (ARTIFACTS / "dashboard.png").stat().st_size > 10_000
+
+
+def test_a_url_with_query_parameters_restores_the_view_in_chromium(server, corpus_db):
+    """Every view is a link: a URL naming the tone signal, a search and the UI language reopens that view."""
+    from urllib.parse import quote
+
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"{server}/?tone_field=snownlp&search={quote('信任')}&ui_lang=zh")
+            page.get_by_text("范围内文章").wait_for(timeout=TIMEOUT_MS)
+            assert page.locator("[data-testid='stTextInput'] input").first.input_value() == "信任"
+            assert page.get_by_role("radio", name="SnowNLP 商品评论模型 (2p−1)").is_checked()
+            assert page.locator(".nt-text mark[style*='fff176']").count() >= 1  # the hits are highlighted
+            assert "search=" in page.url and "tone_field=snownlp" in page.url
+            assert page.locator("[data-testid='stException']").count() == 0
+        finally:
+            browser.close()

@@ -34,7 +34,10 @@ def test_the_dashboard_view_of_the_bundled_corpus_shows_every_article(bundled):
     assert view.n_undated == len(view.ranges) == 1
     assert len(view.points) + len(view.ranges) == len(articles)
     assert not set(view.points["article_id"]) & set(view.ranges["article_id"])
-    assert view.page["article_id"].tolist() == articles["article_id"].tolist()
+    newest_first = articles.sort_values(
+        ["date", "article_id"], ascending=[False, True]
+    )  # the explorer's order
+    assert view.page["article_id"].tolist() == newest_first["article_id"].tolist()
     series = read_series(bundled, ArticleFilter(), view, tone_field="tone", freq="W", benchmark=BENCH)
     assert series["kpis"].n_articles == len(articles)
     assert len(series["shifts"]) == 1  # February's bullish stories, then the autumn's bearish ones

@@ -8,7 +8,7 @@ import streamlit as st
 from analysis.views import ViewData, finance_vs_snownlp, picker_ids
 from ui import charts, corrections, state
 from ui.labels import basis_name, frame_name, label_name, language_name, t
-from ui.markup import article_header_html, escape_markdown, highlight_evidence
+from ui.markup import article_header_html, escape_markdown, highlight_evidence, search_spans
 from ui.render import show_chart
 from ui.sidebar import Controls
 from ui.tables import explorer_table
@@ -119,7 +119,11 @@ def detail(controls: Controls, article_id: str) -> None:
         with st.container(height=460):
             # Markup built from html.escape'd text pieces only, through st.html: no Markdown pass at all.
             # Frame evidence first (it wins where the two overlap), then the words that carried the tone.
-            marks = pd.concat([data["evidence"], data["tone_evidence"]], ignore_index=True)
+            # Search hits first: they are what the analyst asked to see.
+            hits = search_spans(
+                article["text"], controls.view.search, simplified=article.get("text_simplified")
+            )
+            marks = pd.concat([hits, data["evidence"], data["tone_evidence"]], ignore_index=True)
             st.html(highlight_evidence(article["text"], marks, lang))
     with side:
         tone, snownlp = _article_tones(data.get("score"))

@@ -12,12 +12,14 @@ import re
 
 import pandas as pd
 
+from analysis.views import search_key
 from ui.labels import label_name, term
 
 _HIGHLIGHT_STYLE = {
     "bullish": "background:#c9efd0;color:#0b5d1e",
     "bearish": "background:#f8cfcf;color:#8a1010",
     "context": "background:#e4e7ee;color:#333",
+    "search": "background:#fff176;color:#111;outline:1px solid #c9a800",
 }
 _NEGATED_STYLE = "background:#eeeeee;color:#666;text-decoration:line-through"
 
@@ -35,6 +37,8 @@ def highlight_evidence(text: str, evidence: pd.DataFrame | None, lang: str = "en
         style = _NEGATED_STYLE if negated else _HIGHLIGHT_STYLE.get(polarity, _HIGHLIGHT_STYLE["context"])
         name = term("tone", lang) if frame == "tone" else frame  # the learned scorer's tone words
         tip = f"{name} ({label_name(polarity, lang)}{', ' + term('negated', lang) if negated else ''})"
+        if polarity == "search":
+            tip = frame
         parts.append(
             f'<mark style="{style};padding:0 2px;border-radius:3px" title="{html.escape(tip, quote=True)}">'
             f"{html.escape(text[start:end])}</mark>"
@@ -43,6 +47,23 @@ def highlight_evidence(text: str, evidence: pd.DataFrame | None, lang: str = "en
     parts.append(html.escape(text[position:]))
     body = "".join(parts)
     return f'<div class="nt-text" style="white-space:pre-wrap;line-height:1.7;font-size:0.95rem">{body}</div>'
+
+
+def search_spans(text: str, query: str | None, *, simplified: str | None = None) -> pd.DataFrame:
+    """Where a search's words occur in the text (case- and script-insensitive), as evidence rows to highlight."""
+    needle = search_key(query)
+    columns = ["start", "end", "polarity", "frame", "negated"]
+    if not needle or not text:
+        return pd.DataFrame(columns=columns)
+    haystack = simplified if simplified is not None and len(simplified) == len(text) else text
+    haystack = haystack.lower()
+    if len(haystack) != len(text):  # lower() changed the length (rare letters): match the text as it is
+        haystack = text
+    rows, position = [], haystack.find(needle)
+    while position >= 0 and len(rows) < 500:
+        rows.append((position, position + len(needle), "search", f"“{query}”", False))
+        position = haystack.find(needle, position + len(needle))
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _evidence_spans(length: int, evidence: pd.DataFrame | None) -> list[tuple[int, int, str, str, bool]]:

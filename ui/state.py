@@ -44,15 +44,17 @@ class View:
     sources: tuple[str, ...] | None = None
     languages: tuple[str, ...] | None = None
     frames: tuple[str, ...] | None = None
+    search: str | None = None
 
     @property
     def filters(self) -> ArticleFilter:
         return ArticleFilter(ticker=self.ticker, date_from=self.date_from, date_to=self.date_to,
-                             sources=self.sources, languages=self.languages, frames=self.frames)  # fmt: skip
+                             sources=self.sources, languages=self.languages, frames=self.frames,
+                             search=self.search)  # fmt: skip
 
     def key(self) -> tuple:
         return (self.db, self.ticker, self.run_id, self.date_from, self.date_to, self.sources, self.languages,
-                self.frames)  # fmt: skip
+                self.frames, self.search)  # fmt: skip
 
 
 def price_key(store: Store) -> tuple:

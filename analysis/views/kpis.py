@@ -25,6 +25,27 @@ def date_range_bounds(value: object) -> tuple[date | None, date | None]:
     return None, None
 
 
+PRESETS = ("1M", "3M", "YTD", "1Y", "all")
+
+
+def preset_range(preset: str, first: date, last: date) -> tuple[date, date]:
+    """The dates a preset names, ending on the newest article's day and never before the oldest's."""
+    end = pd.Timestamp(last)
+    starts = {
+        "1M": end - pd.DateOffset(months=1),
+        "3M": end - pd.DateOffset(months=3),
+        "YTD": pd.Timestamp(year=end.year, month=1, day=1),
+        "1Y": end - pd.DateOffset(years=1),
+    }
+    start = starts.get(preset)
+    begin = (
+        first
+        if start is None
+        else max(first, (start + pd.Timedelta(days=1 if preset != "YTD" else 0)).date())
+    )
+    return begin, last
+
+
 def chosen(values: Sequence[str] | None, offered: Sequence[str]) -> tuple[str, ...] | None:
     """A multiselect choice as a filter: nothing picked, or everything picked, means no filter."""
     picked = tuple(v for v in (values or ()) if v in set(offered))

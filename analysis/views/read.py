@@ -115,7 +115,10 @@ def read_view(
         return ViewData(
             **sums,
             points=read_points(store, filters, tone_field=tone_field, limit=sample, cube=sums["cube"]),
-            page=store.article_page(filters, limit=page_rows, offset=page * page_rows, day_counts=counts),
+            # The explorer reads newest first, as the picker: the latest story is what an analyst opens first.
+            page=store.article_page(
+                filters, limit=page_rows, offset=page * page_rows, newest_first=True, day_counts=counts
+            ),  # fmt: skip
             picker=store.article_page(filters, limit=picker_rows, newest_first=True, day_counts=counts),
             page_number=page,
             page_rows=page_rows,

@@ -87,6 +87,14 @@ def drawn(at: AppTest):
     return pd.concat([f[["article_id", "date", "outlet"]] for f in frames], ignore_index=True)
 
 
+def go(at: AppTest, page: str) -> AppTest:
+    """Open one of the dashboard's pages (overview, articles, market, data) and run it."""
+    at.switch_page(f"app_pages/{page}.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def texts(elements) -> str:
     return "\n".join(str(e.value) for e in elements)
 
@@ -111,7 +119,7 @@ def test_app_loads_with_the_bundled_corpus(corpus_db):
 def test_main_chart_puts_price_and_tone_on_independent_y_axes(corpus_db):
     spec = json.loads(main_chart(run_app()).proto.spec)
     assert spec["resolve"]["scale"]["y"] == "independent"
-    price_layer, tone_layer = spec["layer"]
+    price_layer, tone_layer, _volume = spec["layer"]
     price_fields = {layer["encoding"]["y"]["field"] for layer in price_layer["layer"]}
     tone_axes = [layer["encoding"]["y"] for layer in tone_layer["layer"] if "y" in layer.get("encoding", {})
                  and "field" in layer["encoding"]["y"]]  # fmt: skip
@@ -279,7 +287,7 @@ def test_uploaded_articles_are_ingested_scored_and_rejects_are_listed(corpus_db)
     count = store.article_count()
     good = ("---\ntitle: 小米发布新车\nsource: 测试日报\ndate: 2025-03-05\n---\n"
             "小米集团股价大涨8%,市值突破万亿港元,创历史新高。订单大增,超出市场预期。\n").encode()  # fmt: skip
-    at = run_app()
+    at = go(run_app(), "data")
     at.file_uploader(key="upload_articles").set_value([("new story.md", good, "text/markdown"),
                                                        ("empty.txt", b"", "text/plain")])  # fmt: skip
     at.run()
@@ -293,7 +301,7 @@ def test_uploaded_articles_are_ingested_scored_and_rejects_are_listed(corpus_db)
 
 
 def test_an_uploaded_price_file_is_imported_and_a_bad_one_reported(corpus_db):
-    at = run_app()
+    at = go(run_app(), "data")
     at.file_uploader(key="upload_prices").set_value(("mine.csv", b"date,close\n2025-01-02,10\n2025-01-03,11\n",
                                                      "text/csv"))  # fmt: skip
     at.text_input(key="price_ticker").set_value("TEST.HK")
@@ -310,7 +318,7 @@ def test_an_uploaded_price_file_is_imported_and_a_bad_one_reported(corpus_db):
 
 
 def test_the_filtered_articles_can_be_downloaded(corpus_db):
-    at = run_app()
+    at = go(run_app(), "data")
     assert at.get_by_key("download") is not None
 
 

@@ -11,7 +11,7 @@ import pytest
 from analysis.store import Store
 from tests import test_app
 from tests.conftest import make_article, make_score
-from tests.test_app import article_points, main_chart, metrics, run_app, texts
+from tests.test_app import article_points, go, main_chart, metrics, run_app, texts
 
 built_db, corpus_db = test_app.built_db, test_app.corpus_db  # the scored bundled corpus, a copy per test
 
@@ -31,10 +31,12 @@ def test_uploaded_articles_outside_the_range_widen_it_and_stay_in_view(corpus_db
             "小米集团股价大涨8%,市值突破万亿港元,创历史新高。订单大增,超出市场预期。\n").encode()  # fmt: skip
     at = run_app()
     before = int(metrics(at)["Articles in range"])
+    go(at, "data")
     at.file_uploader(key="upload_articles").set_value([("late.md", late, "text/markdown")])
     at.run()
     at.button(key="ingest").click().run()
     assert not at.exception
+    go(at, "overview")
     assert int(metrics(at)["Articles in range"]) == before + 1
     assert max(at.date_input(key="date_range").value) >= date(2026, 1, 20)
     at.radio(key="color_by").set_value("dominant_frame").run()  # any next click
@@ -108,7 +110,7 @@ def test_article_points_are_drawn_above_the_tone_index_so_a_click_reaches_them(c
     import json
 
     spec = json.loads(main_chart(run_app()).proto.spec)
-    tone_layers = spec["layer"][-1]["layer"]
+    tone_layers = spec["layer"][1]["layer"]  # price, tone, volume bars
     marks = [
         layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"] for layer in tone_layers
     ]

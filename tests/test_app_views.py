@@ -95,3 +95,88 @@ def test_the_explorer_lists_the_newest_article_first(corpus_db):
     at = run_app()
     dates = list(at.dataframe[0].value["date"])
     assert dates == sorted(dates, reverse=True)
+
+
+@pytest.mark.parametrize("page", ["overview", "articles", "market", "data"])
+def test_each_page_is_usable_alone(corpus_db, page):
+    from tests.test_app import go
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    go(at, page)
+    assert not at.error
+    expected = {"overview": "main_chart", "articles": "articles_table", "market": None, "data": "download"}[
+        page
+    ]
+    if expected == "main_chart":
+        assert [c for c in at.get("vega_lite_chart") if c.proto.id.endswith("main_chart")]
+    elif expected is not None:
+        assert at.get_by_key(expected) is not None
+    else:  # the panels: frame mix, outlets, lead/lag, event study
+        assert len(at.get("vega_lite_chart")) >= 3
+    if page != "data":
+        assert "Articles in range" in metrics(at)
+
+
+def test_the_story_shows_the_tone_change_the_shift_in_words_and_the_band(corpus_db):
+    import json
+
+    at = run_app()
+    shown = metrics(at)
+    assert "Tone change" in shown and shown["Tone change"] != "—"
+    words = [m.value for m in at.markdown if m.value.startswith("**week of ")]
+    assert words and "tone" in words[0] and "up:" in words[0] and "down:" in words[0]
+    spec = json.dumps(json.loads(test_app.main_chart(at).proto.spec))
+    assert '"area"' in spec and '"bar"' in spec  # the band and the volume bars
+    assert "Daily tone index (raw)" not in spec
+    at.checkbox(key="raw_daily").check().run()
+    assert "Daily tone index (raw)" in json.dumps(json.loads(test_app.main_chart(at).proto.spec))
+
+
+def _titles(node, found: list[str]) -> list[str]:
+    """Every axis, legend, tooltip and chart title in a Vega-Lite spec."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("title", "subtitle") and isinstance(value, str):
+                found.append(value)
+            elif (
+                key == "text"
+                and isinstance(value, str)
+                and isinstance(node.get("subtitle"), str | type(None))
+            ):
+                found.append(value)
+            else:
+                _titles(value, found)
+    elif isinstance(node, list):
+        for item in node:
+            _titles(item, found)
+    return found
+
+
+@pytest.mark.parametrize("lang", ["zh", "zh-Hant"])
+def test_the_chinese_ui_leaves_no_english_title_in_the_main_chart(corpus_db, lang):
+    import json
+    import re
+
+    at = run_app()
+    at.radio(key="ui_lang").set_value(lang).run()
+    assert not at.exception
+    titles = _titles(json.loads(test_app.main_chart(at).proto.spec), [])
+    assert titles
+    english = [title for title in titles if title and not re.search(r"[\u4e00-\u9fff]", title)]
+    assert english == [], english
+    if lang == "zh-Hant":
+        assert "範圍內文章" in metrics(at) and any("圖" in title or "價" in title for title in titles)
+
+
+def test_the_most_bullish_and_bearish_sentences_open_their_articles(corpus_db):
+    from analysis.store import ArticleFilter
+    from tests.test_app import go
+
+    strongest = Store(corpus_db).top_sentences(ArticleFilter(), limit=1, bullish=False).iloc[0]
+    assert strongest["tone"] < 0
+    at = go(run_app(), "articles")
+    assert any(str(strongest["text"]).strip()[:20] in m.value for m in at.markdown)
+    at.button(key="open_bearish_0").click().run()
+    assert not at.exception
+    assert at.selectbox(key="article").value == strongest["article_id"]

@@ -145,3 +145,37 @@ def test_an_opened_article_comes_with_its_sentences_evidence_and_checked_prices(
     assert (mention["price"], bool(mention["matched"])) == (43.2, True)
     missing = read_article(store, "no-such-id", ticker=TICKER)
     assert missing["article"] is None and missing["mentions"].empty
+
+
+def _band_cube(rows: list[tuple[str, float]]) -> pd.DataFrame:
+    """A tone cube of single articles (date, tone), weight 1 each."""
+    frame = pd.DataFrame(rows, columns=["date", "tone"])
+    return pd.DataFrame({
+        "date": pd.to_datetime(frame["date"]), "label": "neutral", "duplicate": False, "inferred": False,
+        "n": 1, "weight": 1.0, "weighted": frame["tone"], "tone_sum": frame["tone"], "tone_sq": frame["tone"] ** 2,
+        "bull": 0.0, "bear": 0.0, "n_snownlp": 0, "weight_snownlp": 0.0, "weighted_snownlp": 0.0,
+        "snownlp_sum": 0.0, "snownlp_sq": 0.0,
+    })  # fmt: skip
+
+
+def test_the_smoothed_index_has_a_95_percent_band_from_the_articles_spread():
+    from analysis.views.story import tone_band
+
+    band = tone_band(_band_cube([("2025-03-03", 0.2), ("2025-03-04", 0.6), ("2025-03-12", -0.4)]), freq="W")
+    first, second = band.iloc[0], band.iloc[1]
+    assert first["tone"] == pytest.approx(0.4)
+    half = 1.96 * (((0.2 - 0.4) ** 2 + (0.6 - 0.4) ** 2) / 1) ** 0.5 / 2**0.5
+    assert (first["lo"], first["hi"]) == (pytest.approx(0.4 - half), pytest.approx(0.4 + half))
+    assert pd.isna(second["lo"]) and second["n_unique"] == 1  # one article: no band
+
+
+def test_the_tone_change_runs_first_to_last_period_and_since_the_latest_shift():
+    from analysis.views.story import tone_change
+
+    periods = pd.DataFrame({"date": pd.to_datetime(["2025-03-03", "2025-03-10", "2025-03-17"]),
+                            "tone": [0.5, 0.1, -0.3]})  # fmt: skip
+    change = tone_change(periods, [{"date": "2025-03-10", "before_tone": 0.5, "after_tone": -0.1}])
+    assert change.change == pytest.approx(-0.8)
+    assert change.since_shift == pytest.approx(-0.8)
+    assert change.shift_date == pd.Timestamp("2025-03-10")
+    assert tone_change(periods.iloc[:1], []).change is None  # one period: no change to state

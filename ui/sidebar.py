@@ -32,7 +32,8 @@ class Controls:
     tone_field: str
     color_by: str
     freq: str
-    run_box: object  # a sidebar container the running job reports into
+    run_box: object
+    raw_daily: bool = False  # a sidebar container the running job reports into
 
 
 # Widgets whose option labels depend on the UI language: the browser matches the chosen option by its label, so
@@ -108,6 +109,7 @@ def render(db: str, lang: str) -> Controls:
     freq = sidebar.radio(t("freq", lang), list(freq_labels), format_func=freq_labels.get, key="freq",
                          horizontal=True)  # fmt: skip
 
+    raw_daily = sidebar.checkbox(t("raw_daily", lang), key="raw_daily", help=t("raw_daily_help", lang))
     view = state.View(db=db, ticker=ticker, run_id=run.run_id if run else None, date_from=date_from,
                       date_to=date_to, sources=sources, languages=languages, frames=frames,
                       search=search)  # fmt: skip
@@ -115,7 +117,7 @@ def render(db: str, lang: str) -> Controls:
     return Controls(lang=lang, db=db, ticker=ticker, benchmark=benchmark_for(ticker, price_tickers), run=run,
                     n_articles=n_articles, price_key=price_key, view=view, facets=facets,
                     tone_field=tone_field or "tone", color_by=color_by or "label", freq=freq or "W",
-                    run_box=run_box)  # fmt: skip
+                    run_box=run_box, raw_daily=bool(raw_daily))  # fmt: skip
 
 
 def _range_edited() -> None:

@@ -121,6 +121,17 @@ def article_detail(db: str, ticker: str, run_id: int | None, article_id: str) ->
     return read_article(Store(db), article_id, ticker=ticker)
 
 
+@st.cache_data(**CACHE)
+def _top_sentences(key: tuple, bullish: bool, limit: int) -> pd.DataFrame:
+    view = View(*key)
+    return Store(view.db).top_sentences(view.filters, limit=limit, bullish=bullish)
+
+
+def top_sentences(view: View, *, bullish: bool, limit: int = 5) -> pd.DataFrame:
+    """The most bullish (or bearish) sentences under the filters, with their articles (cached)."""
+    return _top_sentences(view.key(), bullish, limit)
+
+
 def clear_caches() -> None:
     """After a run, an upload or a price import every cached read is stale."""
     st.cache_data.clear()

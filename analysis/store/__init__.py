@@ -334,6 +334,11 @@ class Store:
         with self.connect() as con:
             return explore.undated_ranges(con, filters, limit=limit, tone_field=tone_field)
 
+    def top_sentences(self, filters: ArticleFilter, *, limit: int = 5, bullish: bool = True) -> pd.DataFrame:
+        """The most bullish (or bearish) sentences of the filtered articles (see explore.top_sentences)."""
+        with self.connect() as con:
+            return explore.top_sentences(con, filters, limit=limit, bullish=bullish)
+
     def day_counts(self, filters: ArticleFilter, *, tone_field: str = "tone") -> pd.Series:
         """Filtered articles per date (with a snownlp score, for tone_field 'snownlp'), indexed by date."""
         with self.connect() as con:

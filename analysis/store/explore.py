@@ -28,3 +28,25 @@ def undated_ranges(
     for column in ("date_from", "date_to"):
         frame[column] = pd.to_datetime(frame[column])
     return frame
+
+
+# The sentences that carried the most bullish (or bearish) tone in the view, with their articles.
+_TOP_SENTENCES = """
+    SELECT f.article_id, s.idx AS sentence_index, s.tone, f.date, f.title, f.source,
+           substr(a.text, s.start_char + 1, s.end_char - s.start_char) AS text
+    FROM article_facts f JOIN sentence_scores s ON s.run_id = f.run_id AND s.article_id = f.article_id
+    JOIN articles a ON a.id = f.article_id
+    WHERE {where} AND NOT f.duplicate AND s.relevance > 0
+    ORDER BY s.tone {direction}, f.date DESC, f.article_id, s.idx
+    LIMIT $limit
+"""
+
+
+def top_sentences(
+    con: duckdb.DuckDBPyConnection, filters: ArticleFilter, *, limit: int, bullish: bool
+) -> pd.DataFrame:
+    """The `limit` most bullish (or bearish) relevant sentences of the filtered unique articles, strongest first."""
+    sql = _TOP_SENTENCES.replace("{direction}", "DESC" if bullish else "ASC")
+    frame = read(con, sql, filters, limit=int(limit))
+    frame["date"] = pd.to_datetime(frame["date"])
+    return frame

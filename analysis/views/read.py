@@ -23,6 +23,7 @@ from analysis.narrative import (
     tone_index,
 )
 from analysis.views.kpis import Kpis, kpis_from_cube
+from analysis.views.story import tone_band, tone_change
 
 SAMPLE_POINTS = 2000  # points on the main chart (Altair embeds them; lines and panels use every article)
 PAGE_ROWS = 500  # explorer table rows per page
@@ -145,13 +146,18 @@ def view_series(
     """
     dated = dated_cube(data.cube)
     index = tone_index(dated, freq="D", tone_field=tone_field)
+    periods = tone_band(dated, freq=freq, tone_field=tone_field)
+    # Shifts on the period index, as `report` finds them: the dashboard writes out the report's shifts.
+    shifts = detect_shifts(tone_index(dated, freq=freq, tone_field=tone_field), data.frames_by_day)
     kpis: Kpis = kpis_from_cube(
         data.cube, prices, ticker=ticker, tone_field=tone_field, date_from=date_from, date_to=date_to
     )
     return {
         "kpis": kpis,
         "index": index,
-        "shifts": detect_shifts(index, data.frames_by_day),
+        "periods": periods,
+        "shifts": shifts,
+        "tone_change": tone_change(periods, shifts),
         "frame_shares": frame_shares(data.frames_by_day, freq=freq),
         "source_tone": source_tone(data.sources, tone_field=tone_field),
         "lead_lag": lead_lag(dated, prices, ticker=ticker, tone_field=tone_field),

@@ -1,6 +1,6 @@
 """Narrative Tone dashboard: a thin Streamlit shell over analysis/ (run with `make run`).
 
-The sidebar is drawn once; the pages (app_pages/, drawn by ui/pages.py) are overview, articles, market and
+The sidebar is drawn once; the pages (ui/app_pages/, drawn by ui/pages.py) are overview, articles, market and
 data, each usable alone. Every number and chart comes from the library. No DuckDB connection outlives a call,
 so the CLI can ingest or score while this page is open.
 """
@@ -17,7 +17,8 @@ from ui import pages, sidebar, state, urlstate
 from ui.labels import t
 from ui.markup import escape_markdown
 
-PAGES_DIR = Path(__file__).resolve().parent / "app_pages"
+# The page files live in the ui package, so the installed entry (ui/_entry/app.py) finds them too.
+PAGES_DIR = Path(pages.__file__).resolve().parent / "app_pages"
 
 
 def main() -> None:

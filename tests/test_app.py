@@ -89,7 +89,7 @@ def drawn(at: AppTest):
 
 def go(at: AppTest, page: str) -> AppTest:
     """Open one of the dashboard's pages (overview, articles, market, data) and run it."""
-    at.switch_page(f"app_pages/{page}.py")
+    at.switch_page(f"ui/app_pages/{page}.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at

@@ -128,8 +128,9 @@ def _dot_centre(chart) -> tuple[float, float]:
 
     from PIL import Image
 
-    box = chart.bounding_box()
+    chart.scroll_into_view_if_needed()  # the shot scrolls the chart into view: measure it there
     image = Image.open(io.BytesIO(chart.screenshot())).convert("RGB")
+    box = chart.bounding_box()
     pixels = image.load()
 
     def dot(x: int, y: int) -> bool:
@@ -260,6 +261,8 @@ def test_a_url_with_query_parameters_restores_the_view_in_chromium(server, corpu
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(f"{server}/?tone_field=snownlp&search={quote('信任')}&ui_lang=zh")
             page.get_by_text("范围内文章").wait_for(timeout=TIMEOUT_MS)
+            page.locator(".nt-text mark[style*='fff176']").first.wait_for(timeout=TIMEOUT_MS)
+            page.wait_for_function("() => location.search.includes('search=')", timeout=TIMEOUT_MS)
             assert page.locator("[data-testid='stTextInput'] input").first.input_value() == "信任"
             assert page.get_by_role("radio", name="SnowNLP 商品评论模型 (2p−1)").is_checked()
             assert page.locator(".nt-text mark[style*='fff176']").count() >= 1  # the hits are highlighted

@@ -1,33 +1,24 @@
 """Narrative Tone dashboard: a thin Streamlit shell over analysis/ (run with `make run`).
 
-Sections live in app_pages/; every number and chart comes from the library. No DuckDB connection outlives a
-call, so the CLI can ingest or score while this page is open.
+The sidebar is drawn once; the pages (ui/app_pages/, drawn by ui/pages.py) are overview, articles, market and
+data, each usable alone. Every number and chart comes from the library. No DuckDB connection outlives a call,
+so the CLI can ingest or score while this page is open.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from pathlib import Path
 
 import streamlit as st
 
-from analysis.errors import NarrativeError, ScoringRunError
+from analysis.errors import NarrativeError
 from analysis.store import resolve_db_path
-from analysis.views import ViewData
-from ui import data, explorer, overview, sidebar, state
+from ui import pages, sidebar, state, urlstate
 from ui.labels import t
 from ui.markup import escape_markdown
 
-
-@contextmanager
-def section() -> Iterator[None]:
-    """A domain error stops this section only, with its message; anything else is not swallowed."""
-    try:
-        yield
-    except ScoringRunError as exc:
-        st.info(escape_markdown(str(exc)))
-    except NarrativeError as exc:
-        st.error(escape_markdown(str(exc)))
+# The page files live in the ui package, so the installed entry (ui/_entry/app.py) finds them too.
+PAGES_DIR = Path(pages.__file__).resolve().parent / "app_pages"
 
 
 def main() -> None:
@@ -40,45 +31,19 @@ def main() -> None:
         # The database cannot be opened (locked, newer schema): nothing else on the page can run.
         st.error(escape_markdown(str(exc)))
         st.stop()
+    st.session_state[pages.CONTROLS_KEY] = controls
+    navigation = st.navigation(
+        [st.Page(PAGES_DIR / f"{name}.py", title=t("page_" + name, lang), icon=icon, url_path=name,
+                 default=name == "overview") for name, icon in pages.PAGES.items()],
+        position="top",
+    )  # fmt: skip
     st.title(t("title", lang))
     st.caption(t("subtitle", lang, ticker=controls.ticker))
-
-    view = None
-    if controls.n_articles == 0:
-        st.info(t("empty_db", lang))
-    elif controls.run is None:
-        st.info(t("no_run", lang, ticker=controls.ticker))
-    else:
-        with section():
-            view = draw_analysis(controls)
-    st.divider()
-    with section():
-        data.render(controls, view)
+    navigation.run()
+    view = controls.view
+    urlstate.write(date_from=view.date_from, date_to=view.date_to,
+                   full_range=(controls.facets["date_min"], controls.facets["date_max"]))  # fmt: skip
     state.follow_job(controls.run_box, lang)
-
-
-def draw_analysis(controls: sidebar.Controls) -> ViewData:
-    """KPIs, main chart, explorer and panels for the filtered articles; returns the view's data."""
-    lang = controls.lang
-    view = state.view_data(controls.view, freq=controls.freq, tone_field=controls.tone_field,
-                           page=explorer.requested_page())  # fmt: skip
-    prices = state.prices(controls.db, controls.price_key)
-    series = state.series(controls.view, controls.price_key, view, tone_field=controls.tone_field,
-                          freq=controls.freq, benchmark=controls.benchmark)  # fmt: skip
-    overview.kpi_row(controls, series["kpis"])
-    if view.n_articles == 0:
-        st.info(t("empty_filter", lang))
-    if prices[prices["ticker"] == controls.ticker].empty if len(prices) else True:
-        st.warning(t("no_prices", lang, ticker=controls.ticker))
-    with section():
-        overview.main_chart(controls, view, series, prices)
-    if view.n_articles:
-        with section():
-            explorer.render(controls, view)
-    st.divider()
-    with section():
-        overview.panels(controls, view, series)
-    return view
 
 
 # Streamlit runs this file as __main__; a scoring worker process (forkserver/spawn) re-imports the parent's main

@@ -22,7 +22,7 @@ from analysis.narrative import (
     tone_index,
 )
 from analysis.narrative.emerging import emerging_narratives
-from analysis.views.read import read_aggregates
+from analysis.views.read import dated_cube, read_aggregates
 
 if TYPE_CHECKING:
     from analysis.store import ArticleFilter, Store
@@ -46,9 +46,10 @@ def build_report(
         mentions = check_price_mentions(store.article_texts_frame(filters), prices, ticker=filters.ticker)
     cube, frames_by_day = sums["cube"], sums["frames_by_day"]
     ticker = filters.ticker
-    index = tone_index(cube, freq=freq)
+    dated = dated_cube(cube)  # what needs a day leaves out inferred ranges, as the dashboard does
+    index = tone_index(dated, freq=freq)
     shares = frame_shares(frames_by_day, freq=freq)
-    lead = lead_lag(cube, prices, ticker=ticker)
+    lead = lead_lag(dated, prices, ticker=ticker)
     report = {
         "ticker": ticker,
         "benchmark": benchmark,

@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -72,9 +73,26 @@ def chart_frames(chart) -> list:
 
 
 def article_points(at: AppTest):
-    frames = [f for f in chart_frames(main_chart(at)) if "article_id" in f.columns]
+    frames = [
+        f for f in chart_frames(main_chart(at)) if "article_id" in f.columns and "date_to" not in f.columns
+    ]
     assert len(frames) == 1
     return frames[0]
+
+
+def drawn(at: AppTest):
+    """Every article the main chart draws: dated ones as points, undated ones as their inferred range."""
+    frames = [f for f in chart_frames(main_chart(at)) if "article_id" in f.columns]
+    assert frames
+    return pd.concat([f[["article_id", "date", "outlet"]] for f in frames], ignore_index=True)
+
+
+def go(at: AppTest, page: str) -> AppTest:
+    """Open one of the dashboard's pages (overview, articles, market, data) and run it."""
+    at.switch_page(f"ui/app_pages/{page}.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
 
 
 def texts(elements) -> str:
@@ -94,14 +112,14 @@ def test_app_loads_with_the_bundled_corpus(corpus_db):
     shown = metrics(at)
     assert int(shown["Articles in range"]) == len(Store(corpus_db).scored_articles())
     assert shown["Scoring run"] == f"#{Store(corpus_db).current_run().run_id}"
-    assert len(article_points(at)) == int(shown["Articles in range"])
+    assert len(drawn(at)) == int(shown["Articles in range"])
     assert not at.error
 
 
 def test_main_chart_puts_price_and_tone_on_independent_y_axes(corpus_db):
     spec = json.loads(main_chart(run_app()).proto.spec)
     assert spec["resolve"]["scale"]["y"] == "independent"
-    price_layer, tone_layer = spec["layer"]
+    price_layer, tone_layer, _volume = spec["layer"]
     price_fields = {layer["encoding"]["y"]["field"] for layer in price_layer["layer"]}
     tone_axes = [layer["encoding"]["y"] for layer in tone_layer["layer"] if "y" in layer.get("encoding", {})
                  and "field" in layer["encoding"]["y"]]  # fmt: skip
@@ -113,16 +131,16 @@ def test_main_chart_puts_price_and_tone_on_independent_y_axes(corpus_db):
 def test_narrowing_the_date_range_changes_the_kpis_and_the_chart(corpus_db):
     at = run_app()
     before = metrics(at)
-    points_before = article_points(at)
+    points_before = drawn(at)
     at.date_input(key="date_range").set_value((date(2025, 9, 1), date(2025, 11, 20))).run()
     assert not at.exception
     after = metrics(at)
-    points_after = article_points(at)
+    points_after = drawn(at)
     assert int(after["Articles in range"]) < int(before["Articles in range"])
     assert len(points_after) == int(after["Articles in range"])
     assert set(points_after["article_id"]) < set(points_before["article_id"])
     assert after["1810.HK change"] != before["1810.HK change"]
-    assert (points_after["date"] >= "2025-09-01").all()
+    assert (article_points(at)["date"] >= "2025-09-01").all()  # dated points; a range may start before
 
 
 def test_narrowing_the_sources_changes_the_kpis_and_the_chart(corpus_db):
@@ -134,7 +152,7 @@ def test_narrowing_the_sources_changes_the_kpis_and_the_chart(corpus_db):
     assert not at.exception
     after = int(metrics(at)["Articles in range"])
     assert 0 < after < before
-    assert set(article_points(at)["outlet"]) <= {outlets[0], "?"}
+    assert set(drawn(at)["outlet"]) <= {outlets[0], "?"}
 
 
 def test_a_filter_that_matches_nothing_says_so_without_a_broken_chart(corpus_db):
@@ -189,27 +207,52 @@ def test_a_failed_run_shows_its_message_and_keeps_the_previous_scores(corpus_db,
     assert main_chart(at) is not None
 
 
+def _add_scored(store: Store, article) -> None:
+    store.add_articles([article])
+    run_id = store.start_run(ticker="1810.HK", scorer="finance", version="t", config_hash="t", options={})
+    store.write_scores(run_id, [make_score(article)])
+    store.finish_run(run_id, n_articles=store.article_count())
+
+
 def test_a_script_title_is_shown_as_text_never_as_html(corpus_db):
-    store = Store(corpus_db)
     hostile = make_article("小米股价大涨,市值突破万亿港元。<img src=x onerror=alert(2)>",
                            published=date(2025, 3, 3), title="<script>alert(1)</script>",
                            source="<b>outlet</b>")  # fmt: skip
-    store.add_articles([hostile])
-    run_id = store.start_run(ticker="1810.HK", scorer="finance", version="t", config_hash="t", options={})
-    store.write_scores(run_id, [make_score(hostile)])
-    store.finish_run(run_id, n_articles=store.article_count())
+    _add_scored(Store(corpus_db), hostile)
     at = run_app()
     at.selectbox(key="article").set_value(hostile.id).run()
     assert not at.exception
-    html_blocks = [m.value for m in at.markdown if m.allow_html]
-    assert html_blocks, "the evidence view should be shown"
-    for block in html_blocks:
+    assert not [m for m in at.markdown if m.allow_html], "no article content goes through unsafe markdown"
+    blocks = [h.value for h in at.html]
+    assert blocks, "the heading and the evidence view should be shown"
+    for block in blocks:
         assert "<script" not in block and "<img" not in block and "<b>" not in block
-    assert any("&lt;img src=x onerror=alert(2)&gt;" in block for block in html_blocks)
-    headings = [m.value for m in at.markdown if not m.allow_html]
-    assert any(r"\<script\>alert(1)\</script\>" in value for value in headings)
+    assert any("&lt;img src=x onerror=alert(2)&gt;" in block for block in blocks)
+    assert any("&lt;script&gt;alert(1)&lt;/script&gt;" in block for block in blocks)
     table = at.dataframe[0].value
     assert "<script>alert(1)</script>" in set(table["title"])
+
+
+def test_article_text_is_text_after_a_blank_line_and_links_only_its_own_url(corpus_db):
+    """#15.12/13: no Markdown from the text (images, links, ~strike~), no autolinks from a title or outlet, and
+    the article's URL linked exactly, '_' and '&' included."""
+    body = ("小米股价大涨,市值突破万亿港元。\n\n![pixel](https://tracker.example/p.png) "
+            "[click](https://evil.example) 预计3~5年内,目标40~50港元。 https://bare.example/x")  # fmt: skip
+    url = "https://news.example/a_b/c?x=1&y=2"
+    article = make_article(body, published=date(2025, 3, 4), title="See https://title.example now",
+                           source="www.outlet.example", url=url)  # fmt: skip
+    _add_scored(Store(corpus_db), article)
+    at = run_app()
+    at.selectbox(key="article").set_value(article.id).run()
+    assert not at.exception
+    blocks = [h.value for h in at.html]
+    evidence = next(b for b in blocks if "3~5年" in b)
+    assert "<img" not in evidence and "<a " not in evidence and "<del" not in evidence
+    assert "![pixel](https://tracker.example/p.png)" in evidence  # shown as typed
+    header = next(b for b in blocks if "title.example" in b)
+    assert header.count("<a ") == 1
+    assert '<a href="https://news.example/a_b/c?x=1&amp;y=2"' in header
+    assert not [m for m in at.markdown if "title.example" in m.value or "outlet.example" in m.value]
 
 
 def test_picking_an_article_shows_its_tones_and_evidence(corpus_db):
@@ -218,7 +261,7 @@ def test_picking_an_article_shows_its_tones_and_evidence(corpus_db):
     assert len(picker.options) == int(metrics(at)["Articles in range"])
     shown = metrics(at)
     assert "Finance tone" in shown and "SnowNLP (2p−1)" in shown
-    assert any("<mark" in m.value for m in at.markdown if m.allow_html)
+    assert any("<mark" in h.value for h in at.html)
 
 
 def test_plotting_snownlp_changes_the_tone_axis_and_mean_tone(corpus_db):
@@ -244,7 +287,7 @@ def test_uploaded_articles_are_ingested_scored_and_rejects_are_listed(corpus_db)
     count = store.article_count()
     good = ("---\ntitle: 小米发布新车\nsource: 测试日报\ndate: 2025-03-05\n---\n"
             "小米集团股价大涨8%,市值突破万亿港元,创历史新高。订单大增,超出市场预期。\n").encode()  # fmt: skip
-    at = run_app()
+    at = go(run_app(), "data")
     at.file_uploader(key="upload_articles").set_value([("new story.md", good, "text/markdown"),
                                                        ("empty.txt", b"", "text/plain")])  # fmt: skip
     at.run()
@@ -258,7 +301,7 @@ def test_uploaded_articles_are_ingested_scored_and_rejects_are_listed(corpus_db)
 
 
 def test_an_uploaded_price_file_is_imported_and_a_bad_one_reported(corpus_db):
-    at = run_app()
+    at = go(run_app(), "data")
     at.file_uploader(key="upload_prices").set_value(("mine.csv", b"date,close\n2025-01-02,10\n2025-01-03,11\n",
                                                      "text/csv"))  # fmt: skip
     at.text_input(key="price_ticker").set_value("TEST.HK")
@@ -275,7 +318,7 @@ def test_an_uploaded_price_file_is_imported_and_a_bad_one_reported(corpus_db):
 
 
 def test_the_filtered_articles_can_be_downloaded(corpus_db):
-    at = run_app()
+    at = go(run_app(), "data")
     assert at.get_by_key("download") is not None
 
 
@@ -297,7 +340,7 @@ def test_a_frame_filter_keeps_only_articles_with_that_frame(corpus_db):
     at.multiselect(key="frames").set_value([rare]).run()
     assert not at.exception
     assert int(metrics(at)["Articles in range"]) == counts[rare]
-    assert set(article_points(at)["article_id"]) == set(
+    assert set(drawn(at)["article_id"]) == set(
         articles.loc[articles["frames"].map(lambda value: rare in value.split(";")), "article_id"]
     )
 
@@ -308,7 +351,7 @@ def test_points_can_be_coloured_by_dominant_frame(corpus_db):
     assert not at.exception
     spec = json.loads(main_chart(at).proto.spec)
     colours = [layer["encoding"]["color"]["field"] for layer in spec["layer"][1]["layer"]
-               if "color" in layer.get("encoding", {})]  # fmt: skip
+               if "color" in layer.get("encoding", {}) and layer["mark"]["type"] == "circle"]  # fmt: skip
     assert colours == ["dominant_frame"]
 
 
@@ -326,13 +369,16 @@ def test_a_large_view_draws_a_bounded_sample_and_says_so(corpus_db, small_views)
     at = run_app()
     total = int(metrics(at)["Articles in range"])
     assert len(article_points(at)) == 2 < total
-    assert f"Points: 2 of {total} articles" in texts(at.caption)
+    assert f"Points: 2 of {total - 1} articles" in texts(at.caption)  # the undated one is drawn as a range
     assert len(at.selectbox(key="article").options) == 3  # the newest 3
     assert f"newest 3 of {total}" in texts(at.caption)
 
 
 def test_the_explorer_table_pages_through_the_filtered_articles(corpus_db, small_views):
-    expected = Store(corpus_db).scored_articles()["article_id"].tolist()
+    # Newest first, paged in DuckDB: the order of the store's newest-first page over every article.
+    expected = (
+        Store(corpus_db).article_page(ArticleFilter(), limit=100, newest_first=True)["article_id"].tolist()
+    )
     at = run_app()
     assert at.dataframe[0].value["article_id"].tolist() == expected[:2]
     assert f"Rows 1–2 of {len(expected)}" in texts(at.caption)
@@ -343,8 +389,11 @@ def test_the_explorer_table_pages_through_the_filtered_articles(corpus_db, small
     at.date_input(key="date_range").set_value((date(2025, 9, 1), date(2025, 11, 20))).run()
     assert not at.exception
     narrowed = (
-        Store(corpus_db).scored_articles(ArticleFilter(date_from=date(2025, 9, 1)))["article_id"].tolist()
-    )
+        Store(corpus_db)
+        .article_page(ArticleFilter(date_from=date(2025, 9, 1), date_to=date(2025, 11, 20)), limit=100,
+                      newest_first=True)["article_id"]
+        .tolist()
+    )  # fmt: skip
     assert len(narrowed) == 3
     assert at.number_input(key="explorer_page").value == 2
     assert at.dataframe[0].value["article_id"].tolist() == narrowed[2:]
@@ -361,9 +410,9 @@ def test_an_article_opened_beyond_the_pickers_newest_stays_in_it(corpus_db, smal
     store = Store(corpus_db)
     ticker = "1810.HK"
     view = state.View(db=str(corpus_db), ticker=ticker, run_id=store.current_run(ticker).run_id)
-    data = read_view(store, view.filters, freq="W", tone_field="tone")
+    data = read_view(store, view.filters, freq="W", tone_field="tone", page=2)  # the last page: the oldest
     assert len(data.picker) == viewdata.PICKER_ROWS == 3
-    oldest = data.page["article_id"].iloc[0]
+    oldest = data.page["article_id"].iloc[-1]
     assert oldest not in set(data.picker["article_id"])
     controls = SimpleNamespace(view=view)
     rows = explorer._picker_rows(controls, data, oldest)

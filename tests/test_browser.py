@@ -121,6 +121,84 @@ def _first_article_point(chart) -> tuple[float, float]:
     return box["x"] + x + 4, box["y"] + y + 4
 
 
+def _dot_centre(chart) -> tuple[float, float]:
+    """Page coordinates of the centre of the leftmost green or red article dot of the main chart (#12.2: the
+    centre, where a one-article day's tone-index marker used to sit on the dot and take the click)."""
+    import io
+
+    from PIL import Image
+
+    chart.scroll_into_view_if_needed()  # the shot scrolls the chart into view: measure it there
+    image = Image.open(io.BytesIO(chart.screenshot())).convert("RGB")
+    box = chart.bounding_box()
+    pixels = image.load()
+
+    def dot(x: int, y: int) -> bool:
+        r, g, b = pixels[x, y]
+        return (g - r > 40 and g - b > 40) or (r - g > 60 and r - b > 60)
+
+    seeds = [(x, y) for x in range(image.width // 2) for y in range(image.height) if dot(x, y)]
+    assert seeds, "no article point found on the main chart"
+    blob, todo = set(), [min(seeds)]
+    while todo and len(blob) < 5000:  # the dot's pixels, connected to its leftmost one
+        x, y = todo.pop()
+        if (x, y) in blob or not (0 <= x < image.width and 0 <= y < image.height) or not dot(x, y):
+            continue
+        blob.add((x, y))
+        todo += [(x + 1, y), (x - 1, y), (x, y + 1), (x, y - 1)]
+    xs, ys = [p[0] for p in blob], [p[1] for p in blob]
+    return box["x"] + (min(xs) + max(xs)) / 2, box["y"] + (min(ys) + max(ys)) / 2
+
+
+def _open(playwright, url: str):
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(url)
+    page.wait_for_selector("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg",
+                           timeout=TIMEOUT_MS)  # fmt: skip
+    page.get_by_text("Articles in range").wait_for(timeout=TIMEOUT_MS)
+    return browser, page
+
+
+def test_article_text_is_plain_text_in_chromium(server, corpus_db):
+    """#15.12/13: after a blank line the text stays text (no image request, no link, no strike-through); the
+    title's bare URL is no link; the article's URL is the one link, to the exact address."""
+    from datetime import date
+
+    from playwright.sync_api import sync_playwright
+
+    from tests.conftest import make_article, make_score
+
+    store = Store(corpus_db)
+    body = ("小米股价大涨,市值突破万亿港元。\n\n![pixel](http://127.0.0.1:9/pixel.png) [click](http://evil.example) "
+            "预计3~5年内,目标40~50港元。 https://bare.example/x")  # fmt: skip
+    url = "https://news.example/a_b/c?x=1&y=2"
+    hostile = make_article(body, published=date(2025, 3, 4), title="Zeta https://title.example", url=url)
+    store.add_articles([hostile])
+    run_id = store.start_run(ticker="1810.HK", scorer="finance", version="t", config_hash="t", options={})
+    store.write_scores(run_id, [make_score(hostile)])
+    store.finish_run(run_id, n_articles=store.article_count())
+    requests: list[str] = []
+    with sync_playwright() as playwright:
+        browser, page = _open(playwright, server)
+        try:
+            page.on("request", lambda request: requests.append(request.url))
+            picker = page.locator("[data-testid='stSelectbox']").last
+            picker.click()
+            page.keyboard.type("Zeta https")
+            page.keyboard.press("Enter")
+            page.locator(".nt-text", has_text="3~5年").wait_for(timeout=TIMEOUT_MS)
+            text = page.locator(".nt-text", has_text="3~5年")
+            assert text.locator("img, a, del, s").count() == 0
+            assert "![pixel](http://127.0.0.1:9/pixel.png)" in text.inner_text()
+            links = page.locator(".nt-meta a")
+            assert links.count() == 1 and links.get_attribute("href") == url
+            assert page.locator(".nt-title a").count() == 0
+            assert not [r for r in requests if "pixel.png" in r]
+        finally:
+            browser.close()
+
+
 def test_dashboard_renders_and_reruns_scoring_in_chromium(server, corpus_db):
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
@@ -140,14 +218,14 @@ def test_dashboard_renders_and_reruns_scoring_in_chromium(server, corpus_db):
             # chart out when it first appears, so a click that lands before that is tried again.
             picker = page.locator("[data-testid='stSelectbox']").last
             opened = picker.inner_html()  # the chosen option is an attribute, not visible text
-            heading = page.locator("[data-testid='stMarkdownContainer'] h4").first.inner_text()
+            heading = page.locator(".nt-title").first.inner_text()
             changed = (
                 "([old]) => { const boxes = document.querySelectorAll('[data-testid=\"stSelectbox\"]');"
                 " return boxes.length && boxes[boxes.length - 1].innerHTML !== old; }"
             )
             for attempt in range(4):
                 page.wait_for_timeout(1000)
-                page.mouse.click(*_first_article_point(page.locator("[data-testid='stVegaLiteChart']").first))
+                page.mouse.click(*_dot_centre(page.locator("[data-testid='stVegaLiteChart']").first))
                 try:
                     page.wait_for_function(changed, arg=[opened], timeout=10_000)
                     break
@@ -155,7 +233,7 @@ def test_dashboard_renders_and_reruns_scoring_in_chromium(server, corpus_db):
                     if attempt == 3:
                         raise
             page.wait_for_function(
-                "([old]) => { const h = document.querySelector(\"[data-testid='stMarkdownContainer'] h4\");"
+                "([old]) => { const h = document.querySelector('.nt-title');"
                 " return h && h.innerText !== old; }", arg=[heading], timeout=TIMEOUT_MS,
             )  # fmt: skip
 
@@ -169,3 +247,26 @@ def test_dashboard_renders_and_reruns_scoring_in_chromium(server, corpus_db):
         finally:
             browser.close()
     assert (ARTIFACTS / "dashboard.png").stat().st_size > 10_000
+
+
+def test_a_url_with_query_parameters_restores_the_view_in_chromium(server, corpus_db):
+    """Every view is a link: a URL naming the tone signal, a search and the UI language reopens that view."""
+    from urllib.parse import quote
+
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"{server}/?tone_field=snownlp&search={quote('信任')}&ui_lang=zh")
+            page.get_by_text("范围内文章").wait_for(timeout=TIMEOUT_MS)
+            page.locator(".nt-text mark[style*='fff176']").first.wait_for(timeout=TIMEOUT_MS)
+            page.wait_for_function("() => location.search.includes('search=')", timeout=TIMEOUT_MS)
+            assert page.locator("[data-testid='stTextInput'] input").first.input_value() == "信任"
+            assert page.get_by_role("radio", name="SnowNLP 商品评论模型 (2p−1)").is_checked()
+            assert page.locator(".nt-text mark[style*='fff176']").count() >= 1  # the hits are highlighted
+            assert "search=" in page.url and "tone_field=snownlp" in page.url
+            assert page.locator("[data-testid='stException']").count() == 0
+        finally:
+            browser.close()

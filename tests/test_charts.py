@@ -134,7 +134,7 @@ def spec(prices, articles, sums, frames) -> dict:
 
 def test_main_chart_puts_price_and_tone_on_independent_y_axes(spec):
     assert spec["resolve"]["scale"]["y"] == "independent"
-    price_layer, tone_layer = spec["layer"]
+    price_layer, tone_layer, _volume = spec["layer"]
     assert {unit["encoding"]["y"]["field"] for unit in units(price_layer)} == {"close"}
     tone_axes = [unit["encoding"]["y"] for unit in units(tone_layer) if "y" in unit["encoding"]]
     assert tone_axes and all(axis["scale"]["domain"] == [-1, 1] for axis in tone_axes if "scale" in axis)

@@ -118,11 +118,13 @@ def test_price_change_runs_from_first_to_last_close_inside_the_range():
     assert kpis.n_articles == 0 and kpis.mean_tone is None
 
 
-def test_snownlp_kpis_count_and_average_the_articles_with_a_snownlp_score_as_2p_minus_1():
+def test_snownlp_kpis_count_every_article_and_average_those_with_a_snownlp_score_as_2p_minus_1():
     sums = cube({"date": "2025-02-08", "tone": 0.3, "snownlp": 0.0, "label": "bullish"},
                 {"date": "2025-02-08", "tone": 0.3, "snownlp": 0.75}, {"date": "2025-02-08", "label": "bearish"})  # fmt: skip
     kpis = kpis_from_cube(sums, _prices("1810.HK", {}), ticker="1810.HK", tone_field="snownlp")
-    assert (kpis.n_articles, kpis.mean_tone) == (2, pytest.approx(-0.25))
+    # Every article is in range; the mean is over the two with a snownlp score (#12.3: never "0 in range").
+    assert (kpis.n_articles, kpis.n_plotted, kpis.mean_tone) == (3, 2, pytest.approx(-0.25))
+    assert kpis.n_without_tone == 1
     assert (kpis.n_bullish, kpis.n_bearish, kpis.n_neutral) == (1, 1, 1)  # labels: every article's, finance
 
 
@@ -357,3 +359,22 @@ def test_the_chart_window_pads_the_range_so_edge_articles_show_whole():
     assert chart_window(date(2025, 1, 1), date(2025, 1, 11)) == (date(2024, 12, 30), date(2025, 1, 13))
     assert chart_window(date(2025, 1, 1), date(2025, 12, 31)) == (date(2024, 12, 21), date(2026, 1, 11))
     assert chart_window(None, date(2025, 1, 1)) == (None, date(2025, 1, 1))
+
+
+@pytest.mark.parametrize(
+    "text", ["see https://evil.example/x", "www.evil.example", "mail me@evil.example", ":red[hi] :smile:"]
+)
+def test_markdown_escape_breaks_autolinks_and_shortcodes_without_changing_the_words(text):
+    escaped = escape_markdown(text)
+    assert not re.search(r"https?://|\bwww\.|\w@\w|:[a-z]", escaped)
+    assert re.sub(r"\\(.)", r"\1", escaped).replace("\u2060", "") == text
+
+
+def test_a_link_goes_to_the_exact_url_and_only_for_http():
+    from ui.markup import link_html
+
+    link = link_html("https://news.example/a_b?x=1&y=2")
+    assert 'href="https://news.example/a_b?x=1&amp;y=2"' in link
+    assert html.unescape(re.search(r'href="([^"]+)"', link).group(1)) == "https://news.example/a_b?x=1&y=2"
+    assert "<a" not in link_html("javascript:alert(1)")
+    assert '"onmouseover' not in link_html('https://x.example/"onmouseover=alert(1)"', "x")

@@ -69,7 +69,7 @@ def test_the_wheel_holds_the_library_the_dashboard_and_the_run_time_data_only(wh
     names = set(zipfile.ZipFile(wheel).namelist())
     for needed in [
         "analysis/cli.py", "analysis/py.typed", "ui/sidebar.py", "ui/charts/main.py", "ui/_entry/app.py",
-        "ui/_entry/config.toml", "analysis/_data/companies.toml", "analysis/_data/frames.toml",
+        "ui/app_pages/overview.py", "ui/_entry/config.toml", "analysis/_data/companies.toml", "analysis/_data/frames.toml",
         "analysis/_data/chrome_patterns.toml", "analysis/_data/lexicons/remi_tw/positive.txt",
         "analysis/_data/prices/1810.HK.csv", "analysis/_data/README.md",
     ]:  # fmt: skip

@@ -75,7 +75,7 @@ def test_report_has_the_documented_keys_and_is_strict_json(corpus):
     assert "2025-02-08" < shift["date"] <= "2025-09-28"
     assert set(shift) >= {"date", "frames_up", "frames_down"}
     assert "trust_crisis" in shift["frames_up"]
-    assert (shift["n_before"], shift["n_after"]) == (2, 3)
+    assert (shift["n_before"], shift["n_after"]) == (2, 2)  # the undated article (a range) needs no day
 
     assert [row["k"] for row in report["lead_lag"]] == list(range(-5, 6))
     assert all(row["note"] == "not enough data" and row["r"] is None for row in report["lead_lag"])

@@ -29,14 +29,24 @@ def bundled(tmp_path_factory) -> Store:
 def test_the_dashboard_view_of_the_bundled_corpus_shows_every_article(bundled):
     view = read_view(bundled, ArticleFilter(), freq="W", tone_field="tone")
     articles = bundled.scored_articles()
-    assert view.n_articles == len(articles) == len(view.points) == len(view.page) == len(view.picker)
-    assert view.page["article_id"].tolist() == articles["article_id"].tolist()
+    assert view.n_articles == len(articles) == len(view.page) == len(view.picker)
+    # The one undated article (an inferred range) is drawn as its range, not as a point on its middle day.
+    assert view.n_undated == len(view.ranges) == 1
+    assert len(view.points) + len(view.ranges) == len(articles)
+    assert not set(view.points["article_id"]) & set(view.ranges["article_id"])
+    newest_first = articles.sort_values(
+        ["date", "article_id"], ascending=[False, True]
+    )  # the explorer's order
+    assert view.page["article_id"].tolist() == newest_first["article_id"].tolist()
     series = read_series(bundled, ArticleFilter(), view, tone_field="tone", freq="W", benchmark=BENCH)
     assert series["kpis"].n_articles == len(articles)
     assert len(series["shifts"]) == 1  # February's bullish stories, then the autumn's bearish ones
     shift = series["shifts"][0]
     assert shift["before_tone"] > 0 > shift["after_tone"]
-    assert shift["n_before"] + shift["n_after"] == int(articles["duplicate_of"].isna().sum())
+    dated = set(view.points["article_id"])  # what needs a day leaves the inferred range out
+    assert shift["n_before"] + shift["n_after"] == int(
+        (articles["duplicate_of"].isna() & articles["article_id"].isin(dated)).sum()
+    )
 
 
 @pytest.fixture
@@ -98,7 +108,8 @@ def test_the_snownlp_series_leave_out_articles_without_a_snownlp_score(small):
     index = series["index"]
     assert index["date"].tolist() == [pd.Timestamp("2025-02-03")]
     assert index["tone"].iloc[0] == pytest.approx(2 * 0.9 - 1)
-    assert series["kpis"].n_articles == 2
+    # Every article is in range (#12.3: never "0 in range" beside the label counts); two have the signal.
+    assert (series["kpis"].n_articles, series["kpis"].n_plotted) == (3, 2)
     assert series["kpis"].n_bearish == 1  # labels stay the finance scorer's, over every article
 
 
@@ -154,3 +165,37 @@ def test_undated_articles_are_counted_beside_the_event_study(store):
     series = view_series(view, store.prices(), ticker=TICKER, tone_field="tone", freq="W", benchmark=BENCH)
     assert series["event_study"]["bearish"]["n_undated_excluded"] == 1
     assert series["lead_lag_method"]["n_tests"] == 0
+
+
+def _band_cube(rows: list[tuple[str, float]]) -> pd.DataFrame:
+    """A tone cube of single articles (date, tone), weight 1 each."""
+    frame = pd.DataFrame(rows, columns=["date", "tone"])
+    return pd.DataFrame({
+        "date": pd.to_datetime(frame["date"]), "label": "neutral", "duplicate": False, "inferred": False,
+        "n": 1, "weight": 1.0, "weighted": frame["tone"], "tone_sum": frame["tone"], "tone_sq": frame["tone"] ** 2,
+        "bull": 0.0, "bear": 0.0, "n_snownlp": 0, "weight_snownlp": 0.0, "weighted_snownlp": 0.0,
+        "snownlp_sum": 0.0, "snownlp_sq": 0.0,
+    })  # fmt: skip
+
+
+def test_the_smoothed_index_has_a_95_percent_band_from_the_articles_spread():
+    from analysis.views.story import tone_band
+
+    band = tone_band(_band_cube([("2025-03-03", 0.2), ("2025-03-04", 0.6), ("2025-03-12", -0.4)]), freq="W")
+    first, second = band.iloc[0], band.iloc[1]
+    assert first["tone"] == pytest.approx(0.4)
+    half = 1.96 * (((0.2 - 0.4) ** 2 + (0.6 - 0.4) ** 2) / 1) ** 0.5 / 2**0.5
+    assert (first["lo"], first["hi"]) == (pytest.approx(0.4 - half), pytest.approx(0.4 + half))
+    assert pd.isna(second["lo"]) and second["n_unique"] == 1  # one article: no band
+
+
+def test_the_tone_change_runs_first_to_last_period_and_since_the_latest_shift():
+    from analysis.views.story import tone_change
+
+    periods = pd.DataFrame({"date": pd.to_datetime(["2025-03-03", "2025-03-10", "2025-03-17"]),
+                            "tone": [0.5, 0.1, -0.3]})  # fmt: skip
+    change = tone_change(periods, [{"date": "2025-03-10", "before_tone": 0.5, "after_tone": -0.1}])
+    assert change.change == pytest.approx(-0.8)
+    assert change.since_shift == pytest.approx(-0.8)
+    assert change.shift_date == pd.Timestamp("2025-03-10")
+    assert tone_change(periods.iloc[:1], []).change is None  # one period: no change to state

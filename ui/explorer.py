@@ -9,7 +9,7 @@ from analysis.csv_guard import guard_frame
 from analysis.views import ViewData, finance_vs_snownlp, picker_ids
 from ui import charts, corrections, state
 from ui.labels import basis_name, frame_name, label_name, language_name, t
-from ui.markup import escape_markdown, highlight_evidence
+from ui.markup import article_header_html, escape_markdown, highlight_evidence, search_spans
 from ui.render import show_chart
 from ui.sidebar import Controls
 from ui.tables import explorer_table
@@ -55,7 +55,8 @@ def render(controls: Controls, data: ViewData) -> None:
     choices = _picker_rows(controls, data, current)
     ids = picker_ids(choices, limit=data.picker_rows, keep=current)
     if current not in ids:
-        st.session_state.pop(state.ARTICLE_KEY, None)
+        # Set, not pop: a popped key leaves the browser showing the old choice above another's detail (#12.6).
+        st.session_state[state.ARTICLE_KEY] = ids[0] if ids else None
     if total > data.picker_rows:
         st.caption(t("too_many", lang, shown=data.picker_rows, total=total))
     titles = _titles(choices, ids)
@@ -110,16 +111,21 @@ def detail(controls: Controls, article_id: str) -> None:
         st.info(t("empty_filter", lang))
         return
     scored = data["sentences"]
-    st.markdown(f"#### {escape_markdown(article.get('title') or article_id)}")
-    st.caption(" · ".join(escape_markdown(part) for part in _meta(article, lang)))
+    # Title, outlet and text are the article's own words: shown through st.html as escaped text, never as
+    # Markdown (no live links, images or strike-through from the text); the one link is the article's URL.
+    st.html(article_header_html(article.get("title") or article_id, _meta(article, lang), article.get("url")))
     text_column, side = st.columns([3, 2])
     with text_column:
         st.markdown(f"**{t('evidence', lang)}**")
         with st.container(height=460):
-            # The only unsafe_allow_html in the app: markup built from html.escape'd text pieces only.
+            # Markup built from html.escape'd text pieces only, through st.html: no Markdown pass at all.
             # Frame evidence first (it wins where the two overlap), then the words that carried the tone.
-            marks = pd.concat([data["evidence"], data["tone_evidence"]], ignore_index=True)
-            st.markdown(highlight_evidence(article["text"], marks, lang), unsafe_allow_html=True)
+            # Search hits first: they are what the analyst asked to see.
+            hits = search_spans(
+                article["text"], controls.view.search, simplified=article.get("text_simplified")
+            )
+            marks = pd.concat([hits, data["evidence"], data["tone_evidence"]], ignore_index=True)
+            st.html(highlight_evidence(article["text"], marks, lang))
     with side:
         tone, snownlp = _article_tones(data.get("score"))
         left, right = st.columns(2)
@@ -162,8 +168,6 @@ def _meta(article: dict, lang: str) -> list[str]:
         article.get("source") or "?",
         language_name(article.get("language") or "", lang),
     ]
-    if article.get("url"):
-        parts.append(str(article["url"])[:120])
     return parts
 
 

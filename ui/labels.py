@@ -4,9 +4,28 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
-UI_LANGS = ("en", "zh")
-UI_LANG_NAMES = {"en": "English", "zh": "中文"}
+from analysis.text.script import to_traditional
+
+UI_LANGS = ("en", "zh", "zh-Hant")
+UI_LANG_NAMES = {"en": "English", "zh": "简体中文", "zh-Hant": "繁體中文"}
+
+
+def is_chinese(lang: str) -> bool:
+    """Simplified or traditional Chinese labels."""
+    return lang in ("zh", "zh-Hant")
+
+
+@lru_cache(maxsize=8192)
+def _traditional(text: str) -> str:
+    return to_traditional(text)
+
+
+def localise(chinese: str, lang: str) -> str:
+    """A Chinese label in the UI's script: written simplified once, converted by the product's converter."""
+    return _traditional(chinese) if lang == "zh-Hant" else chinese
+
 
 # The product's vocabulary, each term written once per language. Messages here and in ui/charts/ name a term
 # as [term] ([Term] capitalises the English), so a word such as tone reads the same on every widget and chart.
@@ -57,7 +76,7 @@ _TERM = re.compile(r"\[([A-Za-z_]+)\]")
 def term(name: str, lang: str = "en") -> str:
     """One term of the vocabulary in the UI language; a capitalised name ('Tone') capitalises the English."""
     english, chinese = TERMS[name.lower()]
-    word = chinese if lang == "zh" else english
+    word = localise(chinese, lang) if is_chinese(lang) else english
     return word[:1].upper() + word[1:] if name[:1].isupper() else word
 
 
@@ -239,6 +258,59 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "inferred": ("[inferred]", "[inferred]"),
     "unknown_outlet": ("([unknown])", "([unknown])"),
+    # -- the dashboard round (#12) --------------------------------------------------------------------
+    "signal_tone": ("[finance_scorer]", "[finance_scorer]"),
+    "signal_snownlp": ("SnowNLP", "SnowNLP"),
+    "main_without_signal": (
+        "{n} [articles] in range have no {signal} score: they are left out of its points and line, and counted "
+        "in the KPIs; the [share_price] stays.",
+        "范围内有 {n} 篇[articles]没有 {signal} 分数:不计入其点与折线,但计入指标;[share_price]照常显示。",
+    ),
+    "main_undated": (
+        "{n} [articles] have only an [inferred] [date] range: drawn as that range (bar), and left out of the "
+        "[tone_index], [shift]s, lead/lag and event study, which need a day.",
+        "{n} 篇[articles]只有[inferred]的[date]范围:以该范围(横条)显示,不计入需要具体日期的[tone_index]、"
+        "[shift]、领先/滞后与事件研究。",
+    ),
+    "kpi_of_n": ("over {n} with it", "基于 {n} 篇"),
+    "preset": ("Period", "时段"),
+    "preset_1M": ("1M", "1个月"),
+    "preset_3M": ("3M", "3个月"),
+    "preset_YTD": ("YTD", "年初至今"),
+    "preset_1Y": ("1Y", "1年"),
+    "preset_all": ("All", "全部"),
+    "search": ("Search the [articles]", "搜索[articles]"),
+    "search_hint": ("words in the [title] or [text]", "[title]或[text]中的词"),
+    "search_hits": ("{n} [articles] hold “{query}”", "{n} 篇[articles]含有“{query}”"),
+    "page_overview": ("Overview", "概览"),
+    "page_articles": ("[Articles]", "[articles]"),
+    "page_market": ("Market", "市场"),
+    "page_data": ("Data", "数据"),
+    "shift_line": (
+        "**{when}**: [tone] {before} → {after}; up: {up}; down: {down}",
+        "**{when}**:[tone] {before} → {after};上升:{up};下降:{down}",
+    ),
+    "kpi_tone_change": ("[Tone] change", "[tone]变化"),
+    "kpi_no_change": ("needs 2 periods", "至少需要 2 个[period]"),
+    "kpi_since_shift": ("{change} since [shift] {date}", "[shift] {date} 以来 {change}"),
+    "kpi_tone_change_help": (
+        "[Tone_index] of the last [period] ({last}) minus the first ({first}); the note: since the latest [shift].",
+        "最后一个[period]({last})的[tone_index]减去第一个({first});注:自最近一次[shift]以来。",
+    ),
+    "raw_daily": ("Raw daily line", "显示每日原始折线"),
+    "raw_daily_help": (
+        "Also draw the unsmoothed daily [tone_index] (noisy on days with few [articles]).",
+        "同时绘制未平滑的每日[tone_index](文章少的日子波动大)。",
+    ),
+    "top_sentences": ("The evidence as [sentence]s, in range", "范围内的[sentence]证据"),
+    "top_bullish": ("Most [bullish] [sentence]s", "最[bullish]的[sentence]"),
+    "top_bearish": ("Most [bearish] [sentence]s", "最[bearish]的[sentence]"),
+    "no_sentences": ("No scored [sentence]s in range.", "范围内没有已评分的[sentence]。"),
+    "open_article": ("Open", "打开"),
+    "no_signal_panel": (
+        "No [article] in range has a {signal} score: choose the other [tone] to plot.",
+        "范围内没有[article]带 {signal} 分数:请改选另一种[tone]。",
+    ),
     # Live coverage (ui/live.py)
     "live_title": ("Live coverage", "实时跟踪"),
     "live_never": (
@@ -323,7 +395,7 @@ LANGUAGE_NAMES = {"zh-Hans": ("Simplified Chinese", "简体中文"), "zh-Hant": 
 def t(key: str, lang: str = "en", **values: object) -> str:
     """The message for key in the UI language ('en' or 'zh'), with {placeholders} filled."""
     english, chinese = TEXT[key]
-    text = chinese if lang == "zh" else english
+    text = localise(chinese, lang) if is_chinese(lang) else english
     return text.format(**values) if values else text
 
 
@@ -332,19 +404,19 @@ def label_name(label: str | None, lang: str = "en") -> str:
     if label is None or (isinstance(label, float) and math.isnan(label)):
         return ""
     names = LABEL_NAMES.get(str(label))
-    return (names[1] if lang == "zh" else names[0]) if names else str(label)
+    return (localise(names[1], lang) if is_chinese(lang) else names[0]) if names else str(label)
 
 
 def basis_name(basis: str | None, lang: str = "en") -> str:
     """How a date was found (manifest, dateline, URL…) in the UI language."""
     names = BASIS_NAMES.get(str(basis)) if basis else None
-    return (names[1] if lang == "zh" else names[0]) if names else str(basis or "")
+    return (localise(names[1], lang) if is_chinese(lang) else names[0]) if names else str(basis or "")
 
 
 def language_name(code: str, lang: str = "en") -> str:
     """An article language code (zh-Hans, zh-Hant, en) as its name in the UI language."""
     names = LANGUAGE_NAMES.get(code)
-    return (names[1] if lang == "zh" else names[0]) if names else code
+    return (localise(names[1], lang) if is_chinese(lang) else names[0]) if names else code
 
 
 def frame_name(frame: str | None) -> str:

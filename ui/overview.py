@@ -7,43 +7,89 @@ import streamlit as st
 
 from analysis.settings import current as current_settings
 from analysis.views import Kpis, ViewData, chart_window, picked_article_ids, prices_in_range
+from analysis.views.kpis import compact_count
+from analysis.views.story import ToneChange
 from ui import charts, live
-from ui.labels import label_name, t
+from ui.labels import frame_name, is_chinese, label_name, t
+from ui.markup import escape_markdown
 from ui.render import show_chart
 from ui.sidebar import Controls
 from ui.state import ARTICLE_KEY, PICK_SEEN_KEY
 
 
-def kpi_row(controls: Controls, kpis: Kpis) -> None:
-    """Articles in range, mean tone, bullish : bearish, price change over the range, current run."""
+def shift_lines(shifts: list[dict], freq: str, lang: str) -> list[str]:
+    """Each detected shift in words (the report's shifts, the same dicts), for above the chart."""
+    lines = []
+    for shift in shifts:
+        day = pd.Timestamp(shift["date"])
+        if is_chinese(lang):
+            when = f"{day.year}年{day.month}月" + ("" if freq == "M" else f"{day.day}日当周")
+        else:
+            when = f"month of {day:%b %Y}" if freq == "M" else f"week of {day.day} {day:%b %Y}"
+        up = ", ".join(frame_name(f) for f in (shift.get("frames_up") or [])[:3]) or "—"
+        down = ", ".join(frame_name(f) for f in (shift.get("frames_down") or [])[:3]) or "—"
+        # The template's bold is ours; every part filled in is escaped.
+        lines.append(t("shift_line", lang, when=escape_markdown(when), before=_signed(shift.get("before_tone")),
+                       after=_signed(shift.get("after_tone")), up=escape_markdown(up),
+                       down=escape_markdown(down)))  # fmt: skip
+    return lines
+
+
+def _signed(value) -> str:
+    return "—" if value is None else f"{float(value):+.2f}".replace("-", "−")
+
+
+def kpi_row(controls: Controls, kpis: Kpis, change: ToneChange | None = None) -> None:
+    """Articles in range, mean tone, the tone's change, bullish : bearish, price change, current run."""
     lang, view = controls.lang, controls.view
-    columns = st.columns(5)
+    # Two rows of three: six cards in one row cut their labels and notes on a laptop screen.
+    columns = [*st.columns(3), *st.columns(3)]
     span = (view.date_to - view.date_from).days + 1 if view.date_from and view.date_to else None
     dates = t("kpi_days", lang, days=f"{span:,}") if span else None
-    _card(columns[0], t("kpi_articles", lang), f"{kpis.n_articles:,}", dates)
+    _card(columns[0], t("kpi_articles", lang), compact_count(kpis.n_articles), dates,
+          help=f"{kpis.n_articles:,}")  # fmt: skip
     snownlp = controls.tone_field == "snownlp"
-    _card(columns[1], t("kpi_tone", lang), "—" if kpis.mean_tone is None else f"{kpis.mean_tone:+.2f}",
-          t("kpi_snownlp" if snownlp else "kpi_finance", lang),
+    note = t("kpi_snownlp" if snownlp else "kpi_finance", lang)
+    if kpis.n_without_tone:
+        note += " · " + t("kpi_of_n", lang, n=f"{kpis.n_plotted:,}")
+    _card(columns[1], t("kpi_tone", lang), "—" if kpis.mean_tone is None else f"{kpis.mean_tone:+.2f}", note,
           help=t("tone_snownlp" if snownlp else "tone_finance", lang))  # fmt: skip
     # The label counts are always the finance scorer's, over every filtered article.
-    _card(columns[2], t("kpi_balance", lang), kpis.balance,
-          t("kpi_others", lang, mixed=f"{kpis.n_mixed:,}", neutral=f"{kpis.n_neutral:,}"))  # fmt: skip
+    _tone_change_card(columns[2], change, lang)
+    _card(columns[3], t("kpi_balance", lang), kpis.balance,
+          t("kpi_others", lang, mixed=compact_count(kpis.n_mixed), neutral=compact_count(kpis.n_neutral)))  # fmt: skip
     price_label = t("kpi_price", lang, ticker=controls.ticker)
     if kpis.price_change is None:
-        _card(columns[3], price_label, "—", t("kpi_no_prices", lang))
+        _card(columns[4], price_label, "—", t("kpi_no_prices", lang))
     else:
         _card(
-            columns[3],
+            columns[4],
             price_label,
             f"{kpis.price_change:+.1%}",
             f"{kpis.price_first:.2f} → {kpis.price_last:.2f}",
         )
     run = controls.run
     if run is None:
-        _card(columns[4], t("kpi_run", lang), t("kpi_none", lang), None)
+        _card(columns[5], t("kpi_run", lang), t("kpi_none", lang), None)
     else:
-        _card(columns[4], t("kpi_run", lang), f"#{run.run_id}", f"{run.scorer} {run.version}",
-              help=t("kpi_run_help", lang, scored=run.n_scored, reused=run.n_reused))  # fmt: skip
+        # The version is long: it goes in the help, so the card never cuts it mid-number.
+        _card(columns[5], t("kpi_run", lang), f"#{run.run_id}", str(run.scorer),
+              help=t("kpi_run_help", lang, scored=run.n_scored, reused=run.n_reused) + f" · {run.version}")  # fmt: skip
+
+
+def _tone_change_card(column, change: ToneChange | None, lang: str) -> None:
+    """The tone's move, first to last period; the note says it since the latest shift."""
+    if change is None or change.change is None:
+        _card(column, t("kpi_tone_change", lang), "—", t("kpi_no_change", lang))
+        return
+    note = f"{_signed(change.first)} → {_signed(change.last)}"
+    if change.since_shift is not None:
+        note = t(
+            "kpi_since_shift", lang, change=_signed(change.since_shift), date=f"{change.shift_date:%Y-%m-%d}"
+        )
+    _card(column, t("kpi_tone_change", lang), _signed(change.change), note,
+          help=t("kpi_tone_change_help", lang, first=f"{change.first_date:%Y-%m-%d}",
+                 last=f"{change.last_date:%Y-%m-%d}"))  # fmt: skip
 
 
 def _card(column, label: str, value: str, note: str | None, *, help: str | None = None) -> None:
@@ -56,17 +102,28 @@ def main_chart(controls: Controls, data: ViewData, series: dict, prices: pd.Data
     """The layered dual-axis chart; a click on an article point opens it in the explorer."""
     lang, view = controls.lang, controls.view
     st.subheader(t("main_chart", lang))
+    for line in shift_lines(series["shifts"], controls.freq, lang):
+        st.markdown(line)
+    window = chart_window(view.date_from, view.date_to)
     chart = charts.main_chart(
-        prices_in_range(prices, *chart_window(view.date_from, view.date_to)), data.points, series["index"],
-        series["shifts"], ticker=controls.ticker, benchmark=controls.benchmark, tone_field=controls.tone_field,
-        color_by=controls.color_by, lang=lang,
+        prices_in_range(prices, *window), data.points, series["periods"], series["shifts"], ticker=controls.ticker,
+        benchmark=controls.benchmark, tone_field=controls.tone_field, color_by=controls.color_by, lang=lang,
+        window=window, ranges=data.ranges, freq=controls.freq,
+        daily=series["index"] if controls.raw_daily else None,
     )  # fmt: skip
     event = show_chart(chart, on_select="rerun", key="main_chart")
     caption = t("main_caption", lang, benchmark=controls.benchmark)
-    total = data.n_plotted(controls.tone_field)
+    total = data.n_plotted(controls.tone_field) - data.n_undated
     if len(data.points) < total:
         caption += " " + t("main_sampled", lang, shown=f"{len(data.points):,}", total=f"{total:,}")
     st.caption(caption)
+    missing = data.n_articles - data.n_plotted(controls.tone_field)
+    if missing:  # e.g. English articles or a run scored --no-snownlp: left out of that line, said so
+        st.caption(
+            t("main_without_signal", lang, n=f"{missing:,}", signal=t("signal_" + controls.tone_field, lang))
+        )
+    if data.n_undated:
+        st.caption(t("main_undated", lang, n=f"{data.n_undated:,}"))
     picked = picked_article_ids(getattr(event, "selection", None) if event is not None else None,
                                 param=charts.PICK)  # fmt: skip
     # A selection persists across reruns: only a new click moves the explorer, so the picker stays usable.
@@ -87,7 +144,10 @@ def panels(controls: Controls, data: ViewData, series: dict) -> None:
     with right:
         st.subheader(t("source_tone", lang))
         outlet = series["source_tone"]
-        show_chart(charts.source_tone_chart(outlet, lang=lang))
+        if outlet.empty and data.n_articles:  # articles in range, none with the plotted tone
+            st.info(t("no_signal_panel", lang, signal=t("signal_" + controls.tone_field, lang)))
+        else:
+            show_chart(charts.source_tone_chart(outlet, lang=lang))
         st.caption(t("n_articles", lang, n=int(outlet["n"].sum()) if len(outlet) else 0))
     left, right = st.columns(2)
     with left:

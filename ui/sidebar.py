@@ -8,8 +8,8 @@ import streamlit as st
 
 from analysis.companies import benchmark_for, load_tickers
 from analysis.store import Store
-from analysis.views import chosen, date_range_bounds
-from ui import state
+from analysis.views import PRESETS, chosen, date_range_bounds, preset_range
+from ui import state, urlstate
 from ui.labels import TEXT, UI_LANG_NAMES, frame_name, language_name, t
 from ui.markup import escape_markdown
 
@@ -32,7 +32,8 @@ class Controls:
     tone_field: str
     color_by: str
     freq: str
-    run_box: object  # a sidebar container the running job reports into
+    run_box: object
+    raw_daily: bool = False  # a sidebar container the running job reports into
 
 
 # Widgets whose option labels depend on the UI language: the browser matches the chosen option by its label, so
@@ -47,6 +48,7 @@ def _keep_language_dependent_choices() -> None:
 
 
 def ui_language() -> str:
+    urlstate.restore()  # a shared link's view, before any widget is drawn
     lang = st.sidebar.radio(
         TEXT["ui_lang"][0],
         list(UI_LANG_NAMES),
@@ -65,6 +67,8 @@ def render(db: str, lang: str) -> Controls:
         price_key = state.price_key(store)
         price_tickers = [row[0] for row in price_key]
         tickers = load_tickers(price_tickers)  # never empty: companies.toml has at least one company
+        if st.session_state.get("ticker") not in tickers:  # e.g. a link naming a company this database lacks
+            st.session_state.pop("ticker", None)
         sidebar.header(t("filters", lang))
         ticker = sidebar.selectbox(t("ticker", lang), list(tickers), format_func=tickers.get, key="ticker")
         run = store.current_run(ticker)
@@ -73,12 +77,23 @@ def render(db: str, lang: str) -> Controls:
 
     date_from = date_to = None
     if facets["date_min"] is not None:
+        extent = (facets["date_min"], facets["date_max"])
         if st.session_state.pop(RESET_DATES, False):
-            st.session_state.pop("date_range", None)
-        value = sidebar.date_input(
-            t("date_range", lang), value=(facets["date_min"], facets["date_max"]), key="date_range"
-        )
+            # New articles: the range widens to hold them. Set, not pop: a popped key leaves the browser's old
+            # range in the widget, and the next click would drop the new articles again (#12.1).
+            st.session_state["date_range"] = extent
+            st.session_state.pop("preset", None)
+        elif st.session_state.get("preset"):  # a preset (also from a link) sets the range it names
+            st.session_state["date_range"] = preset_range(st.session_state["preset"], *extent)
+        sidebar.segmented_control(t("preset", lang), list(PRESETS), key="preset",
+                                  format_func=lambda p: t("preset_" + p, lang))  # fmt: skip
+        if "date_range" not in st.session_state:
+            st.session_state["date_range"] = extent
+        # No default value beside the session value: the range is always the session's (link, preset, upload).
+        value = sidebar.date_input(t("date_range", lang), key="date_range", on_change=_range_edited)
         date_from, date_to = date_range_bounds(value)
+    search = sidebar.text_input(t("search", lang), key="search", max_chars=200,
+                                placeholder=t("search_hint", lang)).strip() or None  # fmt: skip
     sources = _multiselect(sidebar, "sources", facets["sources"], lang, format_func=str)
     languages = _multiselect(sidebar, "languages", facets["languages"], lang,
                              format_func=lambda code: language_name(code, lang))  # fmt: skip
@@ -94,13 +109,20 @@ def render(db: str, lang: str) -> Controls:
     freq = sidebar.radio(t("freq", lang), list(freq_labels), format_func=freq_labels.get, key="freq",
                          horizontal=True)  # fmt: skip
 
+    raw_daily = sidebar.checkbox(t("raw_daily", lang), key="raw_daily", help=t("raw_daily_help", lang))
     view = state.View(db=db, ticker=ticker, run_id=run.run_id if run else None, date_from=date_from,
-                      date_to=date_to, sources=sources, languages=languages, frames=frames)  # fmt: skip
+                      date_to=date_to, sources=sources, languages=languages, frames=frames,
+                      search=search)  # fmt: skip
     run_box = _scoring_controls(sidebar, db, ticker, run, lang)
     return Controls(lang=lang, db=db, ticker=ticker, benchmark=benchmark_for(ticker, price_tickers), run=run,
                     n_articles=n_articles, price_key=price_key, view=view, facets=facets,
                     tone_field=tone_field or "tone", color_by=color_by or "label", freq=freq or "W",
-                    run_box=run_box)  # fmt: skip
+                    run_box=run_box, raw_daily=bool(raw_daily))  # fmt: skip
+
+
+def _range_edited() -> None:
+    """A range picked by hand is no longer the preset's."""
+    st.session_state["preset"] = None
 
 
 def _multiselect(sidebar, key: str, offered: list[str], lang: str, *, format_func) -> tuple[str, ...] | None:

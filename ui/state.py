@@ -45,15 +45,17 @@ class View:
     sources: tuple[str, ...] | None = None
     languages: tuple[str, ...] | None = None
     frames: tuple[str, ...] | None = None
+    search: str | None = None
 
     @property
     def filters(self) -> ArticleFilter:
         return ArticleFilter(ticker=self.ticker, date_from=self.date_from, date_to=self.date_to,
-                             sources=self.sources, languages=self.languages, frames=self.frames)  # fmt: skip
+                             sources=self.sources, languages=self.languages, frames=self.frames,
+                             search=self.search)  # fmt: skip
 
     def key(self) -> tuple:
         return (self.db, self.ticker, self.run_id, self.date_from, self.date_to, self.sources, self.languages,
-                self.frames)  # fmt: skip
+                self.frames, self.search)  # fmt: skip
 
 
 def price_key(store: Store) -> tuple:
@@ -118,6 +120,17 @@ def article_row(view: View, article_id: str) -> pd.DataFrame:
 def article_detail(db: str, ticker: str, run_id: int | None, article_id: str) -> dict:
     """The opened article's text, score, sentences, evidence and checked prices (cached by run id)."""
     return read_article(Store(db), article_id, ticker=ticker)
+
+
+@st.cache_data(**CACHE)
+def _top_sentences(key: tuple, bullish: bool, limit: int) -> pd.DataFrame:
+    view = View(*key)
+    return Store(view.db).top_sentences(view.filters, limit=limit, bullish=bullish)
+
+
+def top_sentences(view: View, *, bullish: bool, limit: int = 5) -> pd.DataFrame:
+    """The most bullish (or bearish) sentences under the filters, with their articles (cached)."""
+    return _top_sentences(view.key(), bullish, limit)
 
 
 def clear_caches() -> None:

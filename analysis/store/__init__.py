@@ -32,6 +32,7 @@ from analysis.store import (
     article_changes,
     articles,
     corrections,
+    explore,
     facts,
     price_batches,
     prices,
@@ -409,6 +410,16 @@ class Store:
         """Unique filtered articles without a date, per label (see facts.undated_labels)."""
         with self.connect() as con:
             return facts.undated_labels(con, filters)
+
+    def undated_ranges(self, filters: ArticleFilter, *, limit: int, tone_field: str = "tone") -> pd.DataFrame:
+        """The filtered articles with only an inferred date range, as ranges (see explore.undated_ranges)."""
+        with self.connect() as con:
+            return explore.undated_ranges(con, filters, limit=limit, tone_field=tone_field)
+
+    def top_sentences(self, filters: ArticleFilter, *, limit: int = 5, bullish: bool = True) -> pd.DataFrame:
+        """The most bullish (or bearish) sentences of the filtered articles (see explore.top_sentences)."""
+        with self.connect() as con:
+            return explore.top_sentences(con, filters, limit=limit, bullish=bullish)
 
     def day_counts(self, filters: ArticleFilter, *, tone_field: str = "tone") -> pd.Series:
         """Filtered articles per date (with a snownlp score, for tone_field 'snownlp'), indexed by date."""

@@ -16,11 +16,12 @@ PERIOD_UNITS = {"D": "day", "W": "week", "M": "month"}  # DuckDB's weeks start o
 _CUBE = """
     SELECT f.date, f.label, f.duplicate, f.date_inferred AS inferred,
            count(*) AS n, sum(f.weight) AS weight, sum(f.weight * f.tone) AS weighted, sum(f.tone) AS tone_sum,
-           sum(f.bull_intensity) AS bull, sum(f.bear_intensity) AS bear,
+           sum(f.bull_intensity) AS bull, sum(f.bear_intensity) AS bear, sum(f.tone * f.tone) AS tone_sq,
            count(f.snownlp) AS n_snownlp,
            coalesce(sum(f.weight) FILTER (WHERE f.snownlp IS NOT NULL), 0) AS weight_snownlp,
            coalesce(sum(f.weight * (2 * f.snownlp - 1)), 0) AS weighted_snownlp,
-           coalesce(sum(2 * f.snownlp - 1), 0) AS snownlp_sum
+           coalesce(sum(2 * f.snownlp - 1), 0) AS snownlp_sum,
+           coalesce(sum((2 * f.snownlp - 1) * (2 * f.snownlp - 1)), 0) AS snownlp_sq
     FROM article_facts f
     WHERE {where} AND f.date IS NOT NULL
     GROUP BY f.date, f.label, f.duplicate, f.date_inferred
@@ -118,7 +119,7 @@ def article_sample(
     tone_field: str = "tone",
     day_counts: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """At most `limit` articles for the chart, spread fairly over the days, by date then id.
+    """At most `limit` articles with a day (not an inferred range) for the chart, spread fairly over the days.
 
     Within its day an article ranks by relevance × confidence (then id); articles are taken in rank rounds
     over all days (every day's first, then every day's second, ...), the last round by weight. So a day
@@ -133,7 +134,7 @@ def article_sample(
         con,
         _SAMPLE,
         filters,
-        narrow={"snownlp_only": tone_field == "snownlp"},
+        narrow={"snownlp_only": tone_field == "snownlp", "dated_only": True},
         limit=int(limit),
         per_day=max(per_day, 1),
     )

@@ -17,6 +17,7 @@ import pandas as pd
 
 from analysis.companies import default_ticker
 from analysis.store.fact_tables import MASK_BITS
+from analysis.text.script import to_simplified
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class ArticleFilter:
     frames: tuple[str, ...] | None = None
     labels: tuple[str, ...] | None = None
     include_duplicates: bool = True
+    search: str | None = None  # words the title or text holds (case- and script-insensitive)
 
 
 # A predicate per active value: what the filter chooses, then what a query narrows to besides it.
@@ -41,6 +43,11 @@ _PREDICATES = {
     "languages": "list_contains($languages, f.language)",
     "labels": "list_contains($labels, f.label)",
     "frames_mask": "(f.frames_mask & $frames_mask::UBIGINT) <> 0",
+    # Full-text search: the simplified text and the title, lower-cased, hold the (simplified, lower) query.
+    "search": (
+        "f.article_id IN (SELECT a.id FROM articles a WHERE contains(lower(a.text_simplified), $search)"
+        " OR contains(lower(coalesce(a.title, '')), $search))"
+    ),
     # One article, or a date bound of an explorer page.
     "article_id": "f.article_id = $article_id",
     "since": "f.date >= $since",
@@ -61,6 +68,7 @@ def where(
     since: date | None = None,
     until: date | None = None,
     snownlp_only: bool = False,
+    dated_only: bool = False,
 ) -> tuple[str, dict]:
     """`filters` (and the narrowing arguments) as a condition over article_facts f, and its bound values.
 
@@ -75,6 +83,7 @@ def where(
         "languages": _list(filters.languages),
         "labels": _list(filters.labels),
         "frames_mask": mask,
+        "search": search_key(filters.search),
         "article_id": article_id,
         "since": since,
         "until": until,
@@ -88,7 +97,16 @@ def where(
         predicates.append("NOT f.duplicate")
     if snownlp_only:
         predicates.append("f.snownlp IS NOT NULL")
+    if dated_only:  # a read that needs a day: an inferred range's middle is not one
+        predicates.append("NOT f.date_inferred")
     return " AND ".join(predicates), {"ticker": filters.ticker, **active}
+
+
+def search_key(query: str | None) -> str | None:
+    """A search as the store matches it: trimmed, lower case, simplified script; None when it is empty."""
+    if query is None or not str(query).strip():
+        return None
+    return to_simplified(" ".join(str(query).split())).lower()
 
 
 def read(

@@ -63,6 +63,13 @@ def to_simplified(text: str) -> str:
     return "\n".join(out)
 
 
+def to_traditional(text: str) -> str:
+    """OpenCC s2t (simplified to traditional script): the dashboard's zh-Hant labels come from its zh ones."""
+    if not text:
+        return text
+    return _convert(_s2t(), text)[1]
+
+
 def aligned_lower(text: str) -> str:
     """Lowercase copy of text with the same length (characters whose lowercase is longer stay)."""
     lowered = text.lower()

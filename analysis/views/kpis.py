@@ -25,6 +25,27 @@ def date_range_bounds(value: object) -> tuple[date | None, date | None]:
     return None, None
 
 
+PRESETS = ("1M", "3M", "YTD", "1Y", "all")
+
+
+def preset_range(preset: str, first: date, last: date) -> tuple[date, date]:
+    """The dates a preset names, ending on the newest article's day and never before the oldest's."""
+    end = pd.Timestamp(last)
+    starts = {
+        "1M": end - pd.DateOffset(months=1),
+        "3M": end - pd.DateOffset(months=3),
+        "YTD": pd.Timestamp(year=end.year, month=1, day=1),
+        "1Y": end - pd.DateOffset(years=1),
+    }
+    start = starts.get(preset)
+    begin = (
+        first
+        if start is None
+        else max(first, (start + pd.Timedelta(days=1 if preset != "YTD" else 0)).date())
+    )
+    return begin, last
+
+
 def chosen(values: Sequence[str] | None, offered: Sequence[str]) -> tuple[str, ...] | None:
     """A multiselect choice as a filter: nothing picked, or everything picked, means no filter."""
     picked = tuple(v for v in (values or ()) if v in set(offered))
@@ -37,7 +58,7 @@ def chosen(values: Sequence[str] | None, offered: Sequence[str]) -> tuple[str, .
 class Kpis:
     """The KPI row: counts, tone and the price move over the chosen range."""
 
-    n_articles: int
+    n_articles: int  # every article in range, whatever the plotted tone
     mean_tone: float | None
     n_bullish: int
     n_bearish: int
@@ -46,6 +67,12 @@ class Kpis:
     price_first: float | None
     price_last: float | None
     price_change: float | None  # fraction, e.g. -0.12 for a 12% fall
+    n_plotted: int = 0  # the articles that have the plotted tone (snownlp can be missing)
+
+    @property
+    def n_without_tone(self) -> int:
+        """Articles in range left out of the plotted tone (no snownlp score, for 'snownlp')."""
+        return self.n_articles - self.n_plotted
 
     @property
     def balance(self) -> str:
@@ -70,8 +97,9 @@ def kpis_from_cube(
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> Kpis:
-    """The KPI row from Store.tone_cube: count and mean of the plotted tone (articles that have it), the finance
-    labels of every article, and the close-to-close change inside [date_from, date_to]."""
+    """The KPI row from Store.tone_cube: every article in range, the mean of the plotted tone over the articles that
+    have it (n_plotted), the finance labels of every article, and the close-to-close change inside
+    [date_from, date_to]."""
     plotted = field_sums(cube, tone_field)
     n_plotted = int(plotted["n"].sum()) if len(plotted) else 0
     labels = cube.groupby("label")["n"].sum() if len(cube) else pd.Series(dtype="int64")
@@ -79,7 +107,8 @@ def kpis_from_cube(
     first = float(closes.iloc[0]) if len(closes) else None
     last = float(closes.iloc[-1]) if len(closes) else None
     return Kpis(
-        n_articles=n_plotted,
+        n_articles=int(cube["n"].sum()) if len(cube) else 0,
+        n_plotted=n_plotted,
         mean_tone=float(plotted["tone_sum"].sum() / n_plotted) if n_plotted else None,
         n_bullish=int(labels.get("bullish", 0)),
         n_bearish=int(labels.get("bearish", 0)),

@@ -24,10 +24,12 @@ from analysis.narrative import (
     tone_index,
 )
 from analysis.views.kpis import Kpis, kpis_from_cube
+from analysis.views.story import tone_band, tone_change
 
 SAMPLE_POINTS = 2000  # points on the main chart (Altair embeds them; lines and panels use every article)
 PAGE_ROWS = 500  # explorer table rows per page
 PICKER_ROWS = 1000  # articles offered by the picker, newest first
+RANGE_ROWS = 200  # undated articles drawn as their inferred ranges (the most relevant first)
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,14 @@ class ViewData:
     page_rows: int = PAGE_ROWS
     picker_rows: int = PICKER_ROWS
     undated: dict[str, int] = field(default_factory=dict)
+    ranges: pd.DataFrame = field(default_factory=pd.DataFrame)  # undated articles: their inferred ranges
+
+    @property
+    def n_undated(self) -> int:
+        """Articles in the view with only an inferred date range: counted, shown as ranges, kept out of days."""
+        if not len(self.cube) or "inferred" not in self.cube:
+            return 0
+        return int(self.cube.loc[self.cube["inferred"].astype(bool), "n"].sum())
 
     @property
     def n_articles(self) -> int:
@@ -111,11 +121,15 @@ def read_view(
         return ViewData(
             **sums,
             points=read_points(store, filters, tone_field=tone_field, limit=sample, cube=sums["cube"]),
-            page=store.article_page(filters, limit=page_rows, offset=page * page_rows, day_counts=counts),
+            # The explorer reads newest first, as the picker: the latest story is what an analyst opens first.
+            page=store.article_page(
+                filters, limit=page_rows, offset=page * page_rows, newest_first=True, day_counts=counts
+            ),  # fmt: skip
             picker=store.article_page(filters, limit=picker_rows, newest_first=True, day_counts=counts),
             page_number=page,
             page_rows=page_rows,
             picker_rows=picker_rows,
+            ranges=store.undated_ranges(filters, limit=RANGE_ROWS, tone_field=tone_field),
         )
 
 
@@ -132,18 +146,26 @@ def view_series(
 ) -> dict:
     """The KPIs and every narrative series the page draws, from the view's sums (no article rows).
 
-    `index` carries the tone z-score against its rolling baseline (settings), which the dashboard can plot;
-    `lead_lag_method` states the calendar, the statistic and the correction of the lead/lag table.
+    The KPIs count every article in range; the series that need a day (tone index, shifts, lead/lag) leave out
+    articles whose day is only inferred: the middle of a range is not the day it appeared (the event study
+    receives them to count what it leaves out). `index` carries the tone z-score against its rolling baseline
+    (settings); `lead_lag_method` states the calendar, the statistic and the correction of the lead/lag table.
     """
-    index = tone_index(data.cube, freq="D", tone_field=tone_field)
-    lead = lead_lag(data.cube, prices, ticker=ticker, tone_field=tone_field)
+    dated = dated_cube(data.cube)
+    index = tone_index(dated, freq="D", tone_field=tone_field)
+    lead = lead_lag(dated, prices, ticker=ticker, tone_field=tone_field)
+    periods = tone_band(dated, freq=freq, tone_field=tone_field)
+    # Shifts on the period index, as `report` finds them: the dashboard writes out the report's shifts.
+    shifts = detect_shifts(tone_index(dated, freq=freq, tone_field=tone_field), data.frames_by_day)
     kpis: Kpis = kpis_from_cube(
         data.cube, prices, ticker=ticker, tone_field=tone_field, date_from=date_from, date_to=date_to
     )
     return {
         "kpis": kpis,
         "index": index,
-        "shifts": detect_shifts(index, data.frames_by_day),
+        "periods": periods,
+        "shifts": shifts,
+        "tone_change": tone_change(periods, shifts),
         "frame_shares": frame_shares(data.frames_by_day, freq=freq),
         "source_tone": source_tone(data.sources, tone_field=tone_field),
         "lead_lag": lead,
@@ -152,6 +174,13 @@ def view_series(
             data.cube, prices, ticker=ticker, benchmark=benchmark, undated=data.undated
         ),
     }
+
+
+def dated_cube(cube: pd.DataFrame) -> pd.DataFrame:
+    """The cube's rows of articles with a stated day (an inferred range's middle is not one)."""
+    if not len(cube) or "inferred" not in cube:
+        return cube
+    return cube[~cube["inferred"].astype(bool)].reset_index(drop=True)
 
 
 def read_series(store, filters, data: ViewData, *, tone_field: str, freq: str, benchmark: str) -> dict:

@@ -39,14 +39,29 @@ def main_chart(
     tone_field: str = "tone",
     color_by: str = "label",
     lang: str = "en",
+    window: tuple | None = None,
+    ranges: pd.DataFrame | None = None,
+    daily: pd.DataFrame | None = None,
+    freq: str = "W",
 ) -> alt.LayerChart | alt.Chart:
-    """Close (left axis) with the benchmark rebased, articles and the tone index on a tone axis (right), shifts."""
+    """Close (left axis) with the benchmark rebased, articles and the tone index on a tone axis (right), shifts.
+
+    `window` (from, to) fixes the date axis, so it does not jump when a tone signal leaves articles out;
+    `ranges` are undated articles, drawn as their inferred date range at their tone, never as one day.
+    `index` is the smoothed index per period (views.story.tone_band: tone, lo, hi, n_articles): a line with its
+    95% band, and the period's article volume as bars along the bottom; `daily` (the raw daily index) is drawn
+    as a thin line only when given.
+    """
     benchmark = benchmark or default_benchmark()
     stock, bench = _price_lines(prices, ticker, benchmark)
     points = _article_points(articles, tone_field, lang)
-    if stock.empty and points.empty:
+    spans = _range_rows(ranges, tone_field, lang)
+    if stock.empty and points.empty and spans.empty:
         return empty_chart(text("empty_main", lang))
-    x = alt.X("date:T", title=text("date", lang))
+    scale = (
+        alt.Scale(domain=[pd.Timestamp(d).isoformat() for d in window]) if window and all(window) else None
+    )
+    x = alt.X("date:T", title=text("date", lang), scale=scale or alt.Undefined)
     zoom = alt.selection_interval(name=ZOOM, bind="scales", encodings=["x"])
     layers = []
     if not stock.empty:
@@ -76,9 +91,14 @@ def main_chart(
                 )
             )
         layers.append(alt.layer(*price_parts))
-    layers.append(
-        _tone_layer(points, index, shifts, x, tone_field, color_by, lang, zoom if stock.empty else None)
+    tone = _tone_layer(
+        points, index, shifts, spans, x, tone_field, color_by, lang, zoom if stock.empty else None, daily
     )
+    if tone is not None:  # no article has the plotted tone: the price stays on its own
+        layers.append(tone)
+    volume = _volume_bars(index, x, freq, lang)
+    if volume is not None:
+        layers.append(volume)
     chart = alt.layer(*layers).resolve_scale(y="independent") if len(layers) > 1 else layers[0]
     subtitle = text("main_subtitle", lang, ticker=ticker, benchmark=benchmark)
     title = alt.Title(text("main_title", lang, ticker=ticker), subtitle=subtitle, anchor="start")
@@ -149,12 +169,82 @@ def _article_points(articles: pd.DataFrame, tone_field: str, lang: str) -> pd.Da
     return data[keep]
 
 
-def _tone_layer(points, index, shifts, x, tone_field, color_by, lang, zoom) -> alt.LayerChart:
-    """Article points (selectable), the tone index line and the shift rules, all on the −1…+1 tone axis."""
+def _range_rows(ranges: pd.DataFrame | None, tone_field: str, lang: str) -> pd.DataFrame:
+    """Undated articles as (date, date_to, y) bars with tooltip text; empty when there are none."""
+    if ranges is None or ranges.empty or tone_field not in ranges.columns:
+        return pd.DataFrame()
+    data = ranges.dropna(subset=[tone_field]).reset_index(drop=True)
+    if data.empty:
+        return data
+    value = data[tone_field].astype(float)
+    data["y"] = value * 2 - 1 if tone_field == "snownlp" else value
+    data["date"] = pd.to_datetime(data["date_from"])
+    data["date_to"] = pd.to_datetime(data["date_to"])
+    data["date_label"] = (
+        data["date"].dt.strftime("%Y-%m-%d") + " … " + data["date_to"].dt.strftime("%Y-%m-%d")
+        + f" ({text('inferred', lang)})"
+    )  # fmt: skip
+    data["title_text"] = data["title"].astype(object).where(data["title"].notna(), text("untitled", lang))
+    data["outlet"] = data["source"].astype(object).where(data["source"].notna(), "?")
+    return data[["article_id", "date", "date_to", "y", "label", "date_label", "title_text", "outlet"]]
+
+
+def _volume_bars(index: pd.DataFrame | None, x, freq: str, lang: str) -> alt.Chart | None:
+    """Articles per period as faint bars in the bottom quarter of the plot (their own hidden scale)."""
+    if index is None or index.empty or "n_articles" not in index:
+        return None
+    bars = index[["date", "n_articles"]].copy()
+    bars["date"] = pd.to_datetime(bars["date"])
+    step = pd.DateOffset(months=1) if freq == "M" else pd.Timedelta(days=7 if freq == "W" else 1)
+    bars["date_end"] = bars["date"] + step
+    top = max(1, int(bars["n_articles"].max())) * 4
+    return (
+        alt.Chart(bars)
+        .mark_bar(color=BENCH_COLOUR, opacity=0.22)
+        .encode(
+            x,
+            x2="date_end:T",
+            y=alt.Y("n_articles:Q", axis=None, scale=alt.Scale(domain=[0, top])),
+            tooltip=[
+                alt.Tooltip("date:T", title=text("period", lang)),
+                alt.Tooltip("n_articles:Q", title=text("n", lang)),
+            ],
+        )
+    )
+
+
+def _tone_layer(
+    points, index, shifts, spans, x, tone_field, color_by, lang, zoom, daily=None
+) -> alt.LayerChart | None:
+    """The tone index line and shift rules below, undated ranges, then the article points on top (a click on a
+    point always reaches it, even where the index marker of a one-article day sits on it)."""
     y_scale = alt.Scale(domain=[-1, 1])
     y_title = text("snownlp" if tone_field == "snownlp" else "tone", lang)
     y_axis = alt.Axis(orient="right", title=y_title)
     layers = []
+    below = _index_and_shift_layers(index, shifts, x, y_scale, y_axis, lang, daily)
+    layers.extend(below)
+    if not spans.empty:
+        layers.append(
+            alt.Chart(spans)
+            .mark_rule(strokeWidth=3, opacity=0.45, strokeCap="round")
+            .encode(
+                x,
+                x2="date_to:T",
+                y=alt.Y("y:Q", scale=y_scale, axis=y_axis),
+                color=alt.Color(
+                    "label:N",
+                    scale=alt.Scale(domain=list(LABEL_COLOURS), range=list(LABEL_COLOURS.values())),
+                    legend=None,
+                ),  # fmt: skip
+                tooltip=[
+                    alt.Tooltip("date_label:N", title=text("date", lang)),
+                    alt.Tooltip("outlet:N", title=text("outlet", lang)),
+                    alt.Tooltip("title_text:N", title=text("title", lang)),
+                    alt.Tooltip("y:Q", title=y_title, format="+.2f"),
+                ],
+            )
+        )
     if not points.empty:
         pick = alt.selection_point(name=PICK, fields=["article_id"], on="click", toggle=False)
         if color_by == "dominant_frame":
@@ -192,6 +282,38 @@ def _tone_layer(points, index, shifts, x, tone_field, color_by, lang, zoom) -> a
             .add_params(pick)
         )
         layers.append(circles.add_params(zoom) if zoom is not None else circles)
+    if not layers:
+        return None
+    if zoom is not None and points.empty:
+        layers[0] = layers[0].add_params(zoom)
+    return alt.layer(*layers)
+
+
+def _index_and_shift_layers(index, shifts, x, y_scale, y_axis, lang, daily=None) -> list:
+    """The tone index's band and line, the raw daily line on request, and the shift rules with their labels
+    (all drawn under the article points)."""
+    layers = []
+    if index is not None and "lo" in index and index["lo"].notna().any():
+        band = index.dropna(subset=["lo", "hi"]).copy()
+        band["date"] = pd.to_datetime(band["date"])
+        layers.append(
+            alt.Chart(band)
+            .mark_area(color=INDEX_COLOUR, opacity=0.15)
+            .encode(x, alt.Y("lo:Q", scale=y_scale, axis=y_axis), y2="hi:Q",
+                    tooltip=[alt.Tooltip("date:T", title=text("period", lang)),
+                             alt.Tooltip("lo:Q", title=text("band_lo", lang), format="+.2f"),
+                             alt.Tooltip("hi:Q", title=text("band_hi", lang), format="+.2f")])
+        )  # fmt: skip
+    if daily is not None and not daily.empty:
+        raw = daily.dropna(subset=["tone"]).copy()
+        raw["date"] = pd.to_datetime(raw["date"])
+        layers.append(
+            alt.Chart(raw[["date", "tone"]])
+            .mark_line(color=INDEX_COLOUR, strokeWidth=0.8, opacity=0.45, interpolate="step-after")
+            .encode(x, alt.Y("tone:Q", scale=y_scale, axis=y_axis),
+                    tooltip=[alt.Tooltip("date:T", title=text("date", lang)),
+                             alt.Tooltip("tone:Q", title=text("daily_index", lang), format="+.2f")])
+        )  # fmt: skip
     if index is not None and not index.empty:
         line = _index_segments(index)
         layers.append(
@@ -239,7 +361,7 @@ def _tone_layer(points, index, shifts, x, tone_field, color_by, lang, zoom) -> a
             .mark_text(angle=270, align="right", baseline="bottom", dy=-3, fontSize=11, color=SHIFT_COLOUR)
             .encode(x, y=alt.value(4), text="shift_label:N", tooltip=tooltip)
         )
-    return alt.layer(*layers)
+    return layers
 
 
 def _index_segments(index: pd.DataFrame) -> pd.DataFrame:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ui.labels import term, with_terms
+from ui.labels import is_chinese, localise, term, with_terms
 
 WIDTH, HEIGHT = "container", 360
 LABEL_COLOURS = {"bullish": "#2e7d32", "bearish": "#c62828", "mixed": "#ef8f00", "neutral": "#9e9e9e"}
@@ -54,13 +54,18 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "shift": ("[shift]", "[shift]"),
     "inferred": ("[inferred]", "[inferred]"),
     "untitled": ("(untitled)", "（无[title]）"),
+    "band_lo": ("95% band, low", "95% 区间下限"),
+    "band_hi": ("95% band, high", "95% 区间上限"),
+    "daily_index": ("Daily [tone_index] (raw)", "每日[tone_index]（原始）"),
     "main_title": (
         "{ticker}: [share_price] and the [tone] of the news",
         "{ticker}：[share_price]与新闻[tone]",
     ),
     "main_subtitle": (
-        "Left: [close] (line), {benchmark} rebased (dashed). Right: [articles] (dots), [tone_index] (purple).",
-        "左轴：[close]（实线），{benchmark} 重定基（虚线）。右轴：[articles]（圆点）与[tone_index]（紫线）。",
+        "Left: [close] (line), {benchmark} rebased (dashed). Right: [articles] (dots), [tone_index] (purple, "
+        "95% band shaded); grey bars: [articles] per [period].",
+        "左轴：[close]（实线），{benchmark} 重定基（虚线）。右轴：[articles]（圆点）与[tone_index]（紫线，阴影为 95% 区间）；"
+        "灰色柱：每[period][articles]数。",
     ),
     "empty_main": (
         "No [articles] or [prices] in range: ingest [articles] and import [prices], or widen the filters.",
@@ -92,8 +97,6 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "verdict": ("After the correction", "校正后"),
     "lag_significant": ("significant", "显著"),
     "lag_chance": ("within chance", "不显著（可能是偶然）"),
-    "band_lo": ("95% band, low", "95% 区间下限"),
-    "band_hi": ("95% band, high", "95% 区间上限"),
     "placebo": ("placebo: {n} random days × {draws}", "安慰剂：{n} 个随机日 × {draws} 次"),
     "placebo_title": ("Placebo", "安慰剂"),
     "zscore": ("[Tone] z-score vs its baseline", "[tone] z 值（相对基线）"),
@@ -111,12 +114,12 @@ def text(key: str, lang: str = "en", **values: object) -> str:
     pair = TEXT.get(key)
     if pair is None:
         return key
-    return (pair[1] if lang == "zh" else pair[0]).format(**values)
+    return (localise(pair[1], lang) if is_chinese(lang) else pair[0]).format(**values)
 
 
 def label_legend(lang: str) -> alt.Legend:
     """The article-label legend: the colour domain stays the data's ids, the labels are the terms."""
-    if lang != "zh":
+    if not is_chinese(lang):
         return alt.Legend()
     cases = " : ".join(f"datum.label == '{name}' ? '{term(name, lang)}'" for name in LABEL_COLOURS)
     return alt.Legend(labelExpr=f"{cases} : datum.label")

@@ -1,0 +1,5 @@
+"""The dashboard's articles page (see ui/pages.py)."""
+
+from ui import pages
+
+pages.articles_page()

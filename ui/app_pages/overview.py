@@ -1,0 +1,5 @@
+"""The dashboard's overview page (see ui/pages.py)."""
+
+from ui import pages
+
+pages.overview_page()

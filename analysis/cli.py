@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from analysis.errors import ConfigError, NarrativeError
+from analysis.lake.commands import add_parsers as add_lake_parsers
 
 EXIT_OK, EXIT_NOTHING_DONE, EXIT_ERROR = 0, 1, 2
 SCORER_CHOICES = ("learned", "lexicon")  # analysis.scoring.SCORERS, without importing the scorer here
@@ -165,6 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quick", action="store_true", help="2,000 articles: a smoke test")
     p.add_argument("--no-snownlp", action="store_true")
     p.set_defaults(handler=cmd_bench)
+    add_lake_parsers(sub, common, ticker, SCORER_CHOICES)
     return parser
 
 

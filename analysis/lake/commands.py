@@ -73,18 +73,20 @@ def cmd_lake_ingest(args) -> int:
         print(f"error: {path}: no such file or folder", file=sys.stderr)
     engine = _engine(args)
     try:
-        summary = lake_ingest(Lake(args.lake), [p for p in args.paths if Path(p).exists()], engine=engine,
+        summary, work = lake_ingest(Lake(args.lake), [p for p in args.paths if Path(p).exists()], engine=engine,
                               progress=_progress("lake ingest"))  # fmt: skip
     finally:
         engine.shutdown()
     if args.output == "json":
-        print(json.dumps(summary.as_dict() | {"missing": missing, "engine": engine.name}, ensure_ascii=False, indent=2))
+        print(json.dumps(summary.as_dict() | work | {"missing": missing, "engine": engine.name}, ensure_ascii=False,
+                         indent=2))
     else:
         for problem in summary.problems:
             print(f"rejected: {problem}", file=sys.stderr)
         for warning in summary.warnings:
             print(f"warning: {warning}", file=sys.stderr)
-        line = f"{summary.files} files: {len(summary.added)} articles added to {args.lake}"
+        line = (f"{summary.files} files: {len(summary.added)} articles added to {args.lake} "
+                f"({work['tasks']} tasks, {work['files_written']} files in {work['partitions']} months)")
         if summary.already_stored:
             line += f", {len(summary.already_stored)} already there (nothing added for them)"
         if summary.near_duplicates:

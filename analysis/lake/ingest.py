@@ -31,14 +31,15 @@ from analysis.lake.neardup import link_roots
 from analysis.models import Problem, Progress
 from analysis.store.articles import COLUMNS, row
 
-# A file larger than this is split over several tasks (each reads it and builds its share of the records).
-TASK_BYTES = 8 * 1024 * 1024
+# Input bytes per task: a bigger file is split over several tasks (each reads it and builds its share of the
+# records), smaller files are packed together, so tasks are few and even.
+TASK_BYTES = 4 * 1024 * 1024
 _SEQ_FILE = 1 << 32  # seq = file number × this + the record's place in its file
 
 
 @dataclass(frozen=True)
-class FileTask:
-    """One task's input: a file (or its part-th share of `parts`), its place in the ingest."""
+class Piece:
+    """A file (or its part-th share of `parts`) and its place in the ingest."""
 
     number: int
     path: str
@@ -47,9 +48,12 @@ class FileTask:
     first_in_folder: bool  # reports the folder's manifest problem, once
 
 
-def plan(paths: Iterable[str | Path]) -> list[FileTask]:
-    """The tasks for some files and folders, in the single-machine ingest's file order."""
-    tasks, folders = [], set()
+def plan(paths: Iterable[str | Path]) -> list[list[Piece]]:
+    """The tasks (lists of pieces) for some files and folders, in the single-machine ingest's file order."""
+    tasks: list[list[Piece]] = []
+    folders: set[Path] = set()
+    current: list[Piece] = []
+    size_in_task = 0
     for number, path in enumerate(iter_paths(paths), 1):
         try:
             size = path.stat().st_size
@@ -58,36 +62,52 @@ def plan(paths: Iterable[str | Path]) -> list[FileTask]:
         parts = max(1, math.ceil(size / TASK_BYTES))
         first = path.parent not in folders
         folders.add(path.parent)
-        tasks += [FileTask(number, str(path), part, parts, first and part == 0) for part in range(parts)]
+        for part in range(parts):
+            share = size / parts
+            if current and size_in_task + share > TASK_BYTES:
+                tasks.append(current)
+                current, size_in_task = [], 0
+            current.append(Piece(number, str(path), part, parts, first and part == 0))
+            size_in_task += share
+    if current:
+        tasks.append(current)
     return tasks
 
 
-def build_task(task: FileTask, ingested_at: datetime) -> tuple[pa.Table, dict]:
-    """Read a file's share of records and build its articles: (articles table, fingerprints and problems)."""
+def build_task(pieces: list[Piece], ingested_at: datetime) -> tuple[pa.Table, dict]:
+    """Read and build the pieces' articles: (articles table, fingerprints and problems)."""
+    frames, problems, finished = [], [], []
+    for piece in pieces:
+        frame, found = _build_piece(piece, ingested_at)
+        frames.append(frame)
+        problems += found
+        if piece.part == piece.parts - 1:
+            finished.append(piece.path)
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ARTICLE_SCHEMA.names)
+    table = pa.Table.from_pandas(frame, schema=ARTICLE_SCHEMA, preserve_index=False)
+    meta = {"finished": finished, "fingerprints": table.select(["seq", "id", "simhash"]), "problems": problems}
+    return table, meta
+
+
+def _build_piece(piece: Piece, ingested_at: datetime) -> tuple[pd.DataFrame, list[Problem]]:
     problems: list[Problem] = []
     manifest = None
     try:
-        manifest = load_manifest(Path(task.path).parent)
+        manifest = load_manifest(Path(piece.path).parent)
     except InputError as exc:
-        if task.first_in_folder:
-            problems.append(Problem(exc.path or str(Path(task.path).parent), f"manifest ignored: {exc.reason}"))
-    records, read_problems = read_file_records(Path(task.path))
-    if task.part == 0:
+        if piece.first_in_folder:
+            problems.append(Problem(exc.path or str(Path(piece.path).parent), f"manifest ignored: {exc.reason}"))
+    records, read_problems = read_file_records(Path(piece.path))
+    if piece.part == 0:
         problems += read_problems
-    start = len(records) * task.part // task.parts
-    stop = len(records) * (task.part + 1) // task.parts
-    result = build_records(records[start:stop], name=task.path, entry=manifest.lookup(task.path) if manifest else None)
+    start = len(records) * piece.part // piece.parts
+    stop = len(records) * (piece.part + 1) // piece.parts
+    entry = manifest.lookup(piece.path) if manifest else None
+    result = build_records(records[start:stop], name=piece.path, entry=entry)
     problems += result.problems
-    seqs = [task.number * _SEQ_FILE + start + i for i in range(len(result.articles))]
     frame = pd.DataFrame([row(a, ingested_at) for a in result.articles], columns=list(COLUMNS))
-    frame["seq"] = np.array(seqs, dtype=np.int64)
-    table = pa.Table.from_pandas(frame, schema=ARTICLE_SCHEMA, preserve_index=False)
-    meta = {
-        "task": task,
-        "fingerprints": table.select(["seq", "id", "simhash"]),
-        "problems": problems,
-    }
-    return table, meta
+    frame["seq"] = np.arange(len(frame), dtype=np.int64) + piece.number * _SEQ_FILE + start
+    return frame, problems
 
 
 def write_task(lake: Lake, table: pa.Table, links: pa.Table, name: str) -> list[str]:
@@ -116,30 +136,34 @@ def write_task(lake: Lake, table: pa.Table, links: pa.Table, name: str) -> list[
 
 def lake_ingest(
     lake: Lake, paths: Iterable[str | Path], *, engine, progress: Progress | None = None
-) -> IngestSummary:
-    """Ingest files and folders into the lake: the same articles, problems and links as `ingest`."""
+) -> tuple[IngestSummary, dict]:
+    """Ingest files and folders into the lake: the same articles, problems and links as `ingest`.
+
+    Returns the summary and the work done (tasks, files written, partitions), for the CLI and the benchmark.
+    """
     summary = IngestSummary()
     tasks = plan(paths)
     ingest_id = f"{datetime.now():%Y%m%d%H%M%S}-{uuid.uuid4().hex[:6]}"
     ingested_at = datetime.now()
+    summary.files = len({piece.number for task in tasks for piece in task})
     handles = [engine.submit(build_task, task, ingested_at, num_returns=2) for task in tasks]
     metas: list[dict | None] = [None] * len(tasks)
     files_done = 0
     for index, meta in engine.as_completed([h[1] for h in handles]):
         metas[index] = meta
-        if meta["task"].part == meta["task"].parts - 1:
+        for path in meta["finished"]:
             files_done += 1
             if progress:
-                progress(files_done, len({t.number for t in tasks}), meta["task"].path)
-    summary.files = len({t.number for t in tasks})
+                progress(files_done, summary.files, path)
     for meta in metas:
         assert meta is not None
         for problem in meta["problems"]:
             (summary.problems if problem.fatal else summary.warnings).append(problem)
 
     fingerprints = pa.concat_tables([m["fingerprints"] for m in metas if m]) if metas else None
+    work = {"tasks": len(tasks), "files_written": 0, "partitions": 0}
     if fingerprints is None or not fingerprints.num_rows:
-        return summary
+        return summary, work
     links = _links(lake, fingerprints.sort_by("seq").to_pandas(), engine, summary)
     fresh = pa.Table.from_pandas(links, preserve_index=False)
     written: list[str] = []
@@ -152,7 +176,8 @@ def lake_ingest(
         written += paths_written
     for path in written:  # the commit: every file complete, now visible
         lake.fs.move(path, path[: -len(PART_SUFFIX)])
-    return summary
+    work |= {"files_written": len(written), "partitions": len({p.rsplit("/", 2)[-2] for p in written})}
+    return summary, work
 
 
 def _links(lake: Lake, found: pd.DataFrame, engine, summary: IngestSummary) -> pd.DataFrame:

@@ -77,7 +77,9 @@ def synthetic_store(tmp_path_factory, synthetic_corpus) -> Store:
 
 @pytest.fixture(scope="module")
 def bundled_store(tmp_path_factory) -> Store:
-    return _single_machine(tmp_path_factory.mktemp("bundled") / "b.duckdb", BUNDLED_ARTICLES, use_snownlp=True)
+    return _single_machine(
+        tmp_path_factory.mktemp("bundled") / "b.duckdb", BUNDLED_ARTICLES, use_snownlp=True
+    )
 
 
 def _lake_path(tmp_path: Path, engine, corpus: Path, *, use_snownlp: bool) -> tuple[Lake, Store, dict]:
@@ -242,5 +244,9 @@ def test_an_unreachable_cluster_is_one_line_on_the_cli(tmp_path):
     result = _cli("lake", "score", "--lake", str(tmp_path / "lake"), "--engine", "ray",
                   "--ray-address", "127.0.0.1:1")  # fmt: skip
     assert result.returncode == 2
-    assert result.stderr.strip().splitlines()[-1].startswith("error: cannot reach the Ray cluster at 127.0.0.1:1")
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .startswith("error: cannot reach the Ray cluster at 127.0.0.1:1")
+    )
     shutil.rmtree(tmp_path / "lake", ignore_errors=True)

@@ -12,21 +12,31 @@ EXIT_OK, EXIT_NOTHING_DONE = 0, 1
 
 def add_parsers(sub, common: argparse.ArgumentParser, ticker: str, scorers: tuple[str, ...]) -> None:
     """Register `lake ingest|score|attach` on the CLI's subparsers."""
-    lake = sub.add_parser("lake", parents=[common], help="the same ingest and scoring over a Parquet lake (Ray)")
+    lake = sub.add_parser(
+        "lake", parents=[common], help="the same ingest and scoring over a Parquet lake (Ray)"
+    )
     lsub = lake.add_subparsers(dest="lake_command", metavar="COMMAND", required=True)
     engine = argparse.ArgumentParser(add_help=False)
     engine.add_argument("--lake", required=True, help="the lake: a folder, or a URI such as s3://bucket/lake")
     engine.add_argument("--engine", choices=("local", "ray"), default="local",
                         help="local: this process, no Ray (default); ray: a local Ray, or the cluster at --ray-address")  # fmt: skip
-    engine.add_argument("--ray-address", default=None, help="a Ray cluster to join (e.g. ray://head:10001 or auto)")
-    engine.add_argument("--workers", type=int, default=None, help="Ray actors for scoring (default: the cluster's CPUs)")
+    engine.add_argument(
+        "--ray-address", default=None, help="a Ray cluster to join (e.g. ray://head:10001 or auto)"
+    )
+    engine.add_argument(
+        "--workers", type=int, default=None, help="Ray actors for scoring (default: the cluster's CPUs)"
+    )
     engine.add_argument("--format", choices=["text", "json"], default="text", dest="output")
 
-    p = lsub.add_parser("ingest", parents=[common, engine], help="ingest article files and folders into the lake")
+    p = lsub.add_parser(
+        "ingest", parents=[common, engine], help="ingest article files and folders into the lake"
+    )
     p.add_argument("paths", nargs="+", help="files or folders (recursive): txt, md, html, jsonl, csv")
     p.set_defaults(handler=cmd_lake_ingest)
 
-    p = lsub.add_parser("score", parents=[common, engine], help="score the lake's articles in a new run (incremental)")
+    p = lsub.add_parser(
+        "score", parents=[common, engine], help="score the lake's articles in a new run (incremental)"
+    )
     p.add_argument("--force", action="store_true", help="rescore every article")
     p.add_argument("--ticker", default=ticker)
     p.add_argument("--no-snownlp", action="store_true", help="leave the slow snownlp signal out of this run")
@@ -37,7 +47,9 @@ def add_parsers(sub, common: argparse.ArgumentParser, ticker: str, scorers: tupl
     p = lsub.add_parser("attach",
                         help="a DuckDB file over the lake that the dashboard, report, export and stats read")  # fmt: skip
     p.add_argument("--lake", required=True, help="the lake: a folder, or a URI such as s3://bucket/lake")
-    p.add_argument("--db", dest="attach_db", required=True, help="the DuckDB file to write (NARRATIVE_DB=FILE reads it)")
+    p.add_argument(
+        "--db", dest="attach_db", required=True, help="the DuckDB file to write (NARRATIVE_DB=FILE reads it)"
+    )
     p.add_argument("--format", choices=["text", "json"], default="text", dest="output")
     p.set_defaults(handler=cmd_lake_attach)
 
@@ -65,8 +77,8 @@ def _progress(label: str):
 
 
 def cmd_lake_ingest(args) -> int:
-    from analysis.lake.layout import Lake
     from analysis.lake.ingest import lake_ingest
+    from analysis.lake.layout import Lake
 
     missing = [p for p in args.paths if not Path(p).exists()]
     for path in missing:
@@ -78,15 +90,22 @@ def cmd_lake_ingest(args) -> int:
     finally:
         engine.shutdown()
     if args.output == "json":
-        print(json.dumps(summary.as_dict() | work | {"missing": missing, "engine": engine.name}, ensure_ascii=False,
-                         indent=2))
+        print(
+            json.dumps(
+                summary.as_dict() | work | {"missing": missing, "engine": engine.name},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         for problem in summary.problems:
             print(f"rejected: {problem}", file=sys.stderr)
         for warning in summary.warnings:
             print(f"warning: {warning}", file=sys.stderr)
-        line = (f"{summary.files} files: {len(summary.added)} articles added to {args.lake} "
-                f"({work['tasks']} tasks, {work['files_written']} files in {work['partitions']} months)")
+        line = (
+            f"{summary.files} files: {len(summary.added)} articles added to {args.lake} "
+            f"({work['tasks']} tasks, {work['files_written']} files in {work['partitions']} months)"
+        )
         if summary.already_stored:
             line += f", {len(summary.already_stored)} already there (nothing added for them)"
         if summary.near_duplicates:

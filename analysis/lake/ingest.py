@@ -85,7 +85,11 @@ def build_task(pieces: list[Piece], ingested_at: datetime) -> tuple[pa.Table, di
             finished.append(piece.path)
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ARTICLE_SCHEMA.names)
     table = pa.Table.from_pandas(frame, schema=ARTICLE_SCHEMA, preserve_index=False)
-    meta = {"finished": finished, "fingerprints": table.select(["seq", "id", "simhash"]), "problems": problems}
+    meta = {
+        "finished": finished,
+        "fingerprints": table.select(["seq", "id", "simhash"]),
+        "problems": problems,
+    }
     return table, meta
 
 
@@ -96,7 +100,9 @@ def _build_piece(piece: Piece, ingested_at: datetime) -> tuple[pd.DataFrame, lis
         manifest = load_manifest(Path(piece.path).parent)
     except InputError as exc:
         if piece.first_in_folder:
-            problems.append(Problem(exc.path or str(Path(piece.path).parent), f"manifest ignored: {exc.reason}"))
+            problems.append(
+                Problem(exc.path or str(Path(piece.path).parent), f"manifest ignored: {exc.reason}")
+            )
     records, read_problems = read_file_records(Path(piece.path))
     if piece.part == 0:
         problems += read_problems
@@ -171,7 +177,9 @@ def lake_ingest(
     for number, (handle, meta) in enumerate(zip(handles, metas, strict=True)):
         assert meta is not None
         mine = pc.is_in(fresh["seq"], value_set=meta["fingerprints"]["seq"])
-        writes.append(engine.submit(write_task, lake, handle[0], fresh.filter(mine), f"{ingest_id}-{number:05d}"))
+        writes.append(
+            engine.submit(write_task, lake, handle[0], fresh.filter(mine), f"{ingest_id}-{number:05d}")
+        )
     for paths_written in engine.get(writes):
         written += paths_written
     for path in written:  # the commit: every file complete, now visible
@@ -200,4 +208,6 @@ def _links(lake: Lake, found: pd.DataFrame, engine, summary: IngestSummary) -> p
     duplicate_of = np.where(linked, ids[mine], None)
     summary.added.extend(fresh["id"].tolist())
     summary.near_duplicates += int(linked.sum())
-    return pd.DataFrame({"seq": fresh["seq"].to_numpy(np.int64), "duplicate_of": pd.array(duplicate_of, "string")})
+    return pd.DataFrame(
+        {"seq": fresh["seq"].to_numpy(np.int64), "duplicate_of": pd.array(duplicate_of, "string")}
+    )

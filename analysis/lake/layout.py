@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import uuid
@@ -144,7 +143,9 @@ class Lake:
         if not paths:
             empty = schema.empty_table() if schema is not None else pa.table({})
             return empty.select(list(columns)) if columns else empty
-        tables = [pq.read_table(p, columns=list(columns) if columns else None, filesystem=self.fs) for p in paths]
+        tables = [
+            pq.read_table(p, columns=list(columns) if columns else None, filesystem=self.fs) for p in paths
+        ]
         return pa.concat_tables(tables)
 
     def runs(self) -> pd.DataFrame:
@@ -165,7 +166,9 @@ class Lake:
         """The committed files a reader may use now: all articles, the finished runs' scores."""
         runs = self.runs()
         finished = runs[runs["status"] == "finished"]["run_id"].tolist()
-        scores = {table: [p for r in finished for p in self.files(f"{table}/run={r}")] for table in SCORE_TABLES}
+        scores = {
+            table: [p for r in finished for p in self.files(f"{table}/run={r}")] for table in SCORE_TABLES
+        }
         return Snapshot(articles=self.files(ARTICLES), scores=scores, runs=runs)
 
     # -- writes ---------------------------------------------------------------------------------
@@ -205,9 +208,3 @@ def to_table(frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:
     """A DataFrame as a table of exactly this schema (all-null columns keep their type)."""
     return pa.Table.from_pandas(frame[schema.names], schema=schema, preserve_index=False)
 
-
-def table_bytes(table: pa.Table) -> bytes:
-    """A table as Parquet bytes (for tests and small transfers)."""
-    sink = io.BytesIO()
-    pq.write_table(table, sink)
-    return sink.getvalue()

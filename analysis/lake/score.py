@@ -20,7 +20,16 @@ import pandas as pd
 import pyarrow as pa
 
 from analysis.errors import ScoringRunError
-from analysis.lake.layout import ARTICLES, RUN_SCHEMA, RUNNING, RUNS, SCORE_SCHEMAS, SCORE_TABLES, Lake, to_table
+from analysis.lake.layout import (
+    ARTICLES,
+    RUN_SCHEMA,
+    RUNNING,
+    RUNS,
+    SCORE_SCHEMAS,
+    SCORE_TABLES,
+    Lake,
+    to_table,
+)
 from analysis.models import Progress
 from analysis.scoring.columns import ScoreRows
 from analysis.scoring.run import ScoreSummary
@@ -107,7 +116,9 @@ def lake_score(
                 if progress:
                     progress(done, len(ids), f"run {run_id}: scored {done}/{len(ids)}")
         if done != len(ids):
-            raise ScoringRunError(f"run {run_id} wrote {done} of {len(ids)} articles' scores; not made current")
+            raise ScoringRunError(
+                f"run {run_id} wrote {done} of {len(ids)} articles' scores; not made current"
+            )
         parts = pa.concat_tables(written) if written else None
         run |= {"status": "finished", "finished_at": datetime.now(), "n_articles": total, "n_scored": done,
                 "n_reused": total - done, "parts": parts.num_rows if parts is not None else 0}  # fmt: skip

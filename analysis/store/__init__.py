@@ -35,7 +35,15 @@ from analysis.store.lake import attach as attach_lake
 from analysis.store.runs import STALE_RUN_S, RunInfo
 from analysis.store.schema import SCHEMA_VERSION
 
-__all__ = ["SCHEMA_VERSION", "STALE_RUN_S", "ArticleFilter", "RunInfo", "Store", "attach_lake", "resolve_db_path"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "STALE_RUN_S",
+    "ArticleFilter",
+    "RunInfo",
+    "Store",
+    "attach_lake",
+    "resolve_db_path",
+]
 
 
 def resolve_db_path(arg: str | os.PathLike | None = None) -> Path:

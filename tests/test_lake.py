@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 from analysis.bundled import BUNDLED_ARTICLES, ensure_bundled_prices
+from analysis.companies import default_ticker
 from analysis.ingest.run import ingest_paths
 from analysis.report import build_report
 from analysis.scoring.run import score_store
@@ -82,6 +83,20 @@ def bundled_store(tmp_path_factory) -> Store:
     )
 
 
+@pytest.fixture(scope="module")
+def synthetic_lakes(tmp_path_factory, synthetic_corpus):
+    """The synthetic corpus through the lake, once per engine: (lake, attached store, ingest work)."""
+    built: dict[str, tuple[Lake, Store, dict]] = {}
+
+    def build(engine) -> tuple[Lake, Store, dict]:
+        if engine.name not in built:
+            folder = tmp_path_factory.mktemp(f"synthetic-{engine.name}")
+            built[engine.name] = _lake_path(folder, engine, synthetic_corpus, use_snownlp=False)
+        return built[engine.name]
+
+    return build
+
+
 def _lake_path(tmp_path: Path, engine, corpus: Path, *, use_snownlp: bool) -> tuple[Lake, Store, dict]:
     lake = Lake(tmp_path / "lake")
     summary, work = lake_ingest(lake, [corpus], engine=engine)
@@ -120,9 +135,9 @@ def test_lake_on_the_bundled_corpus_gives_the_single_machine_scores_report_and_s
 
 
 def test_lake_on_a_synthetic_corpus_gives_the_same_labels_tones_frames_and_links(
-    engine, synthetic_store, synthetic_corpus, tmp_path
+    engine, synthetic_store, synthetic_lakes
 ):
-    lake, attached, work = _lake_path(tmp_path, engine, synthetic_corpus, use_snownlp=False)
+    lake, attached, work = synthetic_lakes(engine)
     exported = _exported(attached)
     assert exported["duplicate_of"].notna().sum() > 20  # the corpus has near-duplicates to link
     _assert_same_results(synthetic_store, attached)
@@ -154,32 +169,33 @@ def _cli(*args: str, env: dict | None = None, **kwargs) -> subprocess.CompletedP
                           env=(os.environ | (env or {})), timeout=600, **kwargs)  # fmt: skip
 
 
-def test_a_killed_lake_score_leaves_the_previous_run_current(synthetic_corpus, tmp_path):
+def test_a_killed_lake_score_leaves_the_previous_run_current(synthetic_lakes, tmp_path):
+    scored, _, _ = synthetic_lakes(LocalEngine())
     root = tmp_path / "lake"
-    assert _cli("lake", "ingest", str(synthetic_corpus), "--lake", str(root)).returncode == 0
+    shutil.copytree(scored.root, root)  # the synthetic corpus ingested and scored (run 1)
     lake = Lake(root)
-    first, _ = lake_score(lake, engine=LocalEngine(), use_snownlp=False, scorer="lexicon")
-    ticker = first.run.ticker
+    first = current_run(lake, default_ticker())
+    assert first is not None
+    ticker = first.ticker
     scoring = subprocess.Popen(
-        [sys.executable, "-m", "analysis", "lake", "score", "--lake", str(root), "--force", "--no-snownlp",
-         "--scorer", "lexicon"],
+        [sys.executable, "-m", "analysis", "lake", "score", "--lake", str(root), "--force", "--no-snownlp"],
         cwd=REPO, env=os.environ | {"NARRATIVE_BATCH_SIZE": "50"}, stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    killed_run = first.run.run_id + 1
+    killed_run = first.run_id + 1
     deadline = time.monotonic() + 300
     while not lake.files(f"article_scores/run={killed_run}") and time.monotonic() < deadline:
         time.sleep(0.2)
     assert lake.files(f"article_scores/run={killed_run}"), "the run wrote a batch before it was killed"
     os.kill(scoring.pid, signal.SIGKILL)
     scoring.wait()
-    assert current_run(lake, ticker).run_id == first.run.run_id
+    assert current_run(lake, ticker).run_id == first.run_id
     db = tmp_path / "attached.duckdb"
     assert _cli("lake", "attach", "--lake", str(root), "--db", str(db)).returncode == 0
-    assert Store(db).current_run(ticker).run_id == first.run.run_id
-    assert len(Store(db).export_frame().dropna(subset=["label"])) == first.scored
+    assert Store(db).current_run(ticker).run_id == first.run_id
+    assert len(Store(db).export_frame().dropna(subset=["label"])) == first.n_scored
 
-    after, _ = lake_score(lake, engine=LocalEngine(), use_snownlp=False, scorer="lexicon")
+    after, _ = lake_score(lake, engine=LocalEngine(), use_snownlp=False)
     assert after.scored == 0  # nothing changed since the first run; the killed run's files are gone
     assert not lake.files(f"article_scores/run={killed_run}")
     statuses = dict(zip(lake.runs()["run_id"], lake.runs()["status"], strict=True))

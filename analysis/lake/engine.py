@@ -6,6 +6,7 @@ class (a stateful actor on Ray, one instance here) that map_batches feeds with A
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -66,6 +67,8 @@ class RayEngine:
         self._ray = ray
         self._started = False
         if not ray.is_initialized():
+            if address:
+                _check_reachable(address)
             try:
                 ray.init(address=address or None, include_dashboard=False, log_to_driver=False,
                          configure_logging=False)  # fmt: skip
@@ -123,6 +126,21 @@ class RayEngine:
         """Stop the local Ray this engine started (never one the caller had running)."""
         if self._started:
             self._ray.shutdown()
+
+
+CONNECT_TIMEOUT_S = 5.0  # Ray itself retries an absent cluster for minutes before it gives up
+
+
+def _check_reachable(address: str) -> None:
+    """A TCP connection to a host:port or ray://host:port address, so an absent cluster fails in seconds."""
+    target = address.split("://", 1)[-1]
+    host, _, port = target.rpartition(":")
+    if not host or not port.isdigit():
+        return  # 'auto', or a form Ray resolves itself
+    try:
+        socket.create_connection((host, int(port)), timeout=CONNECT_TIMEOUT_S).close()
+    except OSError as exc:
+        raise ConfigError(f"cannot reach the Ray cluster at {address}: {exc.strerror or exc}") from None
 
 
 def _import_ray():

@@ -53,7 +53,7 @@ def plan(paths: Iterable[str | Path]) -> list[list[Piece]]:
     tasks: list[list[Piece]] = []
     folders: set[Path] = set()
     current: list[Piece] = []
-    size_in_task = 0
+    size_in_task = 0.0
     for number, path in enumerate(iter_paths(paths), 1):
         try:
             size = path.stat().st_size
@@ -66,7 +66,7 @@ def plan(paths: Iterable[str | Path]) -> list[list[Piece]]:
             share = size / parts
             if current and size_in_task + share > TASK_BYTES:
                 tasks.append(current)
-                current, size_in_task = [], 0
+                current, size_in_task = [], 0.0
             current.append(Piece(number, str(path), part, parts, first and part == 0))
             size_in_task += share
     if current:

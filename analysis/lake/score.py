@@ -184,9 +184,11 @@ def abandon_dead_runs(lake: Lake) -> list[int]:
 def run_info(row: dict) -> RunInfo:
     """A lake runs row as the store's RunInfo."""
     options = row.get("options")
+    started = _time(row["started_at"])
+    assert started is not None, "every run records when it started"
     return RunInfo(
         run_id=int(row["run_id"]), ticker=row["ticker"], scorer=row["scorer"], version=row["version"],
-        config_hash=row["config_hash"], status=row["status"], started_at=_time(row["started_at"]),
+        config_hash=row["config_hash"], status=row["status"], started_at=started,
         finished_at=_time(row.get("finished_at")), n_articles=row.get("n_articles"),
         n_scored=row.get("n_scored"), n_reused=row.get("n_reused"),
         options=json.loads(options) if isinstance(options, str) and options else {},

@@ -63,7 +63,7 @@ def lake(*, corpus: str, work: str, engine: str, cpus: int = 2) -> dict:
         scored, score_work = lake_score(target, engine=runner, use_snownlp=False)
         t3 = time.perf_counter()
         snapshot = target.snapshot()
-        attach_lake(Path(work) / f"lake-{engine}.duckdb", files={"articles": snapshot.articles, **snapshot.scores},
+        attach_lake(Path(work) / f"lake-{engine}.duckdb", files=snapshot.files,
                     runs=snapshot.runs)  # fmt: skip
         t4 = time.perf_counter()
     finally:

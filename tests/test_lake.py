@@ -104,7 +104,7 @@ def _lake_path(tmp_path: Path, engine, corpus: Path, *, use_snownlp: bool) -> tu
     lake_score(lake, engine=engine, use_snownlp=use_snownlp)
     db = tmp_path / "attached.duckdb"
     snapshot = lake.snapshot()
-    attach_lake(db, files={"articles": snapshot.articles, **snapshot.scores}, runs=snapshot.runs)
+    attach_lake(db, files=snapshot.files, runs=snapshot.runs)
     store = Store(db)
     ensure_bundled_prices(store)
     return lake, store, work
@@ -234,12 +234,12 @@ def test_attaching_again_keeps_the_files_prices_and_shows_the_new_run(tmp_path):
     lake_ingest(lake, [BUNDLED_ARTICLES], engine=LocalEngine())
     db = tmp_path / "lake.duckdb"
     snapshot = lake.snapshot()
-    attach_lake(db, files={"articles": snapshot.articles, **snapshot.scores}, runs=snapshot.runs)
+    attach_lake(db, files=snapshot.files, runs=snapshot.runs)
     assert Store(db).current_run() is None and Store(db).stats()["articles"] == 5
     ensure_bundled_prices(Store(db))
     run, _ = lake_score(lake, engine=LocalEngine(), use_snownlp=False)
     snapshot = lake.snapshot()
-    attach_lake(db, files={"articles": snapshot.articles, **snapshot.scores}, runs=snapshot.runs)
+    attach_lake(db, files=snapshot.files, runs=snapshot.runs)
     store = Store(db)
     assert store.current_run().run_id == run.run.run_id
     assert {row["ticker"] for row in store.price_stats()} == {"1810.HK", "HSI"}
@@ -266,3 +266,15 @@ def test_an_unreachable_cluster_is_one_line_on_the_cli(tmp_path):
         .startswith("error: cannot reach the Ray cluster at 127.0.0.1:1")
     )
     shutil.rmtree(tmp_path / "lake", ignore_errors=True)
+
+
+def test_a_lake_at_an_fsspec_uri_is_ingested_and_scored_the_same_way():
+    pytest.importorskip("fsspec")
+    lake = Lake("memory://lake-test")  # not a pyarrow filesystem: opened through fsspec
+    try:
+        summary, _ = lake_ingest(lake, [BUNDLED_ARTICLES], engine=LocalEngine())
+        scored, _ = lake_score(lake, engine=LocalEngine(), use_snownlp=False)
+        assert len(summary.added) == 5 and scored.scored == 5
+        assert all(path.startswith("memory://") for path in lake.snapshot().files["articles"])
+    finally:
+        lake.delete("")

@@ -146,7 +146,7 @@ def cmd_lake_attach(args) -> int:
     _need_pyarrow()
     lake = Lake(args.lake)
     snapshot = lake.snapshot()
-    counts = attach_lake(args.attach_db, files={"articles": snapshot.articles, **snapshot.scores},
+    counts = attach_lake(args.attach_db, files=snapshot.files,
                          runs=snapshot.runs)  # fmt: skip
     loaded = ensure_bundled_prices(Store(args.attach_db))  # as setup does: tickers with no prices yet
     if args.output == "json":

@@ -86,11 +86,16 @@ def _filesystem(uri: str) -> tuple[pafs.FileSystem, str]:
 
 @dataclass
 class Snapshot:
-    """What a reader sees at one moment: committed files per table and the runs table."""
+    """What a reader sees at one moment: committed files per table (as DuckDB reads them) and the runs."""
 
     articles: list[str] = field(default_factory=list)
     scores: dict[str, list[str]] = field(default_factory=lambda: {t: [] for t in SCORE_TABLES})
     runs: pd.DataFrame = field(default_factory=lambda: RUN_SCHEMA.empty_table().to_pandas())
+
+    @property
+    def files(self) -> dict[str, list[str]]:
+        """Files by store table name: what store.attach_lake takes."""
+        return {ARTICLES: self.articles, **self.scores}
 
 
 class Lake:
@@ -167,9 +172,10 @@ class Lake:
         runs = self.runs()
         finished = runs[runs["status"] == "finished"]["run_id"].tolist()
         scores = {
-            table: [p for r in finished for p in self.files(f"{table}/run={r}")] for table in SCORE_TABLES
+            table: [self.url(p) for r in finished for p in self.files(f"{table}/run={r}")]
+            for table in SCORE_TABLES
         }
-        return Snapshot(articles=self.files(ARTICLES), scores=scores, runs=runs)
+        return Snapshot(articles=[self.url(p) for p in self.files(ARTICLES)], scores=scores, runs=runs)
 
     # -- writes ---------------------------------------------------------------------------------
     def write_parquet(self, table: pa.Table, folder: str, name: str) -> str:
@@ -207,4 +213,3 @@ class Lake:
 def to_table(frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:
     """A DataFrame as a table of exactly this schema (all-null columns keep their type)."""
     return pa.Table.from_pandas(frame[schema.names], schema=schema, preserve_index=False)
-

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from analysis.errors import ConfigError, InputError, NarrativeError, Terminated
+from analysis.lake.commands import add_parsers as add_lake_parsers
 from analysis.live import commands as live_commands
 from analysis.text.terminal import printable
 
@@ -208,6 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     live_commands.add_parsers(
         sub, common, ticker
     )  # fetch, update, alerts, emerging (analysis/live/commands.py)
+    add_lake_parsers(sub, common, ticker, SCORER_CHOICES)
     return parser
 
 

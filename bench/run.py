@@ -114,6 +114,14 @@ def run_benchmark(
             shutil.rmtree(run_dir, ignore_errors=True)
 
     results = _summarise(steps, corpus, n_articles=n_articles, quick=quick, use_snownlp=use_snownlp)
+    if not quick and _ray_installed():
+        from bench.lake import LAKE_ARTICLES, run_lake_benchmark
+
+        _say(
+            f"lake column at {min(n_articles, LAKE_ARTICLES):,}: single store vs --engine local vs --engine ray"
+        )
+        results["lake"] = run_lake_benchmark(n_articles=min(n_articles, LAKE_ARTICLES), out_dir=out_dir,
+                                             work_dir=work, cpus=workers)  # fmt: skip
     results["snownlp_requested"] = requested_snownlp
     results["corpus"] = corpus.as_dict() | {"seconds": round(corpus_s, 3)}
     results["steps"] = steps
@@ -125,6 +133,12 @@ def run_benchmark(
     update_benchmarks_md(benchmarks_md, results)
     _say(f"done in {results['total_s']}s: {out_dir / 'results.json'}")
     return results
+
+
+def _ray_installed() -> bool:
+    from analysis.lake.engine import ray_available
+
+    return ray_available()
 
 
 def _snownlp_minutes(scorer: dict, n_articles: int, workers: int) -> float:

@@ -43,11 +43,12 @@ from analysis.store import (
 from analysis.store.connection import Database, append_only
 from analysis.store.fact_tables import refresh_facts
 from analysis.store.filters import ArticleFilter
+from analysis.store.lake import attach as attach_lake
 from analysis.store.live import LiveTables
 from analysis.store.runs import RunInfo
 from analysis.store.schema import SCHEMA_VERSION
 
-__all__ = ["SCHEMA_VERSION", "ArticleFilter", "RunInfo", "Store", "resolve_db_path"]
+__all__ = ["SCHEMA_VERSION", "ArticleFilter", "RunInfo", "Store", "attach_lake", "resolve_db_path"]
 
 
 def resolve_db_path(arg: str | os.PathLike | None = None) -> Path:

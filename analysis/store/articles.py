@@ -18,6 +18,7 @@ _COLUMNS = (
     "source", "source_basis", "url", "published", "published_basis", "published_from", "published_to",
     "published_evidence", "encoding", "duplicate_of", "simhash", "warnings", "ingested_at", "content_hash",
 )  # fmt: skip
+COLUMNS = _COLUMNS
 
 
 def add(con: duckdb.DuckDBPyConnection, articles: Sequence[Article]) -> tuple[list[str], list[str]]:
@@ -150,6 +151,11 @@ def counts(con: duckdb.DuckDBPyConnection) -> dict:
         "by_language": by_language,
         "by_published_basis": by_basis,
     }
+
+
+def row(a: Article, now: datetime) -> tuple:
+    """An article as the `articles` table stores it, in COLUMNS order (the lake writes the same values)."""
+    return _row(a, now)
 
 
 def _row(a: Article, now: datetime) -> tuple:

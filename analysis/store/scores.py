@@ -168,6 +168,11 @@ def _insert(con: duckdb.DuckDBPyConnection, run_id: int, rows: ScoreRows) -> Non
             con.unregister("batch")
 
 
+def score_frames(run_id: int, rows: ScoreRows) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The three score tables' rows for one run, as the store inserts them (the lake writes the same)."""
+    return _score_frames(run_id, rows)
+
+
 def _score_frames(run_id: int, rows: ScoreRows) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The three score tables' rows for one run, in their column order (sentence text left empty)."""
     articles = pd.DataFrame({"run_id": run_id, **rows.articles}, columns=["run_id", *ARTICLE_COLUMNS])

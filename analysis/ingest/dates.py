@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -11,6 +11,7 @@ from urllib.parse import urlparse
 
 from analysis.ingest.patterns import load_patterns
 from analysis.text import date_words as dw
+from analysis.text.spans import first_wins, free_of
 
 EARLIEST = date(2000, 1, 1)
 _MON = rf"(?P<mon>{dw.MONTH_NAME})"
@@ -134,28 +135,18 @@ def full_dates(text: str) -> tuple[Mention, ...]:
     if not _FOUR_DIGITS.search(text):
         return ()
     cjk = any("\u4e00" <= ch <= "\u9fff" for ch in text[:200])
-    found: list[Mention] = []
-    starts: list[int] = []  # taken spans, kept sorted and disjoint: overlap checks by bisection, not a scan
-    ends: list[int] = []
-    for regex in _FULL:
-        for match in regex.finditer(text):
-            s, e = match.span()
-            i = bisect.bisect_right(starts, s)
-            if (i and ends[i - 1] > s) or (i < len(starts) and starts[i] < e):
-                continue
-            year, month, day = _full_from_match(match, cjk=cjk)
-            starts.insert(i, s)
-            ends.insert(i, e)
-            found.append(Mention(s, e, year, month, day))
-    return tuple(sorted(found, key=lambda m: m.start))
+    found = []
+    for _, match in first_wins(_FULL, text):
+        year, month, day = _full_from_match(match, cjk=cjk)
+        found.append(Mention(match.start(), match.end(), year, month, day))
+    return tuple(found)
 
 
 def year_months(text: str, context_year: int | None, skip: list[tuple[int, int]]) -> list[Mention]:
+    """Year-month mentions ('2025年10月', 'October 2025') outside the `skip` spans (sorted, disjoint)."""
     out = []
     for regex in _YEAR_MONTH:
-        for match in regex.finditer(text):
-            if any(match.start() < e and s < match.end() for s, e in skip):
-                continue
+        for match in free_of(skip, regex.finditer(text)):
             mon = match.groupdict().get("mon")
             month = dw.month_number(mon) if mon else int(match["m"])
             out.append(Mention(match.start(), match.end(), int(match["y"]), month, None))
@@ -177,8 +168,8 @@ def context_year(text: str, today: date, *, explicit_only: bool = False) -> int 
         return max(explicit)
     if explicit_only:
         return None
-    years = [int(m["y"]) for m in _YEAR.finditer(text) if int(m["y"]) <= today.year]
-    return max(set(years), key=years.count) if years else None
+    years = Counter(int(m["y"]) for m in _YEAR.finditer(text) if int(m["y"]) <= today.year)
+    return max(years, key=lambda year: (years[year], year)) if years else None  # a tie: the later
 
 
 def url_date(url: str | None, *, today: date) -> tuple[date | None, str | None]:
@@ -197,20 +188,29 @@ def url_date(url: str | None, *, today: date) -> tuple[date | None, str | None]:
     return None, None
 
 
+@lru_cache(maxsize=1)
+def _label_before() -> re.Pattern[str]:
+    """A dateline label ending right before a date: 'Time:', '发布时间：', 'date '."""
+    return re.compile(rf"(?:{load_patterns().header_label.pattern})\s*[:：]?\s*$", re.I)
+
+
 @lru_cache(maxsize=4096)
 def _dateline_mention(line: str) -> Mention | None:
     """The full date that makes this line a dateline: labelled, followed by a time, or alone on the line."""
-    label = load_patterns().header_label.pattern
     mentions = full_dates(line)
     for mention in mentions:
-        before = line[: mention.start]
-        after = line[mention.end :]
-        # Each test looks at a bounded window: a long line full of dates stays linear, not quadratic.
-        labelled = bool(re.search(rf"(?:{label})\s*[:：]?\s*$", before[-_LABEL_WINDOW:], re.I))
-        timed = len(line) <= 80 and bool(re.match(_TIME, after))
+        # Each test reads a bounded window, never a slice to the line's end: a line of 160,000 dates stays
+        # linear. Only short lines can be timed, bare or leading datelines.
+        labelled = bool(_label_before().search(line[max(0, mention.start - _LABEL_WINDOW) : mention.start]))
+        short = len(line) <= 80
+        timed = short and bool(re.match(_TIME, line[mention.end :]))
         # another full date in the line is more than four other characters, so only a lone date can be bare
-        bare = len(mentions) == 1 and len(_NOT_BARE.sub("", before + after)) <= 4
-        leading = len(line) <= 60 and len(before.strip()) <= 2 and bool(_AFTER_DATE_LABEL.match(after))
+        bare = len(mentions) == 1 and len(_NOT_BARE.sub("", line[: mention.start] + line[mention.end :])) <= 4
+        leading = (
+            len(line) <= 60
+            and len(line[: mention.start].strip()) <= 2
+            and bool(_AFTER_DATE_LABEL.match(line[mention.end :]))
+        )
         if labelled or timed or bare or leading:
             return mention
     return None

@@ -19,6 +19,7 @@ from analysis.ingest.dates import (
 )
 from analysis.ingest.patterns import load_patterns
 from analysis.text import date_words as dw
+from analysis.text.spans import free_of
 
 _M, _D = rf"(?P<m>{dw.MONTH})", rf"(?P<d>{dw.DAY})"
 _DAY_DATELINE = re.compile(rf"^[《【(（]?[^\s》】]{{0,14}}?(?:{_M}月)?{_D}日(?:专讯|电|讯|消息)")
@@ -166,9 +167,7 @@ def _month_days(text: str, years: int | None, skip: list[tuple[int, int]], today
     """'6 月 26 日' without a year: the text's own year, else the first such day after what it names."""
     bound = None if years else _lower_bound(text, today)
     out = []
-    for match in MONTH_DAY.finditer(text):
-        if any(match.start() < e and s < match.end() for s, e in skip):
-            continue
+    for match in free_of(skip, MONTH_DAY.finditer(text)):
         month, day = int(match["m"]), int(match["d"])
         value = (
             make_date(years, month, day)

@@ -283,3 +283,10 @@ def test_day_first_order_reads_place_script_and_evidence() -> None:
     assert dt.day_first_order("on 25/12/2025 and 05/11/2025") is True
     assert dt.day_first_order("on 25/12/2025 and 12/25/2025") is None  # the text contradicts itself
     assert dt.day_first_order("05/11/2025") is None
+
+
+def test_a_yearless_dateline_with_nothing_to_anchor_its_year_is_not_resolved() -> None:
+    text = "小米风评为什么越来越差?\n\n09-28 13:35\n\n市场对小米的看法出现分歧，部分用户开始质疑其宣传方式与产品质量。"
+    article = ingest_record(text, path="t.txt", fmt="txt")
+    assert article.published_basis != "relative"
+    assert article.published is None

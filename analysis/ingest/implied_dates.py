@@ -83,7 +83,10 @@ def relative_date(text: str, lines: list[str], *, today: date) -> DateFinding | 
             and check_date(finding.published, raw=finding.evidence or "", where="relative", today=today)[0]
         ):
             return finding
-    bound = _lower_bound(text, today)
+    # the year comes from the text: a date it names (or a thing first public then), else the year it states
+    bound = _lower_bound(text, today) or (make_date(years, 1, 1) if years else None)
+    if bound is None:
+        return None  # a year-less dateline with nothing to anchor its year: a guess is no date
     for index, line in enumerate(lines[:15]):
         match = next((m for regex in YEARLESS_DATELINES if (m := regex.match(line))), None)
         match = match or _DAY_DATELINE.match(line)
@@ -95,11 +98,7 @@ def relative_date(text: str, lines: list[str], *, today: date) -> DateFinding | 
             _first_on_or_after(int(month), day, bound, today) if month else _next_month_day(day, bound, today)
         )
         if value:
-            note = (
-                f"year not stated: {value.year} from the text's own dates"
-                if bound
-                else f"year not stated: assumed {value.year}"
-            )
+            note = f"year not stated: {value.year} from the text's own dates"
             return DateFinding(value, "relative", value, value, match.group(0).strip(), index, (note,))
     return None
 

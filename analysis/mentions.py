@@ -22,6 +22,7 @@ import pandas as pd
 
 from analysis.companies import default_ticker
 from analysis.text import date_words as dw
+from analysis.text.spans import first_wins
 
 MENTION_COLUMNS = (
     "article_id", "date", "date_basis", "kind", "price", "currency", "change_pct",
@@ -129,6 +130,7 @@ _DATE_PATTERNS = [
     (re.compile(rf"(上)?{dw.WEEK_WORD}({dw.WEEKDAY_NUMERAL})"), "weekday_zh", "relative"),
     (re.compile(rf"\b(last\s+)?({dw.WEEKDAY_NAME})\b", re.I), "weekday_en", "relative"),
 ]
+_DATE_KINDS = ("stated", "period", "relative")
 
 
 def extract_price_mentions(text: str, *, reference: date | None = None) -> list[PriceMention]:
@@ -222,7 +224,8 @@ class _Context:
     percent_ends: list[int]
     dates: list[tuple[int, int, str, str]]
     date_starts: list[int]
-    date_ends: list[int]
+    ends_by_kind: dict[str, list[int]]  # per date kind, the ends of its dates; a bisection finds the nearest
+    index_by_kind: dict[str, list[int]]  # ... and their positions in `dates`
 
 
 def _context(sentence: str) -> _Context:
@@ -239,7 +242,8 @@ def _context(sentence: str) -> _Context:
         percent_ends=[m.end() for m in percents],
         dates=dates,
         date_starts=[d[0] for d in dates],
-        date_ends=[d[1] for d in dates],
+        ends_by_kind={kind: [d[1] for d in dates if d[3] == kind] for kind in _DATE_KINDS},
+        index_by_kind={kind: [i for i, d in enumerate(dates) if d[3] == kind] for kind in _DATE_KINDS},
     )
 
 
@@ -324,19 +328,16 @@ def _change_pct(context: _Context, start: int, end: int) -> float | None:
 
 def _dates_in(sentence: str) -> list[tuple[int, int, str, str]]:
     """Every date expression in a sentence as (start, end, resolved-or-raw text key, kind), overlaps removed."""
-    found: list[tuple[int, int, str, str]] = []
-    starts: list[int] = []  # taken spans, sorted and disjoint: overlaps found by bisection
-    ends: list[int] = []
-    for pattern, shape, kind in _DATE_PATTERNS:
-        for match in pattern.finditer(sentence):
-            s, e = match.span()
-            i = bisect.bisect_right(starts, s)
-            if (i and ends[i - 1] > s) or (i < len(starts) and starts[i] < e):
-                continue
-            starts.insert(i, s)
-            ends.insert(i, e)
-            found.append((s, e, f"{shape}|{match.group(0)}", kind))
-    return sorted(found)
+    patterns = [pattern for pattern, _, _ in _DATE_PATTERNS]
+    return [
+        (
+            match.start(),
+            match.end(),
+            f"{_DATE_PATTERNS[number][1]}|{match.group(0)}",
+            _DATE_PATTERNS[number][2],
+        )
+        for number, match in first_wins(patterns, sentence)
+    ]
 
 
 def _pick_day(
@@ -344,11 +345,11 @@ def _pick_day(
 ) -> tuple[date | None, str | None, str | None]:
     """The date the quote refers to: the nearest stated date before it, else a period or relative word, else after."""
     dates = context.dates
-    n_before = bisect.bisect_right(context.date_ends, price_start)  # dates are disjoint: ends ascend too
     for kind in ("stated", "period", "relative"):
-        nearest = next((d for d in reversed(dates[:n_before]) if d[3] == kind), None)
-        if nearest is not None:
-            return _resolve(nearest, reference)
+        ends = context.ends_by_kind[kind]  # dates are disjoint: ends ascend with starts
+        n_before = bisect.bisect_right(ends, price_start)
+        if n_before:
+            return _resolve(dates[context.index_by_kind[kind][n_before - 1]], reference)
     first_after = bisect.bisect_left(context.date_starts, price_start)
     if first_after < len(dates):
         return _resolve(dates[first_after], reference)

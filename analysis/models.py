@@ -13,6 +13,7 @@ PUBLISHED_BASES = (
     "header",  # an explicit dateline in the text: 'Time:2025-09-28', '2025年04月01日22:12:06'
     "feed",  # the date a feed or news sitemap lists a fetched page under (the page states none)
     "url",  # a date in the URL path: /2025/1118/, 20250523
+    "ambiguous",  # a dateline like 05/11/2025 that nothing orders: the range over both readings
     "relative",  # '10月31日(上周五)' resolved against the article's own year context
     "event",  # the dated event the article reports on as happening 'today'
     "inferred",  # the latest dated event in the text: a range, low confidence

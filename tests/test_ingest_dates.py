@@ -204,3 +204,89 @@ def test_today_is_a_setting_that_bounds_stated_dates(monkeypatch) -> None:
     monkeypatch.setenv("NARRATIVE_TODAY", "15/01/2026")
     with pytest.raises(ConfigError, match="NARRATIVE_TODAY"):
         settings.today()
+
+
+# -- day/month order, and the forms real page copies write (issue 15 item 7) --------------------------------
+EN_BODY = (
+    "Xiaomi shares swung sharply today as investors weighed the outlook for its car business and margins."
+)
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("发布 : 2025-1-25", date(2025, 1, 25)),  # a short label, spaces around the colon, unpadded month
+        ("发布时间：2025 - 01 - 25", date(2025, 1, 25)),  # spaces around the separators
+        ("21 Nov 2025, 17:56 GMT+10", date(2025, 11, 21)),  # English day-month-year, a time and a zone
+        ("2025-09-28 13:35 +08:00", date(2025, 9, 28)),
+        ("Nov 21, 2025 5:30 pm HKT", date(2025, 11, 21)),
+        ("5 November 2025", date(2025, 11, 5)),
+    ],
+)
+def test_datelines_in_the_forms_page_copies_write_are_found(header: str, expected: date) -> None:
+    article = ingest_record(f"Xiaomi shares swing\n{header}\n\n{EN_BODY}", path="t.txt", fmt="txt")
+    assert (article.published, article.published_basis) == (expected, "header")
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://www.example.com.hk/news/xiaomi", date(2025, 11, 5)),  # Hong Kong: day first
+        ("https://www.example.mo/news/xiaomi", date(2025, 11, 5)),  # Macau
+        ("https://www.example.co.uk/news/xiaomi", date(2025, 11, 5)),
+        ("https://www.example.com.au/news/xiaomi", date(2025, 11, 5)),
+        ("https://news.example.us/xiaomi", date(2025, 5, 11)),  # the United States: month first
+    ],
+)
+def test_a_numeric_dateline_is_ordered_by_the_outlets_place(url: str, expected: date) -> None:
+    article = ingest_record(
+        f"Xiaomi shares swing\nPublished: 05/11/2025\n\n{EN_BODY}", path="t.txt", fmt="txt", url=url
+    )
+    assert (article.published, article.published_basis) == (expected, "header")
+
+
+def test_chinese_text_reads_a_numeric_dateline_day_first() -> None:
+    article = ingest_record(f"小米股價大跌\n發佈時間：05/11/2025\n\n{BODY}", path="t.txt", fmt="txt")
+    assert (article.published, article.published_basis) == (date(2025, 11, 5), "header")
+
+
+def test_the_texts_own_unambiguous_dates_order_its_dateline() -> None:
+    text = f"Xiaomi shares swing\nPublished: 05/11/2025\n\n{EN_BODY} Deliveries began on 19/10/2025."
+    article = ingest_record(text, path="t.txt", fmt="txt")
+    assert article.published == date(2025, 11, 5)
+
+
+def test_an_unordered_numeric_dateline_is_a_range_never_a_date_claimed_as_fact() -> None:
+    article = ingest_record(
+        f"Xiaomi shares swing\nPublished: 05/11/2025\n\n{EN_BODY}", path="t.txt", fmt="txt"
+    )
+    assert article.published is None
+    assert article.published_basis == "ambiguous"
+    assert (article.published_from, article.published_to) == (date(2025, 5, 11), date(2025, 11, 5))
+    assert any("day and month order" in w for w in article.warnings)
+
+
+def test_a_url_date_settles_an_unordered_dateline() -> None:
+    article = ingest_record(
+        f"Xiaomi shares swing\nPublished: 05/11/2025\n\n{EN_BODY}",
+        path="t.txt",
+        fmt="txt",
+        url="https://example.com/2025/11/05/xiaomi",
+    )
+    assert (article.published, article.published_basis) == (date(2025, 11, 5), "url")
+
+
+def test_day_first_order_reads_place_script_and_evidence() -> None:
+    assert dt.day_first_order("05/11/2025", url="https://a.hk/x") is True
+    assert dt.day_first_order("05/11/2025", url="https://a.us/x") is False
+    assert dt.day_first_order("on 12/25/2025 and 05/11/2025") is False
+    assert dt.day_first_order("on 25/12/2025 and 05/11/2025") is True
+    assert dt.day_first_order("on 25/12/2025 and 12/25/2025") is None  # the text contradicts itself
+    assert dt.day_first_order("05/11/2025") is None
+
+
+def test_a_yearless_dateline_with_nothing_to_anchor_its_year_is_not_resolved() -> None:
+    text = "小米风评为什么越来越差?\n\n09-28 13:35\n\n市场对小米的看法出现分歧，部分用户开始质疑其宣传方式与产品质量。"
+    article = ingest_record(text, path="t.txt", fmt="txt")
+    assert article.published_basis != "relative"
+    assert article.published is None

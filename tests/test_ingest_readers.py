@@ -189,3 +189,46 @@ def test_lone_surrogates_from_json_escapes_do_not_break_ingest(tmp_path: Path) -
     (article,) = ingest_one(write(tmp_path, "bulk.jsonl", data)).articles
     assert article.text == "Xiaomi shares rose in Hong Kong trading today"
     article.raw_text.encode("utf-8")  # storable
+
+
+def _deep_page(depth: int, tag: str = "div") -> bytes:
+    article = "小米集团股价今日大幅波动，市场对其汽车业务的前景看法不一，机构认为增长动能仍然强劲。"
+    return (
+        "<html><head><title>小米股价大幅波动</title><script>var x = '脚本文字';</script></head><body>"
+        + f"<{tag}>" * depth
+        + f"<p>{article}</p><p>第二段：小米汽车交付量再创新高。</p><style>p{{color:red}}</style>"
+        + f"</{tag}>" * depth
+        + "</body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize("depth", [252, 255, 300, 2_000, 50_000])
+def test_html_nested_past_the_parser_depth_limit_keeps_its_text(depth: int) -> None:
+    result = ingest_bytes(_deep_page(depth), name="deep.html")
+    assert [p for p in result.problems if p.fatal] == []
+    (article,) = result.articles
+    assert "小米集团股价今日大幅波动" in article.text
+    assert "第二段" in article.text
+    assert "脚本文字" not in article.text and "color:red" not in article.text
+
+
+def test_a_deep_page_is_read_tag_by_tag_with_a_warning_and_its_title() -> None:
+    result = ingest_bytes(_deep_page(600, "section"), name="deep.html")
+    (article,) = result.articles
+    assert article.title == "小米股价大幅波动"
+    assert any("nested more than 256 levels" in w for w in article.warnings)
+
+
+def test_a_shallow_page_still_goes_through_the_main_text_extractor() -> None:
+    result = ingest_bytes(_deep_page(5), name="shallow.html")
+    (article,) = result.articles
+    assert not any("nested more than" in w for w in article.warnings)
+
+
+def test_flattened_text_has_one_line_per_block_and_no_hidden_text() -> None:
+    from analysis.ingest.html_text import flatten_html
+
+    text, title = flatten_html(
+        "<title> T </title><div>a<br>b</div><p>c &amp; d</p><noscript>n</noscript><template>t</template>e"
+    )
+    assert (text, title) == ("a\nb\nc & d\ne", "T")

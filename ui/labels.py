@@ -386,6 +386,7 @@ BASIS_NAMES = {
     "manifest": ("manifest", "清单"), "front_matter": ("front matter", "文件头"), "header": ("dateline", "正文日期"),
     "url": ("URL", "网址"), "relative": ("relative date", "相对日期"), "event": ("event date", "事件日期"),
     "inferred": TERMS["inferred"], "none": TERMS["unknown"],
+    "ambiguous": ("ambiguous date (day/month order)", "日期不确定（日月顺序）"),
 }  # fmt: skip
 
 LANGUAGE_NAMES = {"zh-Hans": ("Simplified Chinese", "简体中文"), "zh-Hant": ("Traditional Chinese", "繁体中文"),

@@ -69,19 +69,27 @@ def cut_inline(orig: str, simp: str) -> tuple[str, str]:
     return orig.strip(), simp.strip()
 
 
-def _is_story_list(lines: list[str], flags: list[bool]) -> bool:
-    """What follows a 'related' marker is other stories: mostly short headline-like lines, or only chrome."""
-    rest = [line for line, chrome in zip(lines, flags, strict=True) if line and not chrome]
-    if not rest:
-        return True
-    short = sum(1 for line in rest if len(line) <= 60 and not line.endswith("。"))
-    return short >= 0.7 * len(rest)
+def _story_list_after(simp_lines: list[str], flags: list[bool]) -> list[bool]:
+    """For each index: is what follows it other stories (mostly short headline-like lines, or only chrome)?
+
+    Counted once from the end, so a page with thousands of 'related' markers stays linear.
+    """
+    after = [True] * len(simp_lines)
+    rest = short = 0
+    for index in range(len(simp_lines) - 1, -1, -1):
+        after[index] = rest == 0 or short >= 0.7 * rest
+        line = simp_lines[index]
+        if line and not flags[index]:
+            rest += 1
+            short += len(line) <= 60 and not line.endswith("。")
+    return after
 
 
 def tail_start(simp_lines: list[str], flags: list[bool]) -> int:
     """Index of the first line of a trailing non-article block (after a hard or soft marker), else len."""
     patterns = load_patterns()
     total = sum(len(line) for line in simp_lines) or 1
+    story_list_after: list[bool] | None = None
     seen = 0
     for index, line in enumerate(simp_lines):
         position = seen / total
@@ -91,12 +99,11 @@ def tail_start(simp_lines: list[str], flags: list[bool]) -> int:
         key = line.strip(" *#:：|｜-")
         if position >= 0.4 and patterns.tail_hard.fullmatch(key):
             return index
-        if (
-            position >= 0.3
-            and patterns.tail_soft.fullmatch(key)
-            and _is_story_list(simp_lines[index + 1 :], flags[index + 1 :])
-        ):
-            return index
+        if position >= 0.3 and patterns.tail_soft.fullmatch(key):
+            if story_list_after is None:
+                story_list_after = _story_list_after(simp_lines, flags)
+            if story_list_after[index]:
+                return index
     return len(simp_lines)
 
 

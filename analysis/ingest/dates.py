@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -11,6 +11,7 @@ from urllib.parse import urlparse
 
 from analysis.ingest.patterns import load_patterns
 from analysis.text import date_words as dw
+from analysis.text.spans import first_wins, free_of
 
 EARLIEST = date(2000, 1, 1)
 _MON = rf"(?P<mon>{dw.MONTH_NAME})"
@@ -19,8 +20,11 @@ _TIME = dw.TIME
 # Full dates, most specific first; digits are ASCII after NFKC.
 _FULL = [
     re.compile(rf"(?<!\d){_Y}\s*年\s*{_M}\s*月\s*{_D}\s*{dw.DAY_MARK}?"),
-    re.compile(rf"(?<![\d.]){_Y}(?P<sep>{dw.NUMERIC_SEPARATOR}){_M}(?P=sep){_D}(?![\d])"),
-    re.compile(rf"(?<![\d/])(?P<a>{dw.DAY})/(?P<b>{dw.MONTH})/{_Y}(?!\d)"),
+    # '2025-1-25', '2025 / 01 / 25': unpadded, spaces around the separator (each at most a few)
+    re.compile(
+        rf"(?<![\d.]){_Y} {{0,2}}(?P<sep>{dw.NUMERIC_SEPARATOR}) {{0,2}}{_M} {{0,2}}(?P=sep) {{0,2}}{_D}(?![\d])"
+    ),
+    re.compile(rf"(?<![\d/])(?P<a>{dw.DAY}) {{0,2}}/ {{0,2}}(?P<b>{dw.MONTH}) {{0,2}}/ {{0,2}}{_Y}(?!\d)"),
     re.compile(rf"(?<![\w]){_D}{dw.ORDINAL}?\s+{_MON}\.?,?\s+{_Y}(?!\d)", re.I),
     re.compile(rf"(?<![\w]){_MON}\.?\s+{_D}{dw.ORDINAL}?,?\s+{_Y}(?!\d)", re.I),
 ]
@@ -64,6 +68,8 @@ class Mention:
     year: int
     month: int
     day: int | None
+    # 05/11/2025 where nothing says which number is the day: the other reading (month, day)
+    alternative: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -114,48 +120,71 @@ def parse_date_value(value: object) -> date | None:
     return None
 
 
-def _full_from_match(match: re.Match[str], *, cjk: bool) -> tuple[int, int, int]:
+def _full_from_match(match: re.Match[str], *, day_first: bool | None) -> Mention:
     groups = match.groupdict()
-    year = int(groups["y"])
+    year, (start, end) = int(groups["y"]), match.span()
     if groups.get("mon"):
-        return year, dw.month_number(groups["mon"]), int(groups["d"])
+        return Mention(start, end, year, dw.month_number(groups["mon"]), int(groups["d"]))
     if groups.get("a"):
         a, b = int(groups["a"]), int(groups["b"])
-        # 19/11/2025: day first when it must be, or in Chinese text (Hong Kong style); else US month first
-        if a > 12 or (b <= 12 and cjk):
-            return year, b, a
-        return year, a, b
-    return year, int(groups["m"]), int(groups["d"])
+        # 19/11/2025 is day first and 11/19/2025 month first whatever the locale; 05/11/2025 follows it
+        if a > 12 or a == b or (b <= 12 and day_first):
+            return Mention(start, end, year, b, a)
+        if b > 12 or day_first is False:
+            return Mention(start, end, year, a, b)
+        return Mention(start, end, year, a, b, alternative=(b, a))
+    return Mention(start, end, year, int(groups["m"]), int(groups["d"]))
+
+
+def day_first_order(text: str, *, url: str | None = None) -> bool | None:
+    """Whether numeric dates put the day first: the outlet's place (URL), Chinese text, or the text's own
+    unambiguous dates ('19/11/2025' is day first); None when nothing says."""
+    host = _host(url)
+    tld = host.rsplit(".", 1)[-1] if host else ""
+    if tld in dw.DAY_FIRST_TLDS:
+        return True
+    if tld in dw.MONTH_FIRST_TLDS:
+        return False
+    if any("\u4e00" <= ch <= "\u9fff" for ch in text[:200]):
+        return True  # Chinese text writes 18/11/2025 the Hong Kong way, never month first
+    orders = set()
+    for match in _FULL[2].finditer(text):
+        a, b = int(match["a"]), int(match["b"])
+        if a > 12 and b <= 12:
+            orders.add(True)
+        elif b > 12 and a <= 12:
+            orders.add(False)
+    return orders.pop() if len(orders) == 1 else None
+
+
+def _host(url: str | None) -> str:
+    if not url:
+        return ""
+    try:
+        return (urlparse(url if "//" in url else f"//{url}").hostname or "").lower()
+    except ValueError:
+        return ""
 
 
 @lru_cache(maxsize=256)
-def full_dates(text: str) -> tuple[Mention, ...]:
-    """Every year-month-day written in the text, in order, overlapping matches removed (cached: pure)."""
+def full_dates(text: str, day_first: bool | None = None) -> tuple[Mention, ...]:
+    """Every year-month-day written in the text, in order, overlapping matches removed (cached: pure).
+
+    `day_first` orders 05/11/2025 (see day_first_order); without it the text's own evidence decides, and
+    a date it leaves open carries its other reading (Mention.alternative).
+    """
     if not _FOUR_DIGITS.search(text):
         return ()
-    cjk = any("\u4e00" <= ch <= "\u9fff" for ch in text[:200])
-    found: list[Mention] = []
-    starts: list[int] = []  # taken spans, kept sorted and disjoint: overlap checks by bisection, not a scan
-    ends: list[int] = []
-    for regex in _FULL:
-        for match in regex.finditer(text):
-            s, e = match.span()
-            i = bisect.bisect_right(starts, s)
-            if (i and ends[i - 1] > s) or (i < len(starts) and starts[i] < e):
-                continue
-            year, month, day = _full_from_match(match, cjk=cjk)
-            starts.insert(i, s)
-            ends.insert(i, e)
-            found.append(Mention(s, e, year, month, day))
-    return tuple(sorted(found, key=lambda m: m.start))
+    if day_first is None and "/" in text:
+        day_first = day_first_order(text)
+    return tuple(_full_from_match(match, day_first=day_first) for _, match in first_wins(_FULL, text))
 
 
 def year_months(text: str, context_year: int | None, skip: list[tuple[int, int]]) -> list[Mention]:
+    """Year-month mentions ('2025年10月', 'October 2025') outside the `skip` spans (sorted, disjoint)."""
     out = []
     for regex in _YEAR_MONTH:
-        for match in regex.finditer(text):
-            if any(match.start() < e and s < match.end() for s, e in skip):
-                continue
+        for match in free_of(skip, regex.finditer(text)):
             mon = match.groupdict().get("mon")
             month = dw.month_number(mon) if mon else int(match["m"])
             out.append(Mention(match.start(), match.end(), int(match["y"]), month, None))
@@ -177,8 +206,8 @@ def context_year(text: str, today: date, *, explicit_only: bool = False) -> int 
         return max(explicit)
     if explicit_only:
         return None
-    years = [int(m["y"]) for m in _YEAR.finditer(text) if int(m["y"]) <= today.year]
-    return max(set(years), key=years.count) if years else None
+    years = Counter(int(m["y"]) for m in _YEAR.finditer(text) if int(m["y"]) <= today.year)
+    return max(years, key=lambda year: (years[year], year)) if years else None  # a tie: the later
 
 
 def url_date(url: str | None, *, today: date) -> tuple[date | None, str | None]:
@@ -197,23 +226,42 @@ def url_date(url: str | None, *, today: date) -> tuple[date | None, str | None]:
     return None, None
 
 
+@lru_cache(maxsize=1)
+def _label_before() -> re.Pattern[str]:
+    """A dateline label ending right before a date: 'Time:', '发布时间：', 'date '."""
+    return re.compile(rf"(?:{load_patterns().header_label.pattern})\s*[:：]?\s*$", re.I)
+
+
 @lru_cache(maxsize=4096)
 def _dateline_mention(line: str) -> Mention | None:
     """The full date that makes this line a dateline: labelled, followed by a time, or alone on the line."""
-    label = load_patterns().header_label.pattern
     mentions = full_dates(line)
     for mention in mentions:
-        before = line[: mention.start]
-        after = line[mention.end :]
-        # Each test looks at a bounded window: a long line full of dates stays linear, not quadratic.
-        labelled = bool(re.search(rf"(?:{label})\s*[:：]?\s*$", before[-_LABEL_WINDOW:], re.I))
-        timed = len(line) <= 80 and bool(re.match(_TIME, after))
+        # Each test reads a bounded window, never a slice to the line's end: a line of 160,000 dates stays
+        # linear. Only short lines can be timed, bare or leading datelines.
+        labelled = bool(_label_before().search(line[max(0, mention.start - _LABEL_WINDOW) : mention.start]))
+        short = len(line) <= 80
+        timed = short and bool(re.match(_TIME, line[mention.end :]))
         # another full date in the line is more than four other characters, so only a lone date can be bare
-        bare = len(mentions) == 1 and len(_NOT_BARE.sub("", before + after)) <= 4
-        leading = len(line) <= 60 and len(before.strip()) <= 2 and bool(_AFTER_DATE_LABEL.match(after))
+        bare = (
+            len(mentions) == 1
+            and len(_NOT_BARE.sub("", line[: mention.start] + _untimed(line, mention.end))) <= 4
+        )
+        leading = (
+            len(line) <= 60
+            and len(line[: mention.start].strip()) <= 2
+            and bool(_AFTER_DATE_LABEL.match(line[mention.end :]))
+        )
         if labelled or timed or bare or leading:
             return mention
     return None
+
+
+def _untimed(line: str, end: int) -> str:
+    """What follows a date, without the clock time and zone right after it ('21 Nov 2025, 17:56 GMT+10')."""
+    after = line[end:]
+    timed = re.match(_TIME, after)
+    return after[timed.end() :] if timed else after
 
 
 def is_dateline(line: str) -> bool:
@@ -236,8 +284,14 @@ def first_dateline(lines: list[str], *, head: int = 15) -> int | None:
     return None
 
 
-def header_date(lines: list[str], *, today: date, head: int = 15) -> tuple[DateFinding | None, list[str]]:
-    """An explicit dateline near the top: labelled ('Time:', 'date'), with a time, or a line that is a date."""
+def header_date(
+    lines: list[str], *, today: date, head: int = 15, day_first: bool | None = None
+) -> tuple[DateFinding | None, list[str]]:
+    """An explicit dateline near the top: labelled ('Time:', 'date'), with a time, or a line that is a date.
+
+    `day_first` (day_first_order of the article) orders a dateline like 05/11/2025; when nothing orders it,
+    the finding is a range over both readings with basis 'ambiguous', never one of them as fact.
+    """
     warnings: list[str] = []
     seen = 0
     for index, line in enumerate(lines):
@@ -250,11 +304,29 @@ def header_date(lines: list[str], *, today: date, head: int = 15) -> tuple[DateF
         if mention is None:
             continue
         raw = line[mention.start : mention.end]
-        value, warning = check_date(
-            make_date(mention.year, mention.month, mention.day or 1), raw=raw, where="dateline", today=today
-        )
-        if warning:
-            warnings.append(warning)
+        readings = [(mention.month, mention.day or 1)]
+        if mention.alternative:
+            readings = [mention.alternative] if day_first else readings
+            if day_first is None:
+                readings.append(mention.alternative)
+        checked = []
+        for month, day in readings:
+            value, warning = check_date(
+                make_date(mention.year, month, day), raw=raw, where="dateline", today=today
+            )
+            if value:
+                checked.append(value)
+            elif len(readings) == 1:
+                warnings.append(warning or "")
+        if not checked:
             continue
-        return DateFinding(value, "header", value, value, line.strip(), index), warnings
+        if len(checked) == 1:
+            return DateFinding(checked[0], "header", checked[0], checked[0], line.strip(), index), warnings
+        note = (
+            f"dateline {raw!r}: day and month order not known (outlet's place or the text would say); a range"
+        )
+        return (
+            DateFinding(None, "ambiguous", min(checked), max(checked), line.strip(), index, (note,)),
+            warnings,
+        )
     return None, warnings

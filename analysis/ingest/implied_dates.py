@@ -19,6 +19,7 @@ from analysis.ingest.dates import (
 )
 from analysis.ingest.patterns import load_patterns
 from analysis.text import date_words as dw
+from analysis.text.spans import free_of
 
 _M, _D = rf"(?P<m>{dw.MONTH})", rf"(?P<d>{dw.DAY})"
 _DAY_DATELINE = re.compile(rf"^[《【(（]?[^\s》】]{{0,14}}?(?:{_M}月)?{_D}日(?:专讯|电|讯|消息)")
@@ -82,7 +83,10 @@ def relative_date(text: str, lines: list[str], *, today: date) -> DateFinding | 
             and check_date(finding.published, raw=finding.evidence or "", where="relative", today=today)[0]
         ):
             return finding
-    bound = _lower_bound(text, today)
+    # the year comes from the text: a date it names (or a thing first public then), else the year it states
+    bound = _lower_bound(text, today) or (make_date(years, 1, 1) if years else None)
+    if bound is None:
+        return None  # a year-less dateline with nothing to anchor its year: a guess is no date
     for index, line in enumerate(lines[:15]):
         match = next((m for regex in YEARLESS_DATELINES if (m := regex.match(line))), None)
         match = match or _DAY_DATELINE.match(line)
@@ -94,11 +98,7 @@ def relative_date(text: str, lines: list[str], *, today: date) -> DateFinding | 
             _first_on_or_after(int(month), day, bound, today) if month else _next_month_day(day, bound, today)
         )
         if value:
-            note = (
-                f"year not stated: {value.year} from the text's own dates"
-                if bound
-                else f"year not stated: assumed {value.year}"
-            )
+            note = f"year not stated: {value.year} from the text's own dates"
             return DateFinding(value, "relative", value, value, match.group(0).strip(), index, (note,))
     return None
 
@@ -166,9 +166,7 @@ def _month_days(text: str, years: int | None, skip: list[tuple[int, int]], today
     """'6 月 26 日' without a year: the text's own year, else the first such day after what it names."""
     bound = None if years else _lower_bound(text, today)
     out = []
-    for match in MONTH_DAY.finditer(text):
-        if any(match.start() < e and s < match.end() for s, e in skip):
-            continue
+    for match in free_of(skip, MONTH_DAY.finditer(text)):
         month, day = int(match["m"]), int(match["d"])
         value = (
             make_date(years, month, day)

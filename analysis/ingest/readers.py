@@ -17,6 +17,7 @@ import yaml
 from analysis import settings
 from analysis.errors import EmptyInputError, InputError
 from analysis.ingest.encoding import decode_with_warnings
+from analysis.ingest.html_text import LXML_MAX_DEPTH, flatten_html, nested_too_deep
 from analysis.ingest.normalise import replace_surrogates
 from analysis.models import Problem
 
@@ -206,6 +207,8 @@ def read_html(data: bytes, *, name: str) -> Record:
             text = encoding = None
     if text is None:
         text, encoding, decode_warnings = decode_with_warnings(data, name=name)
+    if nested_too_deep(text):
+        return _flattened(text, name=name, encoding=encoding, warnings=decode_warnings)
     import trafilatura  # imported here: only HTML needs it, and it is slow to import
     from lxml import etree
 
@@ -243,6 +246,21 @@ def read_html(data: bytes, *, name: str) -> Record:
     }
     return Record(
         body, text, name, "html", encoding or "utf-8", fields, markdown=False, warnings=decode_warnings
+    )
+
+
+def _flattened(text: str, *, name: str, encoding: str | None, warnings: list[str]) -> Record:
+    """A page nested past lxml's depth limit: its text read tag by tag, cleaned like a page copy."""
+    body, title = flatten_html(text)
+    if not body.strip():
+        raise EmptyInputError("no article text found in the HTML", path=name)
+    warning = (
+        f"HTML nested more than {LXML_MAX_DEPTH} levels deep: text read without the main-text extractor, "
+        "so page chrome may remain"
+    )
+    fields: dict[str, object] = {"title": title} if title else {}
+    return Record(
+        body, text, name, "html", encoding or "utf-8", fields, markdown=False, warnings=[*warnings, warning]
     )
 
 

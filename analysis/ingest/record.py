@@ -61,7 +61,8 @@ def build_article(
     lines_s = [p[1] for p in pairs]
     flags = chrome_flags(lines_s)
 
-    header, header_warnings = dt.header_date(simp_lines, today=now)
+    order = dt.day_first_order(simp, url=_url(record, manifest))  # 05/11/2025: which is the day
+    header, header_warnings = dt.header_date(simp_lines, today=now, day_first=order)
     problems += header_warnings
     keep = [bool(line) and not chrome for line, chrome in zip(lines_o, flags, strict=True)]
     for index in range(tail_start(lines_s, flags), len(keep)):
@@ -239,7 +240,7 @@ def _published(
     value = _stated(record.fields.get("published"), where="front matter date", warnings=problems, now=now)
     if value:
         return dt.DateFinding(value, "front_matter", value, value, f"date: {record.fields.get('published')}")
-    if header:
+    if header and header.published:
         return header
     value = _stated(listed, where="feed date", warnings=problems, now=now) if listed else None
     if value:
@@ -247,6 +248,8 @@ def _published(
     value, evidence = dt.url_date(url, today=now)
     if value:
         return dt.DateFinding(value, "url", value, value, evidence)
+    if header:
+        return header  # a dateline whose day/month order is open: its range, never one reading as fact
     relative = implied.relative_date(clean_simp, simp_lines, today=now)
     if relative:
         return relative

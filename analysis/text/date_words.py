@@ -19,15 +19,18 @@ MONTH = r"\d{1,2}"
 DAY = r"\d{1,2}"
 MONTH_2 = r"[01]\d"  # two-digit month in a compact URL date (20250319)
 DAY_2 = r"[0-3]\d"
-NUMERIC_SEPARATOR = r"[-/.]"  # 2025-11-18, 2025/11/18, 2025.11.18
+NUMERIC_SEPARATOR = r"[-/.]"  # 2025-11-18, 2025/11/18, 2025.11.18 (spaces around allowed by callers)
 ORDINAL = r"(?:st|nd|rd|th)"  # 1st, 22nd, 3rd, 4th
 YEAR_MARK = "年"
 MONTH_MARK = "月"
 DAY_MARK = "[日号號]"  # 18日, 18号 (and 號 in traditional text, before conversion)
 # What may follow a year and month: '2025年10月份', '10月底', '10月中旬'.
 PART_OF_MONTH = r"(?:份|底|末|初|中旬|下旬|上旬)"
-# A clock time after a date: '2025-09-28 13:35', '2025-09-28T13:35:02', '11月18日 09：30'.
-TIME = r"(?:\s*T?\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)"
+# A time zone after a clock time: 'GMT+10', 'UTC+8', '+08:00', 'HKT', 'Z'.
+TIME_ZONE = r"(?:\s*(?:(?:GMT|UTC|HKT|CST|BST|AEST|AEDT)\s*(?:[+-]\d{1,2}(?::?\d{2})?)?|[+-]\d{2}:?\d{2}|Z)(?![A-Za-z]))"
+# A clock time after a date: '2025-09-28 13:35', '2025-09-28T13:35:02', '11月18日 09：30',
+# '21 Nov 2025, 17:56 GMT+10', '5:30 pm HKT'.
+TIME = r"(?:\s*,?\s*T?\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?" + TIME_ZONE + "?)"
 CLOCK = r"\b\d{1,2}:\d{2}(?::\d{2})?\b"  # a time on its own: '10:55', '14:37:41'
 
 MONTH_NUMBERS: dict[str, int] = {
@@ -75,3 +78,9 @@ YESTERDAY_WORD = alternation(w for w, back in DAYS_BACK.items() if back == 1)
 def month_number(name: str) -> int:
     """The month an English month name or abbreviation stands for ('Sept.' → 9); KeyError otherwise."""
     return MONTH_NUMBERS[name.lower().rstrip(".")]
+
+
+# Where a numeric date 05/11/2025 means 5 November: outlets of these places write day first (Hong Kong,
+# Macau, Taiwan's English pages, the UK and the Commonwealth); the United States writes month first.
+DAY_FIRST_TLDS = frozenset("hk mo tw uk au nz sg in ie my za ph pk".split())
+MONTH_FIRST_TLDS = frozenset({"us"})

@@ -67,22 +67,24 @@ def live_db(tmp_path, monkeypatch) -> Path:
 
 @pytest.mark.slow
 def test_the_dashboard_shows_the_round_the_alerts_and_the_emerging_narratives(live_db):
-    from tests.test_app import run_app, texts
+    from tests.test_app import go, run_app, texts
 
-    at = run_app()
+    at = go(run_app(), "data")  # the round, its failed sources and the alerts live on the Data page
     shown = texts(at.success) + texts(at.warning) + texts(at.caption)
     assert "Last update round 1" in shown and "gone" in shown
     frames = [frame.value for frame in at.dataframe]
     assert any("coverage_spike: 20 articles" in set(f.get("message", [])) for f in frames)
+    at = go(at, "market")  # emerging narratives beside the market panels
+    frames = [frame.value for frame in at.dataframe]
     assert any(PLANTED in set(f.get("phrase", [])) for f in frames)
     assert at.selectbox(key="emerging_pick").value == PLANTED
 
 
 @pytest.mark.slow
 def test_make_it_a_frame_adds_the_frame_and_rescores(live_db):
-    from tests.test_app import run_app
+    from tests.test_app import go, run_app
 
-    at = run_app()
+    at = go(run_app(), "market")
     at.text_input(key="emerging_name").set_value("delivery_delay")
     at.selectbox(key="emerging_polarity").set_value("bearish")
     at.button(key="make_frame").click().run()
@@ -96,10 +98,10 @@ def test_make_it_a_frame_adds_the_frame_and_rescores(live_db):
 
 @pytest.mark.slow
 def test_the_sources_editor_saves_a_good_file_and_refuses_a_bad_one(live_db):
-    from tests.test_app import run_app
+    from tests.test_app import go, run_app
 
     target = Path(os.environ["NARRATIVE_DATA_DIR"]) / "sources.toml"
-    at = run_app()
+    at = go(run_app(), "data")
     at.text_area(key="sources_toml").set_value('[[source]]\nname = "x"\nurl = "ftp://nope"\n')
     at.button(key="save_sources").click().run()
     assert "needs an http(s) URL" in "\n".join(e.value for e in at.error)

@@ -168,7 +168,8 @@ def test_out_of_memory_in_duckdb_is_one_line_naming_the_setting(tmp_path):
     folder.mkdir()
     (folder / "big.txt").write_text("小米股价上涨，市场关注。" * 300_000, encoding="utf-8")  # ~11 MB
     result = _cli(store.path, "ingest", str(folder), "--workers", "1", NARRATIVE_DUCKDB_MEMORY="8MB")
-    _one_line(result, "ran out of memory", "NARRATIVE_DUCKDB_MEMORY=8MB")
+    # The file is named and rejected (the rest of its batch would land), with what to do.
+    _one_line(result, "big.txt", "ran out of memory", "NARRATIVE_DUCKDB_MEMORY=8MB", code=1)
     assert store.article_count() == 5
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-import ahocorasick
+import ahocorasick_rs
 import pandas as pd
 from scipy.stats import poisson
 
@@ -167,14 +167,13 @@ def emerging_phrases(
 def _history_counts(candidates: dict[str, list[int]], texts: pd.Series) -> Counter:
     """How many history stories hold each candidate (one automaton pass per story)."""
     counts: Counter = Counter({phrase: 0 for phrase in candidates})
-    if texts.empty:
+    phrases = list(candidates)
+    if texts.empty or not phrases:
         return counts
-    automaton = ahocorasick.Automaton()
-    for phrase in candidates:
-        automaton.add_word(phrase, phrase)
-    automaton.make_automaton()
+    automaton = ahocorasick_rs.AhoCorasick(phrases, matchkind=ahocorasick_rs.MatchKind.Standard)
     for text in texts:
-        counts.update({phrase for _, phrase in automaton.iter(_normalised(text))})
+        found = automaton.find_matches_as_indexes(_normalised(text), overlapping=True)
+        counts.update({phrases[index] for index, _, _ in found})
     return counts
 
 

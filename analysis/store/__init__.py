@@ -117,7 +117,8 @@ class Store:
         except StoreError as exc:
             # The connection says out-of-memory in words for the user; here it means this batch is too big.
             if isinstance(exc.__cause__, duckdb.OutOfMemoryException):
-                raise _refused_write(exc.__cause__) from exc.__cause__
+                advice = str(exc).split(": ", 1)[-1]  # what to do, without the file's path
+                raise _refused_write(exc.__cause__, advice) from exc.__cause__
             raise
 
     def copies_of(self, hashes: Sequence[str]) -> list[dict]:
@@ -444,6 +445,8 @@ class Store:
         }
 
 
-def _refused_write(exc: BaseException) -> StoreWriteError:
+def _refused_write(exc: BaseException, advice: str = "") -> StoreWriteError:
     first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-    return StoreWriteError(f"the database refused the write ({first[:300]})")
+    return StoreWriteError(
+        f"the database refused the write ({first[:300]})" + (f"; {advice}" if advice else "")
+    )

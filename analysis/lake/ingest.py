@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from analysis.errors import InputError
+from analysis.ingest.copies import copy_id
 from analysis.ingest.files import build_records, iter_paths, read_file_records
 from analysis.ingest.manifest import load_manifest
 from analysis.ingest.run import IngestSummary
@@ -87,7 +88,7 @@ def build_task(pieces: list[Piece], ingested_at: datetime) -> tuple[pa.Table, di
     table = pa.Table.from_pandas(frame, schema=ARTICLE_SCHEMA, preserve_index=False)
     meta = {
         "finished": finished,
-        "fingerprints": table.select(["seq", "id", "simhash"]),
+        "fingerprints": table.select(["seq", "id", "simhash", "content_hash", "source", "published", "path"]),
         "problems": problems,
     }
     return table, meta
@@ -123,9 +124,8 @@ def write_task(lake: Lake, table: pa.Table, links: pa.Table, name: str) -> list[
     if not table.num_rows:
         return []
     where = pc.index_in(table["seq"], value_set=links["seq"])
-    table = table.set_column(
-        table.schema.get_field_index("duplicate_of"), "duplicate_of", pc.take(links["duplicate_of"], where)
-    )
+    for column in ("id", "duplicate_of"):  # a copy from another outlet or date gets its own id and its link
+        table = table.set_column(table.schema.get_field_index(column), column, pc.take(links[column], where))
     dated = pc.coalesce(table["published"], table["published_from"])
     months = pc.fill_null(pc.strftime(pc.cast(dated, pa.timestamp("s")), format="%Y-%m"), UNDATED)
     written = []
@@ -189,25 +189,77 @@ def lake_ingest(
 
 
 def _links(lake: Lake, found: pd.DataFrame, engine, summary: IngestSummary) -> pd.DataFrame:
-    """(seq, duplicate_of) of the fresh articles (not stored yet, first of their id), as dedup would link them."""
-    stored = lake.read(lake.files(ARTICLES), columns=["id", "simhash", "duplicate_of", "ingested_at"],
-                       schema=ARTICLE_SCHEMA).to_pandas()  # fmt: skip
-    existing = set(stored["id"])
-    first = ~found["id"].duplicated()
-    is_fresh = first & ~found["id"].isin(existing)
-    summary.already_stored.extend(found.loc[~is_fresh, "id"].tolist())
-    fresh = found[is_fresh].reset_index(drop=True)
+    """(seq, id, duplicate_of) of the fresh articles, as the single-machine ingest would store and link them.
+
+    A text already stored (or earlier in this ingest) from the same outlet and date is met again; from another
+    outlet or date it is a copy with its own id, linked to the first copy's root (ingest/copies.py). The other
+    fresh articles are linked to their near-duplicates by the band join.
+    """
+    stored = lake.read(lake.files(ARTICLES), columns=["id", "simhash", "duplicate_of", "ingested_at",
+                       "content_hash", "source", "published"], schema=ARTICLE_SCHEMA).to_pandas()  # fmt: skip
+    by_hash: dict[str, list[dict]] = {}
+    for kept in stored.sort_values(["ingested_at", "id"]).itertuples(index=False):
+        by_hash.setdefault(kept.content_hash or kept.id, []).append(
+            {
+                "id": kept.id,
+                "source": kept.source,
+                "published": kept.published,
+                "duplicate_of": kept.duplicate_of,
+            }
+        )
+    ids: list[str | None] = []
+    links: list[str | None] = []
+    originals: list[bool] = []
+    for item in found.itertuples(index=False):
+        content_hash = item.content_hash or item.id
+        copies = by_hash.get(content_hash)
+        if not copies:
+            by_hash[content_hash] = [{"id": item.id, "source": item.source, "published": item.published,
+                                      "duplicate_of": None}]  # fmt: skip
+            ids.append(item.id)
+            links.append(None)
+            originals.append(True)
+            continue
+        if any((c["source"], c["published"]) == (item.source, item.published) for c in copies):
+            summary.already_stored.append(next(c["id"] for c in copies if (c["source"], c["published"])
+                                               == (item.source, item.published)))  # fmt: skip
+            ids.append(None)
+            links.append(None)
+            originals.append(False)
+            continue
+        first = copies[0]
+        root = first["duplicate_of"] or first["id"]
+        copy = copy_id(content_hash, item.source, item.published)
+        copies.append({"id": copy, "source": item.source, "published": item.published, "duplicate_of": root})
+        summary.links.append({"id": copy, "path": item.path, "copy_of": first["id"], "source": item.source,
+                              "published": item.published, "kind": "identical"})  # fmt: skip
+        ids.append(copy)
+        links.append(root)
+        originals.append(False)
+    found = found.assign(new_id=ids, link=links, original=originals)
+    found = found[found["new_id"].notna()].reset_index(drop=True)
+    fresh = found[found["original"]].reset_index(drop=True)
     known = stored[stored["duplicate_of"].isna() & stored["simhash"].notna()]
     known = known.sort_values(["ingested_at", "id"])  # store.known_fingerprints' order
     values = np.concatenate([known["simhash"].to_numpy(np.int64), fresh["simhash"].to_numpy(np.int64)])
     buckets = max(1, min(4 * getattr(engine, "workers", 1), 1 + len(values) // 20_000))
     root = link_roots(engine, values, len(known), buckets=buckets)
-    ids = np.concatenate([known["id"].to_numpy(object), fresh["id"].to_numpy(object)])
+    every_id = np.concatenate([known["id"].to_numpy(object), fresh["id"].to_numpy(object)])
     mine = root[len(known) :]
     linked = mine != np.arange(len(known), len(values))
-    duplicate_of = np.where(linked, ids[mine], None)
-    summary.added.extend(fresh["id"].tolist())
-    summary.near_duplicates += int(linked.sum())
-    return pd.DataFrame(
-        {"seq": fresh["seq"].to_numpy(np.int64), "duplicate_of": pd.array(duplicate_of, "string")}
+    near = dict(
+        zip(
+            fresh["seq"].to_numpy(np.int64).tolist(),
+            list(np.where(linked, every_id[mine], None)),
+            strict=True,
+        )
     )
+    duplicate_of = [near.get(int(seq)) if original else link
+                    for seq, original, link in zip(found["seq"], found["original"], found["link"], strict=True)]  # fmt: skip
+    summary.added.extend(found["new_id"].tolist())
+    summary.near_duplicates += int(linked.sum())
+    return pd.DataFrame({
+        "seq": found["seq"].to_numpy(np.int64),
+        "id": pd.array(found["new_id"].tolist(), "string"),
+        "duplicate_of": pd.array(duplicate_of, "string"),
+    })  # fmt: skip

@@ -30,7 +30,7 @@ ARTICLE_SCHEMA = pa.schema([
     ("source", _TEXT), ("source_basis", _TEXT), ("url", _TEXT), ("published", pa.date32()),
     ("published_basis", _TEXT), ("published_from", pa.date32()), ("published_to", pa.date32()),
     ("published_evidence", _TEXT), ("encoding", _TEXT), ("duplicate_of", _TEXT), ("simhash", pa.int64()),
-    ("warnings", _TEXT), ("ingested_at", pa.timestamp("us")), ("seq", pa.int64()),
+    ("warnings", _TEXT), ("ingested_at", pa.timestamp("us")), ("content_hash", _TEXT), ("seq", pa.int64()),
 ])  # fmt: skip
 SCORE_SCHEMAS = {
     "article_scores": pa.schema([

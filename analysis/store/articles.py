@@ -78,11 +78,20 @@ def texts(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> list[tuple[str,
     batch does not decompress the whole table's text.
     """
     ids = list(ids)
-    first, last = one_row(
-        con,
-        "SELECT min(a.rowid), max(a.rowid) FROM (SELECT unnest(?) AS id) k JOIN articles a USING (id)",
-        [ids],
-    )
+    try:
+        first, last = one_row(
+            con,
+            "SELECT min(a.rowid), max(a.rowid) FROM (SELECT unnest(?) AS id) k JOIN articles a USING (id)",
+            [ids],
+        )
+    except duckdb.BinderException:  # a view over a lake's files has no rowid: join on the ids alone
+        rows = con.execute(
+            "SELECT a.id, a.text, a.text_simplified, a.language FROM (SELECT unnest(?) AS id) k "
+            "JOIN articles a USING (id)",
+            [ids],
+        ).fetchall()
+        by_id = {r[0]: r for r in rows}
+        return [by_id[i] for i in ids if i in by_id]
     rows = (
         con.execute(
             "SELECT a.id, a.text, a.text_simplified, a.language FROM (SELECT unnest(?) AS id) k "

@@ -175,6 +175,16 @@ def test_rerun_creates_a_new_current_run_and_shows_it(corpus_db):
     assert metrics(at)["Scoring run"] == f"#{after.run_id}"
 
 
+def test_a_rerun_can_leave_snownlp_out(corpus_db):
+    store = Store(corpus_db)
+    at = run_app()
+    at.checkbox(key="rerun_snownlp").uncheck().run()
+    at.button(key="rerun").click().run()
+    assert not at.exception
+    run = store.current_run()
+    assert run.status == "finished" and run.options.get("snownlp") is False
+
+
 def test_a_run_already_going_elsewhere_is_reported_not_started(corpus_db):
     store = Store(corpus_db)
     before = store.current_run().run_id

@@ -373,6 +373,17 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "每天的[tone_index]相对其前 {window} 天的基线(财经新闻整体偏正面,只看水平会误导):"
         "超过 ±2 的柱为异常日。它说明某天有多罕见,并不预示之后的走势。",
     ),
+    # the rerun's controls: cancel, time left, snownlp left out
+    "cancel_run": ("Cancel the run", "取消本次运行"),
+    "run_eta": ("about {eta} left", "约剩 {eta}"),
+    "run_cancelled": (
+        "The run was cancelled; the previous run stays current.",
+        "已取消本次运行,上一次运行的结果仍然有效。",
+    ),
+    "rerun_snownlp": (
+        "Include SnowNLP (slow: most of a large run's time)",
+        "包含 SnowNLP(较慢:占大型运行的大部分时间)",
+    ),
 }
 TEXT: dict[str, tuple[str, str]] = {key: with_terms(*pair) for key, pair in _MESSAGES.items()}
 

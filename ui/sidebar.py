@@ -141,8 +141,10 @@ def _scoring_controls(sidebar, db: str, ticker: str, run, lang: str):
         sidebar.caption(escape_markdown(f"#{run.run_id} · {run.scorer} {run.version} · {finished}"))
     job = state.current_job()
     busy = job is not None and job.alive
+    # snownlp is most of a large run's time: the rerun can leave it out.
+    snownlp = sidebar.checkbox(t("rerun_snownlp", lang), value=True, key="rerun_snownlp", disabled=busy)
     sidebar.button(t("rerun", lang), key="rerun", help=t("rerun_help", lang), disabled=busy, type="primary",
-                   on_click=state.start_job, args=(db, ticker), kwargs={"force": True},
+                   on_click=state.start_job, args=(db, ticker), kwargs={"force": True, "use_snownlp": snownlp},
                    width="stretch")  # fmt: skip
     run_box = sidebar.container()
     outcome = st.session_state.get(state.OUTCOME_KEY)

@@ -246,9 +246,11 @@ def follow_job(box, lang: str) -> None:
         return
     if job.alive:
         with box, st.status(t("run_going", lang), expanded=True) as status:
+            # A click reruns the script: the callback asks the job to stop, this loop then sees it end.
+            st.button(t("cancel_run", lang), key="cancel_run", on_click=job.cancel, disabled=job.cancelled)
             bar = st.progress(job.fraction, text="…")
             while job.alive:
-                bar.progress(job.fraction, text=escape_markdown(job.message) or "…")
+                bar.progress(job.fraction, text=_progress_text(job, lang))
                 time.sleep(0.2)
             status.update(state="complete", expanded=False)
     st.session_state[JOB_KEY] = None
@@ -259,7 +261,9 @@ def follow_job(box, lang: str) -> None:
     error = job.error
     if error is not None and not isinstance(error, NarrativeError):
         raise error  # unexpected: Streamlit shows it, it is not swallowed
-    if isinstance(error, ScoringRunError):
+    if isinstance(error, RunCancelledError):
+        st.session_state[OUTCOME_KEY] = ("info", t("run_cancelled", lang))
+    elif isinstance(error, ScoringRunError):
         st.session_state[OUTCOME_KEY] = ("info", t("run_busy", lang, message=escape_markdown(error)))
     elif error is not None:
         st.session_state[OUTCOME_KEY] = ("error", t("run_failed", lang, message=escape_markdown(error)))
@@ -272,3 +276,12 @@ def follow_job(box, lang: str) -> None:
         ))  # fmt: skip
     clear_caches()
     st.rerun()
+
+
+def _progress_text(job: ScoringJob, lang: str) -> str:
+    """The job's message and, once its rate is known, the time left."""
+    text = escape_markdown(job.message) or "…"
+    if job.eta_seconds is not None:
+        minutes, seconds = divmod(int(round(job.eta_seconds)), 60)
+        text += " · " + t("run_eta", lang, eta=f"{minutes}:{seconds:02d}")
+    return text

@@ -84,23 +84,21 @@ def texts(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> list[tuple[str,
             "SELECT min(a.rowid), max(a.rowid) FROM (SELECT unnest(?) AS id) k JOIN articles a USING (id)",
             [ids],
         )
+        rows = (
+            con.execute(
+                "SELECT a.id, a.text, a.text_simplified, a.language FROM (SELECT unnest(?) AS id) k "
+                "JOIN (SELECT * FROM articles WHERE rowid BETWEEN ? AND ?) a USING (id)",
+                [ids, first, last],
+            ).fetchall()
+            if first is not None
+            else []
+        )
     except duckdb.BinderException:  # a view over a lake's files has no rowid: join on the ids alone
         rows = con.execute(
             "SELECT a.id, a.text, a.text_simplified, a.language FROM (SELECT unnest(?) AS id) k "
             "JOIN articles a USING (id)",
             [ids],
         ).fetchall()
-        by_id = {r[0]: r for r in rows}
-        return [by_id[i] for i in ids if i in by_id]
-    rows = (
-        con.execute(
-            "SELECT a.id, a.text, a.text_simplified, a.language FROM (SELECT unnest(?) AS id) k "
-            "JOIN (SELECT * FROM articles WHERE rowid BETWEEN ? AND ?) a USING (id)",
-            [ids, first, last],
-        ).fetchall()
-        if first is not None
-        else []
-    )
     by_id = {r[0]: r for r in rows}
     return [by_id[i] for i in ids if i in by_id]
 

@@ -82,3 +82,10 @@ def test_a_mixed_encoding_file_is_ingested_with_the_warning_on_the_article():
 
 def test_plain_utf16_gives_no_warning():
     assert decode_with_warnings(b"\xff\xfe" + ZH.encode("utf-16-le")) == (ZH, "utf-16-le", [])
+
+
+def test_a_utf16_looking_head_with_a_tail_that_is_not_utf8_is_a_problem_not_a_crash():
+    from analysis.ingest import ingest_bytes
+
+    result = ingest_bytes(b"\x00 \xc0", name="a.txt")  # found by fuzzing: the scored window looked like UTF-8
+    assert result.articles or result.problems

@@ -230,9 +230,14 @@ def _utf16_segments(data: bytes, start: int, encoding: str, *, name: str) -> tup
     split = _utf8_tail_start(
         data, start, codec, first_char=max(0, (bad - 1) * _SEGMENT), last_char=(bad + 1) * _SEGMENT
     )
+    tail = None
     if split is not None:
+        try:  # the split was scored on a window: the whole tail must be UTF-8 too
+            tail = data[split:].decode("utf-8")
+        except UnicodeDecodeError:
+            split = None
+    if split is not None and tail is not None:
         head = data[start:split].decode(codec)
-        tail = data[split:].decode("utf-8")
         return (
             head + tail,
             f"{encoding}+utf-8",

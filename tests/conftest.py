@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -125,3 +126,14 @@ def store(tmp_path) -> Store:
 @pytest.fixture
 def dev_set() -> Path:
     return EVAL_DEV
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    """A copy of the product's configuration (no corpus, no training data) the test may edit."""
+    target = tmp_path / "data"
+    shutil.copytree(
+        DATA_DIR, target, ignore=shutil.ignore_patterns("training", "eval", "articles", "*.duckdb*")
+    )
+    monkeypatch.setenv("NARRATIVE_DATA_DIR", str(target))
+    return target

@@ -3,13 +3,11 @@ steady one is not; one becomes a frame of frames.toml and the store is rescored 
 
 from __future__ import annotations
 
-import shutil
 from datetime import date, timedelta
 
 import pandas as pd
 import pytest
 
-from analysis import DATA_DIR
 from analysis.errors import ConfigError
 from analysis.narrative.emerging import emerging_narratives, emerging_phrases, make_frame, phrases_of
 from analysis.narrative.frame_action import add_frame, frame_name_for
@@ -84,16 +82,6 @@ def test_no_recent_coverage_gives_no_emerging_narrative():
 def test_frame_names_are_toml_keys():
     assert frame_name_for("delivery delay") == "delivery_delay"
     assert frame_name_for(PLANTED).startswith("emerging_yu7_")
-
-
-@pytest.fixture
-def data_dir(tmp_path, monkeypatch):
-    target = tmp_path / "data"
-    shutil.copytree(
-        DATA_DIR, target, ignore=shutil.ignore_patterns("training", "eval", "articles", "*.duckdb*")
-    )
-    monkeypatch.setenv("NARRATIVE_DATA_DIR", str(target))
-    return target
 
 
 def test_an_emerging_phrase_becomes_a_frame_and_the_store_is_rescored(store, data_dir):

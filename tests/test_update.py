@@ -3,28 +3,15 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 
 import pytest
 
-from analysis import DATA_DIR
 from analysis.cli import main
 from analysis.errors import ConfigError
 from analysis.fetch import Source
 from analysis.live.schedule import StopFlag, run_every, stop_on_signals
 from analysis.live.update import parse_interval, run_update
-
-
-@pytest.fixture
-def data_dir(tmp_path, monkeypatch):
-    """A copy of the product's configuration (no corpus, no training data) the test may edit."""
-    target = tmp_path / "data"
-    shutil.copytree(
-        DATA_DIR, target, ignore=shutil.ignore_patterns("training", "eval", "articles", "*.duckdb*")
-    )
-    monkeypatch.setenv("NARRATIVE_DATA_DIR", str(target))
-    return target
 
 
 def _sources(site) -> list[Source]:

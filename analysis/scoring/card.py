@@ -49,7 +49,7 @@ def render_card(metrics: dict) -> str:
         "lower-cased copy of the sentence with digits folded (so a figure's digits carry no tone), plus the "
         f"lexicon scorer's rule-based signal ({', '.join(DENSE_NAMES)}), in which negation, degree, contrast "
         "(但 / however), hedges, questions and quoted speech are already applied. A linear model was chosen "
-        "because it trains in minutes on a CPU, runs through one Aho-Corasick pass per article at lexicon "
+        "because it trains in minutes on a CPU, runs through one vectorised n-gram pass per article at lexicon "
         "speed, ships in a few MB with no download, and decomposes every decision into spans.",
         "",
         "Rows are weighted by source (hand-labelled page sentences most, forum posts and tweets least) and "

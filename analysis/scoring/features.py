@@ -10,8 +10,6 @@ from __future__ import annotations
 import math
 import re
 
-import numpy as np
-
 from analysis.scoring.rules import SentenceSignal
 
 # Latin word characters; everything else that is not CJK becomes a space (one character for one).
@@ -91,10 +89,3 @@ def dense_features(signal: SentenceSignal, *, english: bool) -> list[float]:
         1.0 if signal.question else 0.0,
         1.0 if english else 0.0,
     ]
-
-
-def word_boundaries(normalised: str) -> np.ndarray:
-    """is_word[i] for i in -1..len: whether position i is a Latin word character (padded both ends)."""
-    codes = np.frombuffer(normalised.encode("utf-32-le"), dtype=np.uint32)
-    word = ((codes >= 97) & (codes <= 122)) | ((codes >= 48) & (codes <= 57)) | (codes == 37)
-    return np.concatenate(([False], word, [False]))

@@ -122,6 +122,7 @@ class FrameMatcher:
                 any(self.patterns[p].prefix[n] for p, n in parts_index[key]),
                 tuple(parts_index[key]),
                 key in self.ignore,
+                any(not self.patterns[p].weak for p, _ in parts_index[key]),
             )
             for key in part_keys
         ]
@@ -132,15 +133,18 @@ class FrameMatcher:
             else None
         )
 
-    def find(self, lowered: str) -> list[tuple[int, int, tuple, bool]]:
-        """All (overlapping) part matches in the text: (start, end, uses, is_ignore), by start."""
-        found: list[tuple[int, int, tuple, bool]] = []
+    def find(self, lowered: str) -> list[tuple[int, int, tuple, bool, bool]]:
+        """All (overlapping) part matches in the text: (start, end, uses, is_ignore, is_strong), by start.
+
+        is_strong: the text is a part of some full-weight (not weak) pattern.
+        """
+        found: list[tuple[int, int, tuple, bool, bool]] = []
         if self.automaton is None:
             return found
         size = len(lowered)
         values = self._values
         for index, start, end in self.automaton.find_matches_as_indexes(lowered, overlapping=True):
-            head, tail, prefix_use, uses, ignore = values[index]
+            head, tail, prefix_use, uses, ignore, strong = values[index]
             if head and start > 0 and _char_class(lowered[start - 1]) == head:
                 continue
             if prefix_use:
@@ -148,32 +152,30 @@ class FrameMatcher:
                     end += 1
             elif tail and end < size and _char_class(lowered[end]) == tail:
                 continue
-            found.append((start, end, uses, ignore))
+            found.append((start, end, uses, ignore, strong))
         found.sort(key=lambda m: (m[0], m[1]))
         return found
 
-    def hits(self, matches: list[tuple[int, int, tuple, bool]]) -> list[RawHit]:
+    def hits(self, matches: list[tuple[int, int, tuple, bool, bool]]) -> list[RawHit]:
         """Pattern hits of one sentence from its part matches; compound patterns need both parts in order."""
         if not matches:
             return []
-        ignored = [(s, e) for s, e, _, ign in matches if ign]
+        ignored = [(s, e) for s, e, _, ign, _ in matches if ign]
         # Spans of every part of a full-weight pattern: a weak (topic) word overlapping one of them
         # is a substring accident ('创新' in '创新高'), not evidence.
-        strong_parts = [
-            (s, e)
-            for s, e, uses, ign in matches
-            if not ign and any(not self.patterns[p].weak for p, _ in uses)
-        ]
+        strong_parts = [(s, e) for s, e, _, ign, strong in matches if strong and not ign]
         first_seen: dict[tuple[int, int], tuple[int, int]] = {}
         hits: list[RawHit] = []
-        for start, end, uses, _ in matches:
-            if any(s < end and start < e for s, e in ignored):
+        for start, end, uses, _, _ in matches:
+            if ignored and any(s < end and start < e for s, e in ignored):
                 continue
             for pattern_id, part_number in uses:
                 pattern = self.patterns[pattern_id]
                 if len(pattern.parts) == 1:
-                    if pattern.weak and any(
-                        s < end and start < e and (s, e) != (start, end) for s, e in strong_parts
+                    if (
+                        pattern.weak
+                        and strong_parts
+                        and any(s < end and start < e and (s, e) != (start, end) for s, e in strong_parts)
                     ):
                         continue
                     hits.append(RawHit(pattern, start, end, pattern.strength))

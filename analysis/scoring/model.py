@@ -1,6 +1,6 @@
 """The learned sentence models (tone, frame): calibrated linear models over sentence n-grams and rule features.
 
-Why linear: it trains in minutes on a CPU, scores through one Aho-Corasick pass per article, ships in a
+Why linear: it trains in minutes on a CPU, scores through one vectorised n-gram pass per article, ships in a
 few MB, and every decision decomposes into the spans of the n-grams that carried it (the evidence).
 """
 
@@ -12,20 +12,18 @@ import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import chain
 from pathlib import Path
 
-import ahocorasick_rs
 import numpy as np
 
 from analysis.errors import ConfigError
-from analysis.scoring.features import DENSE_NAMES, is_latin, word_boundaries
+from analysis.scoring.features import DENSE_NAMES
+from analysis.scoring.ngram_match import NgramMatcher, run_starts
 
 CLASSES = ("negative", "neutral", "positive")
 MODEL_FILE = "models/tone.npz"
 FRAME_MODEL_FILE = "models/frames.npz"
 EVIDENCE_PER_SENTENCE = 4
-_SINGLE_LIMIT = 0xA000  # code points below this (CJK unified ideographs end at U+9FFF) use the lookup table
 EVIDENCE_MIN = 0.05  # contributions below this explain nothing
 
 
@@ -64,31 +62,6 @@ class SentencePrediction:
         return max(self.probabilities)
 
 
-@dataclass(frozen=True)
-class _Matcher:
-    """What matching needs, built once per feature list: lookup tables by length, automaton, per-feature facts."""
-
-    single: np.ndarray  # code point -> feature index (-1: none)
-    # CJK pairs and triples as sorted keys of their code points (21 bits each) and the feature of each key:
-    # one vectorised search over the text's code points finds them all, no per-match Python object.
-    keys: tuple[tuple[np.ndarray, np.ndarray], ...]  # (sorted keys, feature index) for lengths 2 and 3
-    automaton: ahocorasick_rs.AhoCorasick | None  # every other feature (Latin words and word pairs) ...
-    automaton_features: np.ndarray  # ... and the feature index of each of its patterns
-    latin: np.ndarray  # whether each feature is Latin (matched as whole words)
-    lengths: np.ndarray  # each feature's length in characters
-
-
-_BITS = 21  # every code point fits in 21 bits, so three fit in an int64
-
-
-def _keys(codes: np.ndarray, n: int) -> np.ndarray:
-    """The key of the n characters starting at each position (positions with fewer left are dropped)."""
-    key = codes[: len(codes) - n + 1].copy()
-    for offset in range(1, n):
-        key = (key << _BITS) | codes[offset : len(codes) - n + 1 + offset]
-    return key
-
-
 @dataclass
 class SentenceModel:
     """Weights over n-gram features (F x K) and dense features (D x K), a bias and a softmax temperature.
@@ -106,117 +79,35 @@ class SentenceModel:
     classes: tuple[str, ...] = CLASSES
     dense_names: tuple[str, ...] = DENSE_NAMES
     quiet: str = "neutral"
-    _matcher: _Matcher | None = field(default=None, repr=False)
+    _matcher: NgramMatcher | None = field(default=None, repr=False)
     _row_mean: np.ndarray | None = field(default=None, repr=False)
+    _used: np.ndarray | None = field(default=None, repr=False)  # features with weight, when few are
 
     # -- matching ---------------------------------------------------------------------------------
-    def _ready(self) -> _Matcher:
-        if self._matcher is not None:
-            return self._matcher
-        # Single CJK characters are looked up in a table over the text's code points, pairs and triples by
-        # their keys (numpy steps); the automaton finds the rest. Together they find exactly what one
-        # automaton over all features would.
-        single = np.full(_SINGLE_LIMIT, -1, dtype=np.int64)
-        by_length: dict[int, tuple[list[int], list[int]]] = {2: ([], []), 3: ([], [])}
-        other: list[tuple[str, int]] = []
-        for index, feature in enumerate(self.features):
-            if is_latin(feature) or " " in feature:
-                other.append((feature, index))
-            elif len(feature) == 1 and ord(feature) < _SINGLE_LIMIT:
-                single[ord(feature)] = index
-            elif len(feature) in by_length:
-                codes = np.array([ord(c) for c in feature], dtype=np.int64)
-                by_length[len(feature)][0].append(int(_keys(codes, len(feature))[0]))
-                by_length[len(feature)][1].append(index)
-            else:
-                other.append((feature, index))
-        keys = []
-        for n in (2, 3):
-            values, indexes = (np.array(v, dtype=np.int64) for v in by_length[n])
-            order = np.argsort(values, kind="stable")
-            keys.append((values[order], indexes[order]))
-        automaton = (
-            ahocorasick_rs.AhoCorasick([f for f, _ in other], matchkind=ahocorasick_rs.MatchKind.Standard)
-            if other
-            else None
-        )
-        self._matcher = _Matcher(
-            single=single,
-            keys=tuple(keys),
-            automaton=automaton,
-            automaton_features=np.array([i for _, i in other], dtype=np.int64),
-            latin=np.fromiter((is_latin(f) for f in self.features), dtype=bool, count=len(self.features)),
-            lengths=np.fromiter((len(f) for f in self.features), dtype=np.int64, count=len(self.features)),
-        )
+    def _ready(self) -> NgramMatcher:
+        if self._matcher is None:
+            try:
+                self._matcher = NgramMatcher.build(self.features)
+            except ValueError as error:
+                raise ConfigError(f"model {self.meta.get('kind', 'tone')}: {error}") from None
         return self._matcher
 
     def matches(
         self, normalised: str, spans: list[tuple[int, int]]
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(sentence number, feature, start) of every feature found once inside a span; Latin ones whole words.
-
-        A feature counts once per sentence (presence), as in training.
-        """
-        matcher = self._ready()
-        empty = np.zeros(0, dtype=np.int64)
-        if not spans or not normalised:
-            return empty, empty, empty
-        # (end, feature) pairs flattened straight into one array: far cheaper than a list of tuples.
-        found = (
-            matcher.automaton.find_matches_as_indexes(normalised, overlapping=True)
-            if matcher.automaton is not None
-            else []
-        )
-        # (pattern, start, end) flattened straight into one array: far cheaper than np.array over tuples.
-        triples = np.fromiter(chain.from_iterable(found), dtype=np.int64, count=3 * len(found)).reshape(-1, 3)
-        codes = np.frombuffer(normalised.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
-        looked_up = np.where(codes < _SINGLE_LIMIT, matcher.single[np.minimum(codes, _SINGLE_LIMIT - 1)], -1)
-        positions = np.flatnonzero(looked_up >= 0)
-        all_ends = [triples[:, 2], positions + 1]
-        all_features = [matcher.automaton_features[triples[:, 0]], looked_up[positions]]
-        for n, (keys, indexes) in zip((2, 3), matcher.keys, strict=True):
-            if len(keys) and len(codes) >= n:
-                key = _keys(codes, n)
-                at = np.minimum(np.searchsorted(keys, key), len(keys) - 1)
-                hit = np.flatnonzero(keys[at] == key)
-                all_ends.append(hit + n)
-                all_features.append(indexes[at[hit]])
-        ends = np.concatenate(all_ends)
-        features = np.concatenate(all_features)
-        if not len(features):
-            return empty, empty, empty
-        starts = ends - matcher.lengths[features]
-        latin = matcher.latin[features]
-        if latin.any():
-            word = word_boundaries(normalised)  # index i + 1 is position i
-            whole = ~word[starts] & ~word[ends + 1]
-            keep = ~latin | whole
-            starts, ends, features = starts[keep], ends[keep], features[keep]
-        span_starts = np.array([s for s, _ in spans], dtype=np.int64)
-        span_ends = np.array([e for _, e in spans], dtype=np.int64)
-        sentence = np.searchsorted(span_starts, starts, side="right") - 1
-        inside = (sentence >= 0) & (ends <= span_ends[np.clip(sentence, 0, None)])
-        sentence, features, starts = sentence[inside], features[inside], starts[inside]
-        if not len(features):
-            return empty, empty, empty
-        # Presence, not counts: the first occurrence of a feature in a sentence stands for it. Ordered by
-        # sentence (then feature), which is what logits() sums over.
-        key = sentence * len(self.features) + features
-        order = np.lexsort((starts, key))
-        key, starts = key[order], starts[order]
-        first = np.r_[True, key[1:] != key[:-1]]
-        key = key[first]
-        return key // len(self.features), key % len(self.features), starts[first]
+        """(sentence number, feature, start) of every feature found once inside a span; Latin ones whole words."""
+        return self._ready().find(normalised, spans, len(self.features))
 
     # -- prediction -------------------------------------------------------------------------------
     def logits(self, sentence: np.ndarray, features: np.ndarray, dense: np.ndarray, n: int) -> np.ndarray:
         """Uncalibrated class scores of n sentences."""
-        scores = np.tile(self.bias, (n, 1)) + dense @ self.dense_weights
+        scores = dense @ self.dense_weights + self.bias
         if len(features):
             # Matches come ordered by sentence (matches()): each sentence's weights summed in one pass.
-            order = np.argsort(sentence, kind="stable")
-            sentence, features = sentence[order], features[order]
-            first = np.flatnonzero(np.r_[True, sentence[1:] != sentence[:-1]])
+            if (sentence[1:] < sentence[:-1]).any():
+                order = np.argsort(sentence, kind="stable")
+                sentence, features = sentence[order], features[order]
+            first = np.flatnonzero(run_starts(sentence))
             scores[sentence[first]] += np.add.reduceat(self.weights[features], first, axis=0)
         return scores
 
@@ -255,6 +146,12 @@ class SentenceModel:
             return np.zeros((0, len(self.classes))), np.zeros(0, dtype=np.int64), []
         sentence, features, starts = found if found is not None else self.matches(normalised, spans)
         matcher = self._ready()
+        if self._used is None:
+            used = (self.weights != 0).any(axis=1)
+            self._used = used if used.mean() < 0.5 else np.zeros(0, dtype=bool)
+        if len(self._used):  # a model over a shared feature list that uses few of them: zero rows add nothing
+            keep = self._used[features]
+            sentence, features, starts = sentence[keep], features[keep], starts[keep]
         probabilities = self.probabilities(self.logits(sentence, features, dense, n))
         labels = choose(probabilities) if choose is not None else probabilities.argmax(axis=1)
         # Evidence: the n-grams pushing hardest toward the chosen class against the others (not for `quiet`).
@@ -263,7 +160,7 @@ class SentenceModel:
         # Only sentences with a label that needs evidence, and only words and phrases: a single character
         # ('跌', '下') says too little to show as the reason.
         labelled = (labels[sentence] != self.classes.index(self.quiet)) & (
-            (matcher.lengths[features] > 1) | matcher.latin[features]
+            (matcher.lengths[features] > 1) | matcher.is_latin[features]
         )
         candidates = np.flatnonzero(labelled)
         contribution = np.zeros(len(features))
@@ -277,23 +174,32 @@ class SentenceModel:
             (-matcher.lengths[features[candidates]], -contribution[candidates], sentence[candidates])
         )
         candidates = candidates[order]
-        if len(candidates):  # the strongest few per sentence are all the loop below can use
-            grouped = sentence[candidates]
-            starts_of_group = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
-            rank = np.arange(len(grouped)) - np.repeat(
-                starts_of_group, np.diff(np.r_[starts_of_group, len(grouped)])
-            )
-            candidates = candidates[rank < 3 * evidence_limit]
-        per_sentence: list[list[tuple[int, int, float]]] = [[] for _ in range(n)]
-        for i in candidates:
-            chosen = per_sentence[int(sentence[i])]
-            if len(chosen) >= evidence_limit:
-                continue
-            start = int(starts[i])
-            end = start + int(matcher.lengths[features[i]])
-            if not any(a < end and start < b for a, b, _ in chosen):  # overlapping n-grams: the stronger
-                chosen.append((start, end, round(float(contribution[i]), 3)))
-        return probabilities, labels, [tuple(sorted(chosen)) for chosen in per_sentence]
+        per_sentence: list[tuple[tuple[int, int, float], ...]] = [()] * n
+        if not len(candidates):
+            return probabilities, labels, per_sentence
+        grouped = sentence[candidates]
+        begins_group = run_starts(grouped)
+        starts_of_group = np.flatnonzero(begins_group)
+        # Plain lists: the greedy pick below is sequential, and numpy scalars are slow to index one by one.
+        rows = grouped[starts_of_group].tolist()
+        bounds = np.append(starts_of_group, len(grouped)).tolist()
+        begins = starts[candidates].tolist()
+        ends = (starts[candidates] + matcher.lengths[features[candidates]]).tolist()
+        weights = contribution[candidates].tolist()
+        for row, first, last in zip(rows, bounds, bounds[1:], strict=False):
+            chosen: list[tuple[int, int, float]] = []
+            # Strongest first, the best few only; of overlapping n-grams the stronger.
+            for i in range(first, min(last, first + 3 * evidence_limit)):
+                start, end = begins[i], ends[i]
+                for a, b, _ in chosen:
+                    if a < end and start < b:
+                        break
+                else:
+                    chosen.append((start, end, round(weights[i], 3)))
+                    if len(chosen) == evidence_limit:
+                        break
+            per_sentence[row] = tuple(sorted(chosen))
+        return probabilities, labels, per_sentence
 
     def probabilities(self, logits: np.ndarray) -> np.ndarray:
         scaled = logits / self.temperature

@@ -21,7 +21,7 @@ from analysis.scoring.frames import BASE_STRENGTH, FrameMatcher, strongest_by_fr
 from analysis.scoring.lexicon import build_lexicon
 from analysis.scoring.model import FRAME_MODEL_FILE, MODEL_FILE, SentenceModel, assign_frame, share_features
 from analysis.scoring.relevance import OTHER_TONE_DAMPING, RELEVANCE_OTHER, sentence_relevance
-from analysis.scoring.rules import is_negated, score_sentence
+from analysis.scoring.rules import clause_marks, is_negated, score_sentence
 from analysis.scoring.sentences import URL, ChromeRules, segment
 from analysis.scoring.snownlp_signal import SnowNLPSignal
 from analysis.scoring.stance import SIGNALS, STANCE_MODEL_FILE
@@ -88,6 +88,10 @@ class Scorer:
             if self.stance_model is not None:
                 self.version += f".{self.stance_model.digest()[:8]}"
             self.model, self.frame_model = share_features(self.model, self.frame_model)
+        # The frames the frame model can choose (a set: looked up for every hit of every sentence).
+        self.known_frames = (
+            frozenset(self.frame_model.classes) if self.frame_model is not None else frozenset()
+        )
         companies = load_companies(data_dir)
         self.company = companies.get(ticker)
         self.lexicon = build_lexicon(data_dir, companies.entity_kinds(ticker), lm_csv=lm_csv)
@@ -167,10 +171,12 @@ class Scorer:
             per_sentence.append((sentence, sentence_tokens, kinds))
 
         signals, raw_hits = {}, {}
+        marks = clause_marks(lowered)
         for sentence, sentence_tokens, _ in per_sentence:
             if sentence.chrome is None:
                 s, e = sentence.start, sentence.end
-                signals[sentence.index] = score_sentence(sentence_tokens, lowered[s:e], s, e)
+                own_marks = marks[bisect_left(marks, s) : bisect_left(marks, e)]
+                signals[sentence.index] = score_sentence(sentence_tokens, lowered[s:e], s, e, own_marks)
                 lo, hi = bisect_left(part_starts, s), bisect_left(part_starts, e)
                 raw_hits[sentence.index] = self.frames.hits([p for p in parts[lo:hi] if p[1] <= e])
         predictions, framed = {}, {}
@@ -183,7 +189,7 @@ class Scorer:
 
         scored = []
         snownlp = self.snownlp if language != "en" else None
-        known = set(self.frame_model.classes) if self.frame_model is not None else set()
+        known = self.known_frames
         for sentence, sentence_tokens, kinds in per_sentence:
             s, e = sentence.start, sentence.end
             if sentence.chrome is not None:
@@ -304,7 +310,7 @@ class Scorer:
         added to frames.toml after the model was trained (an emerging narrative made a frame) is one the model
         cannot choose: its pattern hits count as the lexicon scorer counts them.
         """
-        known = self.frame_model.classes if self.frame_model is not None else ()
+        known = self.known_frames
         hits = [h for h in pattern_hits if h.frame not in known]
         strengths = {f: v for f, v in pattern_strengths.items() if f not in known}
         polarity = {f: self.frames.specs[f].polarity for f in strengths}

@@ -118,7 +118,7 @@ def _shape_chrome(original: str, lowered: str, whole_line: bool) -> str | None:
         rest = _HASHTAG.sub("", lowered)
         if sum(c.isalpha() for c in rest) <= 4:
             return "hashtags"
-    if len(original) <= 40 and any(c in _ORNAMENTS for c in original):
+    if len(original) <= 40 and not _ORNAMENTS.isdisjoint(original):
         return "ornament"
     return None
 
@@ -140,7 +140,7 @@ def _split_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
         cursor = match.end()
     if cursor < end:
         spans.append((cursor, end))
-    if any(e - s > MAX_SENTENCE for s, e in spans):
+    if end - start > MAX_SENTENCE and any(e - s > MAX_SENTENCE for s, e in spans):
         spans = [piece for s, e in spans for piece in _cap(text, s, e)]
     return spans
 

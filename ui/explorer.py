@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.csv_guard import guard_frame
+from analysis.store.explore import DEFAULT_SORT, SORTS
 from analysis.views import ViewData, finance_vs_snownlp, picker_ids
 from ui import charts, corrections, state
 from ui.labels import basis_name, frame_name, label_name, language_name, t
@@ -16,6 +17,7 @@ from ui.tables import explorer_table
 
 TABLE_KEY = "articles_table"
 PAGE_KEY = "explorer_page"
+SORT_KEY = "explorer_sort"
 
 
 def requested_page() -> int:
@@ -24,9 +26,27 @@ def requested_page() -> int:
     return max(0, int(value) - 1) if isinstance(value, int | float) else 0
 
 
+def requested_sort() -> str:
+    """The explorer's sort (SORTS; newest first unless chosen): read before the view, which sorts in DuckDB."""
+    value = st.session_state.get(SORT_KEY)
+    return value if value in SORTS else DEFAULT_SORT
+
+
+def _sort_changed() -> None:
+    """A new sort starts on its first page: page 3 of another order is no place to land."""
+    st.session_state[PAGE_KEY] = 1
+
+
+def _sort_control(lang: str) -> None:
+    """The sort of the whole filtered table (the first option, newest first, is the default)."""
+    st.selectbox(t("explorer_sort", lang), list(SORTS), key=SORT_KEY, on_change=_sort_changed,
+                 format_func=lambda sort: t("sort_" + sort, lang))  # fmt: skip
+
+
 def render(controls: Controls, data: ViewData) -> None:
     lang = controls.lang
     st.subheader(t("explorer", lang))
+    _sort_control(lang)
     table = explorer_table(data.page, lang)
     total = data.n_articles
     event = st.dataframe(

@@ -384,6 +384,22 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Include SnowNLP (slow: most of a large run's time)",
         "包含 SnowNLP(较慢:占大型运行的大部分时间)",
     ),
+    # -- the explorer's sort, companies side by side, outlet names (#12) --
+    "explorer_sort": ("Sort", "排序"),
+    "sort_date_desc": ("[Date], newest first", "[date]：最新在前"),
+    "sort_date_asc": ("[Date], oldest first", "[date]：最早在前"),
+    "sort_tone_desc": ("[Tone], highest first", "[tone]：由高到低"),
+    "sort_tone_asc": ("[Tone], lowest first", "[tone]：由低到高"),
+    "sort_confidence_desc": ("Confidence, highest first", "置信度：由高到低"),
+    "sort_confidence_asc": ("Confidence, lowest first", "置信度：由低到高"),
+    "sort_relevance_desc": ("[Relevance], highest first", "[relevance]：由高到低"),
+    "sort_relevance_asc": ("[Relevance], lowest first", "[relevance]：由低到高"),
+    "sort_outlet_desc": ("[Outlet], Z → A", "[outlet]：倒序"),
+    "sort_outlet_asc": ("[Outlet], A → Z", "[outlet]：顺序"),
+    "sort_title_desc": ("[Title], Z → A", "[title]：倒序"),
+    "sort_title_asc": ("[Title], A → Z", "[title]：顺序"),
+    "sort_frames_desc": ("Most [frames] first", "[frames]最多在前"),
+    "sort_frames_asc": ("Fewest [frames] first", "[frames]最少在前"),
 }
 TEXT: dict[str, tuple[str, str]] = {key: with_terms(*pair) for key, pair in _MESSAGES.items()}
 

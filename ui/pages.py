@@ -54,7 +54,7 @@ def _ready(controls: Controls) -> bool:
 
 def _view(controls: Controls):
     return state.view_data(controls.view, freq=controls.freq, tone_field=controls.tone_field,
-                           page=explorer.requested_page())  # fmt: skip
+                           page=explorer.requested_page(), sort=explorer.requested_sort())  # fmt: skip
 
 
 def _series(controls: Controls, view):

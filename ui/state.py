@@ -20,6 +20,7 @@ from analysis.progress import Eta
 from analysis.scoring.run import ScoreSummary, score_store
 from analysis.scoring.training_run import train_model
 from analysis.store import ArticleFilter, Store
+from analysis.store.explore import DEFAULT_SORT
 from analysis.views import ViewData, read_article, read_series, read_view
 from ui.labels import t
 from ui.markup import escape_markdown
@@ -77,14 +78,15 @@ def prices(db: str, version: tuple) -> pd.DataFrame:
 
 
 @st.cache_data(**CACHE)
-def _view_data(key: tuple, freq: str, tone_field: str, page: int) -> ViewData:
+def _view_data(key: tuple, freq: str, tone_field: str, page: int, sort: str) -> ViewData:
     view = View(*key)
-    return read_view(Store(view.db), view.filters, freq=freq, tone_field=tone_field, page=page)
+    return read_view(Store(view.db), view.filters, freq=freq, tone_field=tone_field, page=page, sort=sort)
 
 
-def view_data(view: View, *, freq: str, tone_field: str, page: int = 0) -> ViewData:
-    """The view's sums, chart points, explorer page and picker rows, read through one connection (cached)."""
-    return _view_data(view.key(), freq, tone_field, page)
+def view_data(view: View, *, freq: str, tone_field: str, page: int = 0, sort: str = DEFAULT_SORT) -> ViewData:
+    """The view's sums, chart points, explorer page (in `sort`) and picker rows, read through one connection
+    (cached)."""
+    return _view_data(view.key(), freq, tone_field, page, sort)
 
 
 @st.cache_data(**CACHE)

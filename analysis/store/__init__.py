@@ -408,6 +408,11 @@ class Store:
                 day_counts=day_counts,
             )
 
+    def sorted_page(self, filters: ArticleFilter, *, sort: str, limit: int, offset: int = 0) -> pd.DataFrame:
+        """One page of the filtered articles in a sort ('tone_asc'…) applied to every row (see explore.sorted_page)."""
+        with self.connect() as con:
+            return explore.sorted_page(con, filters, sort=sort, limit=limit, offset=offset)
+
     def undated_labels(self, filters: ArticleFilter) -> dict[str, int]:
         """Unique filtered articles without a date, per label (see facts.undated_labels)."""
         with self.connect() as con:

@@ -47,7 +47,7 @@ _FRAMES_BY_DAY = """
     JOIN frame_ids i ON i.frame_id = g.frame_id
     ORDER BY g.date, i.frame
 """
-_ROW_COLUMNS = """f.article_id, f.date, f.date_inferred, f.published_basis, f.title, f.source, f.language,
+ROW_COLUMNS = """f.article_id, f.date, f.date_inferred, f.published_basis, f.title, f.source, f.language,
     f.duplicate, f.tone, f.confidence, f.relevance, f.label, f.dominant_frame, f.frames, f.snownlp"""
 # The chart's points read the short top_frames, not every listed frame: a dashboard view opens the file anew,
 # and reading a long text column costs more than the whole per-day sum.
@@ -78,7 +78,7 @@ _PAGE = f"""
         WHERE {{where}} AND f.date IS NOT NULL
         ORDER BY f.date {{direction}}, f.article_id LIMIT $limit OFFSET $offset
     )
-    SELECT {_ROW_COLUMNS} FROM article_facts f JOIN picked p ON p.fact_id = f.fact_id
+    SELECT {ROW_COLUMNS} FROM article_facts f JOIN picked p ON p.fact_id = f.fact_id
     ORDER BY f.date {{direction}}, f.article_id
 """
 

@@ -9,7 +9,7 @@ from analysis.csv_guard import guard_frame
 from analysis.store.explore import DEFAULT_SORT, SORTS
 from analysis.views import ViewData, finance_vs_snownlp, picker_ids
 from ui import charts, corrections, state
-from ui.labels import basis_name, frame_name, label_name, language_name, t
+from ui.labels import basis_name, frame_name, label_name, language_name, named_frames, t
 from ui.markup import article_header_html, escape_markdown, highlight_evidence, search_spans
 from ui.render import show_chart
 from ui.sidebar import Controls
@@ -144,7 +144,8 @@ def detail(controls: Controls, article_id: str) -> None:
             hits = search_spans(
                 article["text"], controls.view.search, simplified=article.get("text_simplified")
             )
-            marks = pd.concat([hits, data["evidence"], data["tone_evidence"]], ignore_index=True)
+            marks = pd.concat([hits, named_frames(data["evidence"], lang), data["tone_evidence"]],
+                              ignore_index=True)  # fmt: skip
             st.html(highlight_evidence(article["text"], marks, lang))
     with side:
         tone, snownlp = _article_tones(data.get("score"))
@@ -203,7 +204,8 @@ def _frames_of(evidence: pd.DataFrame, lang: str) -> list[str]:
     live = evidence[~evidence["negated"].astype(bool)] if "negated" in evidence else evidence
     counts = live.groupby(["frame", "polarity"]).size().sort_values(ascending=False)
     return [
-        f"{frame_name(frame)} ({label_name(polarity, lang)}) ×{n}" for (frame, polarity), n in counts.items()
+        f"{frame_name(frame, lang)} ({label_name(polarity, lang)}) ×{n}"
+        for (frame, polarity), n in counts.items()
     ]
 
 

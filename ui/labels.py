@@ -6,7 +6,9 @@ import math
 import re
 from functools import lru_cache
 
-from analysis.text.script import to_traditional
+from analysis.errors import ConfigError
+from analysis.frame_names import chinese_names, frame_words
+from analysis.text.script import to_simplified, to_traditional
 
 UI_LANGS = ("en", "zh", "zh-Hant")
 UI_LANG_NAMES = {"en": "English", "zh": "简体中文", "zh-Hant": "繁體中文"}
@@ -20,6 +22,11 @@ def is_chinese(lang: str) -> bool:
 @lru_cache(maxsize=8192)
 def _traditional(text: str) -> str:
     return to_traditional(text)
+
+
+@lru_cache(maxsize=4096)
+def _simplified(text: str) -> str:
+    return to_simplified(text)
 
 
 def localise(chinese: str, lang: str) -> str:
@@ -447,6 +454,52 @@ def language_name(code: str, lang: str = "en") -> str:
     return (localise(names[1], lang) if is_chinese(lang) else names[0]) if names else code
 
 
-def frame_name(frame: str | None) -> str:
-    """A frame id as words ('market_cap_milestone' → 'market cap milestone'); ids stay the data."""
-    return str(frame or "").replace("_", " ")
+def frame_name(frame: str | None, lang: str = "en") -> str:
+    """A frame in the UI language: frames.toml's name_zh in Chinese (converted for zh-Hant), else the id's words
+    ('market_cap_milestone' → 'market cap milestone'); ids stay the data."""
+    if is_chinese(lang) and frame:
+        try:
+            name = chinese_names().get(str(frame))
+        except ConfigError:  # a broken frames.toml: the page shows ids (scoring reports the file's error)
+            name = None
+        if name:  # written in either script: shown in the UI's
+            return localise(_simplified(name), lang)
+    return frame_words(frame)
+
+
+def frame_list_name(listed: str | None, lang: str = "en", *, sep: str = ";") -> str:
+    """A 'a;b;c' list of frame ids with each frame named in the UI language (the separator kept)."""
+    if listed is None or (isinstance(listed, float) and math.isnan(listed)):
+        return ""
+    return sep.join(frame_name(frame, lang) if frame else frame for frame in str(listed).split(sep))
+
+
+# Columns that hold frame ids (one, or a 'a;b;c' list) in the frames the charts and the text marks receive.
+_FRAME_COLUMNS = {"frame": False, "dominant_frame": False, "top_frames": True, "frames": True}
+
+
+def named_frames(rows, lang: str = "en"):
+    """A copy of a frame (DataFrame) with its frame-id columns as names in the UI language, for display only."""
+    if rows is None or not len(rows) or not any(column in rows.columns for column in _FRAME_COLUMNS):
+        return rows
+    named = rows.copy()
+    for column, listed in _FRAME_COLUMNS.items():
+        if column in named.columns:
+            name = frame_list_name if listed else frame_name
+            named[column] = [value if value is None or value != value else name(value, lang)
+                             for value in named[column]]  # fmt: skip
+    return named
+
+
+def named_shifts(shifts: list[dict], lang: str = "en") -> list[dict]:
+    """The detected shifts with their frames up and down as names in the UI language, for display only."""
+    return [
+        {
+            **shift,
+            **{
+                key: [frame_name(f, lang) for f in shift.get(key) or []]
+                for key in ("frames_up", "frames_down")
+            },
+        }
+        for shift in shifts
+    ]

@@ -38,7 +38,7 @@ class Controls:
 
 # Widgets whose option labels depend on the UI language: the browser matches the chosen option by its label, so
 # after a language switch their values are handed back explicitly or the page would show nothing chosen.
-LANGUAGE_DEPENDENT_KEYS = ("languages", "tone_field", "color_by", "freq")
+LANGUAGE_DEPENDENT_KEYS = ("languages", "frames", "tone_field", "color_by", "freq")
 
 
 def _keep_language_dependent_choices() -> None:
@@ -97,7 +97,9 @@ def render(db: str, lang: str) -> Controls:
     sources = _multiselect(sidebar, "sources", facets["sources"], lang, format_func=str)
     languages = _multiselect(sidebar, "languages", facets["languages"], lang,
                              format_func=lambda code: language_name(code, lang))  # fmt: skip
-    frames = _multiselect(sidebar, "frames", facets["frames"], lang, format_func=frame_name)
+    frames = _multiselect(
+        sidebar, "frames", facets["frames"], lang, format_func=lambda f: frame_name(f, lang)
+    )
 
     tone_labels = {"tone": t("tone_finance", lang), "snownlp": t("tone_snownlp", lang)}
     tone_field = sidebar.radio(t("tone_field", lang), list(tone_labels), format_func=tone_labels.get,

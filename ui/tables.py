@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.csv_guard import guard_frame
-from ui.labels import basis_name, label_name, t
+from ui.labels import basis_name, frame_list_name, label_name, t
 
 EXPLORER_COLUMNS = ("date", "date_basis", "outlet", "title", "tone", "label", "frames", "article_id")
 
@@ -27,6 +27,6 @@ def explorer_table(articles: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
         "title": articles["title"].fillna(""),
         "tone": pd.to_numeric(articles["tone"], errors="coerce").round(3),
         "label": [label_name(v, lang) for v in articles["label"]],
-        "frames": articles["frames"].fillna("").str.replace(";", ", "),
+        "frames": [frame_list_name(v, lang).replace(";", ", ") for v in articles["frames"].fillna("")],
         "article_id": articles["article_id"],
     })).reset_index(drop=True)  # fmt: skip

@@ -15,6 +15,7 @@ from ui.markup import escape_markdown
 from ui.render import show_chart
 from ui.sidebar import Controls
 from ui.state import ARTICLE_KEY, PICK_SEEN_KEY
+from ui.tables import with_outlet_names
 
 
 def shift_lines(shifts: list[dict], freq: str, lang: str) -> list[str]:
@@ -106,7 +107,8 @@ def main_chart(controls: Controls, data: ViewData, series: dict, prices: pd.Data
         st.markdown(line)
     window = chart_window(view.date_from, view.date_to)
     # Frames reach the chart by name in the UI language (legend, tooltips); the ids stay the data.
-    points, shifts = named_frames(data.points, lang), named_shifts(series["shifts"], lang)
+    points = with_outlet_names(named_frames(data.points, lang), controls.facets.get("outlet_names"))
+    shifts = named_shifts(series["shifts"], lang)
     chart = charts.main_chart(
         prices_in_range(prices, *window), points, series["periods"], shifts, ticker=controls.ticker,
         benchmark=controls.benchmark, tone_field=controls.tone_field, color_by=controls.color_by, lang=lang,

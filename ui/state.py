@@ -20,8 +20,7 @@ from analysis.progress import Eta
 from analysis.scoring.run import ScoreSummary, score_store
 from analysis.scoring.training_run import train_model
 from analysis.store import ArticleFilter, Store
-from analysis.store.explore import DEFAULT_SORT
-from analysis.views import ViewData, read_article, read_series, read_view
+from analysis.views import DEFAULT_SORT, ViewData, read_article, read_series, read_view
 from ui.labels import t
 from ui.markup import escape_markdown
 
@@ -47,6 +46,7 @@ class View:
     languages: tuple[str, ...] | None = None
     frames: tuple[str, ...] | None = None
     search: str | None = None
+    outlets: tuple[int, int] = (0, 0)  # outlets.toml's version: an edited file names outlets anew
 
     @property
     def filters(self) -> ArticleFilter:
@@ -56,7 +56,7 @@ class View:
 
     def key(self) -> tuple:
         return (self.db, self.ticker, self.run_id, self.date_from, self.date_to, self.sources, self.languages,
-                self.frames, self.search)  # fmt: skip
+                self.frames, self.search, self.outlets)  # fmt: skip
 
 
 def price_key(store: Store) -> tuple:
@@ -68,7 +68,7 @@ def price_key(store: Store) -> tuple:
 
 
 @st.cache_data(**CACHE)
-def facets(db: str, ticker: str, run_id: int | None, n_articles: int) -> dict:
+def facets(db: str, ticker: str, run_id: int | None, n_articles: int, outlets: tuple = (0, 0)) -> dict:
     return Store(db).facets(ticker=ticker)
 
 

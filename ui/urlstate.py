@@ -10,8 +10,7 @@ from datetime import date
 
 import streamlit as st
 
-from analysis.store.explore import DEFAULT_SORT, SORTS
-from analysis.views import PRESETS
+from analysis.views import DEFAULT_SORT, PRESETS, SORTS
 from ui.labels import UI_LANG_NAMES
 
 RESTORED_KEY = "_url_restored"

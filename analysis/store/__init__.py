@@ -34,6 +34,7 @@ from analysis.store import (
     corrections,
     explore,
     facts,
+    outlets,
     price_batches,
     prices,
     runs,
@@ -176,6 +177,11 @@ class Store:
         """One row per article (scored or not), with its current score when there is one."""
         with self.connect() as con:
             return articles.export_frame(con, ticker=ticker or default_ticker())
+
+    def outlet_names(self) -> dict[str, str]:
+        """Each stored outlet spelling → the outlet it belongs to (data/outlets.toml; script variants merged)."""
+        with self.connect() as con:
+            return outlets.outlet_names(con)
 
     def facets(self, *, ticker: str | None = None) -> dict:
         """What the filters can offer: sources, languages, frames and the date bounds."""

@@ -407,6 +407,29 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "sort_title_asc": ("[Title], A → Z", "[title]：顺序"),
     "sort_frames_desc": ("Most [frames] first", "[frames]最多在前"),
     "sort_frames_asc": ("Fewest [frames] first", "[frames]最少在前"),
+    "compare_title": ("Companies side by side", "公司对比"),
+    "compare": ("Companies to compare", "对比的公司"),
+    "compare_pick": ("Choose companies", "选择公司"),
+    "compare_none": ("Choose at least one company to compare.", "请至少选择一家公司进行对比。"),
+    "compare_empty": (
+        "No [tone_index] or [prices] for these companies in range.",
+        "所选范围内这些公司没有[tone_index]或[prices]。",
+    ),
+    "compare_tone": ("[Tone_index]", "[tone_index]"),
+    "compare_price": ("[Share_price]", "[share_price]"),
+    "compare_date": ("[Period]", "[period]"),
+    "compare_axis": ("z-score over the range (0 = its mean)", "区间内 z 分数（0 = 自身均值）"),
+    "compare_company": ("Company", "公司"),
+    "compare_series": ("Series", "序列"),
+    "compare_raw": ("Value (tone or close)", "原值（[tone]或[close]）"),
+    "compare_n": ("[Articles] (or trading days)", "[articles]数（或[trading_day]数）"),
+    "compare_caption": (
+        "Each company's [tone_index] (solid) and [share_price] (dashed, where stored) per [period], each as a "
+        "z-score over the range: its value minus its own mean over the range, divided by its own standard "
+        "deviation. Levels differ between companies; the z-score shows when each moved.",
+        "每家公司每个[period]的[tone_index]（实线）与[share_price]（虚线，如有数据），均为区间内 z 分数："
+        "数值减去其在区间内的均值，再除以其标准差。各公司水平不同，z 分数显示各自何时变动。",
+    ),
 }
 TEXT: dict[str, tuple[str, str]] = {key: with_terms(*pair) for key, pair in _MESSAGES.items()}
 

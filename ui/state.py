@@ -20,7 +20,7 @@ from analysis.progress import Eta
 from analysis.scoring.run import ScoreSummary, score_store
 from analysis.scoring.training_run import train_model
 from analysis.store import ArticleFilter, Store
-from analysis.views import DEFAULT_SORT, ViewData, read_article, read_series, read_view
+from analysis.views import DEFAULT_SORT, ViewData, read_article, read_compare, read_series, read_view
 from ui.labels import t
 from ui.markup import escape_markdown
 
@@ -133,6 +133,26 @@ def _top_sentences(key: tuple, bullish: bool, limit: int) -> pd.DataFrame:
 def top_sentences(view: View, *, bullish: bool, limit: int = 5) -> pd.DataFrame:
     """The most bullish (or bearish) sentences under the filters, with their articles (cached)."""
     return _top_sentences(view.key(), bullish, limit)
+
+
+def scored_tickers(db: str) -> list[str]:
+    """The tickers with current scores (not cached: one small read, and another ticker may be scored meanwhile)."""
+    return Store(db).scored_tickers()
+
+
+@st.cache_data(**CACHE)
+def _compare(
+    key: tuple, price_key: tuple, tickers: tuple[str, ...], tone_field: str, freq: str
+) -> pd.DataFrame:
+    view = View(*key)
+    return read_compare(Store(view.db), view.filters, list(tickers), tone_field=tone_field, freq=freq)
+
+
+def compare(
+    view: View, price_key: tuple, tickers: tuple[str, ...], *, tone_field: str, freq: str
+) -> pd.DataFrame:
+    """Each chosen ticker's tone index and price, normalised, under the view's filters (cached)."""
+    return _compare(view.key(), price_key, tickers, tone_field, freq)
 
 
 def clear_caches() -> None:

@@ -26,7 +26,7 @@ SCALARS = (
     "article",
     "explorer_sort",
 )
-LISTS = {"sources": "source", "languages": "language", "frames": "frame"}
+LISTS = {"sources": "source", "languages": "language", "frames": "frame", "compare": "compare"}
 CHOICES = {
     "tone_field": ("tone", "snownlp"),
     "color_by": ("label", "dominant_frame"),

@@ -40,6 +40,7 @@ from analysis.store import (
     runs,
     schema,
     scores,
+    tickers,
 )
 from analysis.store.connection import Database, append_only
 from analysis.store.fact_tables import refresh_facts
@@ -177,6 +178,11 @@ class Store:
         """One row per article (scored or not), with its current score when there is one."""
         with self.connect() as con:
             return articles.export_frame(con, ticker=ticker or default_ticker())
+
+    def scored_tickers(self) -> list[str]:
+        """The tickers with current scores (one scoring run each), in name order."""
+        with self.connect() as con:
+            return tickers.scored_tickers(con)
 
     def outlet_names(self) -> dict[str, str]:
         """Each stored outlet spelling → the outlet it belongs to (data/outlets.toml; script variants merged)."""

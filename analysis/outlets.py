@@ -25,6 +25,7 @@ UNKNOWN = "(unknown)"  # an article without an outlet, as the store's filters an
 _FIELDS = ("name", "aliases")
 
 
+@lru_cache(maxsize=65536)
 def spelling_key(spelling: str) -> str:
     """What two spellings of one outlet share: simplified script, lower case, single spaces, no 'www.'."""
     key = " ".join(to_simplified(str(spelling)).split()).casefold()

@@ -91,7 +91,7 @@ def test_filters_options_sums_and_exports_use_the_outlet(store):
     cube = store.source_cube(ArticleFilter(), freq="M")
     assert cube.groupby("source")["n"].sum().to_dict() == {"Reuters": 3, "极客公园": 2, "新华社": 1}
     exported = store.export_frame(ticker="1810.HK")
-    assert exported.columns[-1] == "outlet" and "source" in exported.columns
+    assert list(exported.columns[-2:]) == ["outlet", "corrected"] and "source" in exported.columns
     assert dict(zip(exported["source"], exported["outlet"], strict=True))["reuters.com"] == "Reuters"
     csv = pd.read_csv(io.BytesIO(filtered_articles_csv(store, ArticleFilter(sources=("Reuters",)))))
     assert sorted(csv["source"]) == sorted(["Reuters", "路透社", "reuters.com"]) and set(csv["outlet"]) == {

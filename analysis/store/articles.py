@@ -106,7 +106,8 @@ def texts(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> list[tuple[str,
 
 def export_frame(con: duckdb.DuckDBPyConnection, *, ticker: str) -> pd.DataFrame:
     """Every article (scored or not, unfiltered), with its current score and which labels were corrected; the
-    outlet as written (`source`) and, last, the outlet it belongs to (`outlet`, data/outlets.toml)."""
+    outlet as written (`source`) and the outlet it belongs to (`outlet`, data/outlets.toml, just before
+    `corrected`, which stays last)."""
     frame = con.execute(
         f"""SELECT a.id, a.path, a.title, a.title_basis, a.source, a.source_basis, a.url,
                   a.published, a.published_basis, a.published_from, a.published_to,
@@ -121,7 +122,8 @@ def export_frame(con: duckdb.DuckDBPyConnection, *, ticker: str) -> pd.DataFrame
            ORDER BY coalesce(a.published, a.published_from), a.id""",
         [ticker, ticker],
     ).df()
-    return outlets.with_outlet(frame, outlets.outlet_names(con))
+    named = outlets.with_outlet(frame, outlets.outlet_names(con))
+    return named[[c for c in named.columns if c != "corrected"] + ["corrected"]]
 
 
 def facets(con: duckdb.DuckDBPyConnection, *, ticker: str) -> dict:

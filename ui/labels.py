@@ -509,8 +509,9 @@ def named_frames(rows, lang: str = "en"):
     for column, listed in _FRAME_COLUMNS.items():
         if column in named.columns:
             name = frame_list_name if listed else frame_name
-            named[column] = [value if value is None or value != value else name(value, lang)
-                             for value in named[column]]  # fmt: skip
+            # Named once per distinct value: thousands of points hold a few frames.
+            names = {value: name(value, lang) for value in named[column].dropna().unique()}
+            named[column] = [names.get(value, value) for value in named[column]]
     return named
 
 

@@ -76,7 +76,7 @@ def render(controls: Controls, article_id: str, score: pd.DataFrame, sentences: 
                 what = t("correct_frame_n", lang, n=index)
                 _control(st.selectbox, frame_key(index), frames if listed in frames else [*frames, listed],
                          listed, t("correct_frame", lang),
-                         lambda v: t("correct_no_frame", lang) if v == NO_FRAME else frame_name(v),
+                         lambda v: t("correct_no_frame", lang) if v == NO_FRAME else frame_name(v, lang),
                          (controls, article_id, "frame", frame_key(index), start, end, what))  # fmt: skip
 
 
@@ -99,8 +99,6 @@ def _save(controls: Controls, article_id: str, field: str, key: str, start, end,
     except NarrativeError as exc:
         st.session_state[FEEDBACK_KEY] = ("error", str(exc))
     else:
-        shown = {"stance": label_name, "label": label_name}.get(field, lambda v, _: frame_name(v))(
-            new, controls.lang
-        )
+        shown = {"stance": label_name, "label": label_name}.get(field, frame_name)(new, controls.lang)
         st.session_state[FEEDBACK_KEY] = ("success", t("correct_saved", controls.lang, what=what, new=shown))
     state.clear_caches()  # the article's rows, its facts and so every sum changed

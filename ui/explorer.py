@@ -6,16 +6,17 @@ import pandas as pd
 import streamlit as st
 
 from analysis.csv_guard import guard_frame
-from analysis.views import ViewData, finance_vs_snownlp, picker_ids
+from analysis.views import DEFAULT_SORT, SORTS, ViewData, finance_vs_snownlp, picker_ids
 from ui import charts, corrections, state
-from ui.labels import basis_name, frame_name, label_name, language_name, t
+from ui.labels import basis_name, frame_name, label_name, language_name, named_frames, t
 from ui.markup import article_header_html, escape_markdown, highlight_evidence, search_spans
 from ui.render import show_chart
 from ui.sidebar import Controls
-from ui.tables import explorer_table
+from ui.tables import explorer_table, with_outlet_names
 
 TABLE_KEY = "articles_table"
 PAGE_KEY = "explorer_page"
+SORT_KEY = "explorer_sort"
 
 
 def requested_page() -> int:
@@ -24,10 +25,29 @@ def requested_page() -> int:
     return max(0, int(value) - 1) if isinstance(value, int | float) else 0
 
 
+def requested_sort() -> str:
+    """The explorer's sort (SORTS; newest first unless chosen): read before the view, which sorts in DuckDB."""
+    value = st.session_state.get(SORT_KEY)
+    return value if value in SORTS else DEFAULT_SORT
+
+
+def _sort_changed() -> None:
+    """A new sort starts on its first page: page 3 of another order is no place to land."""
+    st.session_state[PAGE_KEY] = 1
+
+
+def _sort_control(lang: str) -> None:
+    """The sort of the whole filtered table (the first option, newest first, is the default)."""
+    st.selectbox(t("explorer_sort", lang), list(SORTS), key=SORT_KEY, on_change=_sort_changed,
+                 format_func=lambda sort: t("sort_" + sort, lang))  # fmt: skip
+
+
 def render(controls: Controls, data: ViewData) -> None:
     lang = controls.lang
     st.subheader(t("explorer", lang))
-    table = explorer_table(data.page, lang)
+    _sort_control(lang)
+    outlets = controls.facets.get("outlet_names")
+    table = explorer_table(data.page, lang, outlets)
     total = data.n_articles
     event = st.dataframe(
         table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 320),
@@ -59,7 +79,7 @@ def render(controls: Controls, data: ViewData) -> None:
         st.session_state[state.ARTICLE_KEY] = ids[0] if ids else None
     if total > data.picker_rows:
         st.caption(t("too_many", lang, shown=data.picker_rows, total=total))
-    titles = _titles(choices, ids)
+    titles = _titles(with_outlet_names(choices, outlets), ids)
     article_id = st.selectbox(t("pick_article", lang), ids, key=state.ARTICLE_KEY,
                               format_func=lambda i: titles.get(i, i))  # fmt: skip
     if article_id:
@@ -113,7 +133,9 @@ def detail(controls: Controls, article_id: str) -> None:
     scored = data["sentences"]
     # Title, outlet and text are the article's own words: shown through st.html as escaped text, never as
     # Markdown (no live links, images or strike-through from the text); the one link is the article's URL.
-    st.html(article_header_html(article.get("title") or article_id, _meta(article, lang), article.get("url")))
+    outlets = controls.facets.get("outlet_names") or {}
+    meta = _meta(article, lang, outlets)
+    st.html(article_header_html(article.get("title") or article_id, meta, article.get("url")))
     text_column, side = st.columns([3, 2])
     with text_column:
         st.markdown(f"**{t('evidence', lang)}**")
@@ -124,7 +146,8 @@ def detail(controls: Controls, article_id: str) -> None:
             hits = search_spans(
                 article["text"], controls.view.search, simplified=article.get("text_simplified")
             )
-            marks = pd.concat([hits, data["evidence"], data["tone_evidence"]], ignore_index=True)
+            marks = pd.concat([hits, named_frames(data["evidence"], lang), data["tone_evidence"]],
+                              ignore_index=True)  # fmt: skip
             st.html(highlight_evidence(article["text"], marks, lang))
     with side:
         tone, snownlp = _article_tones(data.get("score"))
@@ -157,15 +180,18 @@ def detail(controls: Controls, article_id: str) -> None:
     corrections.render(controls, article_id, data.get("score"), scored)
 
 
-def _meta(article: dict, lang: str) -> list[str]:
+def _meta(article: dict, lang: str, outlets: dict[str, str]) -> list[str]:
     published = article.get("published") or article.get("published_from")
     day = str(published) if published else "?"
     basis = basis_name(article.get("published_basis"), lang)
     if article.get("published") is None and article.get("published_from") is not None:
         day = f"{article['published_from']}…{article['published_to']}"
+    source = article.get("source")
+    outlet = outlets.get(source, source) if source else None
     parts = [
         f"{day} ({basis})",
-        article.get("source") or "?",
+        # As written, and the outlet it belongs to when that reads otherwise ('路透社 · Reuters').
+        (source if outlet == source else f"{source} · {outlet}") if source else "?",
         language_name(article.get("language") or "", lang),
     ]
     return parts
@@ -183,7 +209,8 @@ def _frames_of(evidence: pd.DataFrame, lang: str) -> list[str]:
     live = evidence[~evidence["negated"].astype(bool)] if "negated" in evidence else evidence
     counts = live.groupby(["frame", "polarity"]).size().sort_values(ascending=False)
     return [
-        f"{frame_name(frame)} ({label_name(polarity, lang)}) ×{n}" for (frame, polarity), n in counts.items()
+        f"{frame_name(frame, lang)} ({label_name(polarity, lang)}) ×{n}"
+        for (frame, polarity), n in counts.items()
     ]
 
 

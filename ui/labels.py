@@ -6,7 +6,9 @@ import math
 import re
 from functools import lru_cache
 
-from analysis.text.script import to_traditional
+from analysis.errors import ConfigError
+from analysis.frame_names import chinese_names, frame_words
+from analysis.text.script import to_simplified, to_traditional
 
 UI_LANGS = ("en", "zh", "zh-Hant")
 UI_LANG_NAMES = {"en": "English", "zh": "简体中文", "zh-Hant": "繁體中文"}
@@ -20,6 +22,11 @@ def is_chinese(lang: str) -> bool:
 @lru_cache(maxsize=8192)
 def _traditional(text: str) -> str:
     return to_traditional(text)
+
+
+@lru_cache(maxsize=4096)
+def _simplified(text: str) -> str:
+    return to_simplified(text)
 
 
 def localise(chinese: str, lang: str) -> str:
@@ -384,6 +391,45 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Include SnowNLP (slow: most of a large run's time)",
         "包含 SnowNLP(较慢:占大型运行的大部分时间)",
     ),
+    # -- the explorer's sort, companies side by side, outlet names (#12) --
+    "explorer_sort": ("Sort", "排序"),
+    "sort_date_desc": ("[Date], newest first", "[date]：最新在前"),
+    "sort_date_asc": ("[Date], oldest first", "[date]：最早在前"),
+    "sort_tone_desc": ("[Tone], highest first", "[tone]：由高到低"),
+    "sort_tone_asc": ("[Tone], lowest first", "[tone]：由低到高"),
+    "sort_confidence_desc": ("Confidence, highest first", "置信度：由高到低"),
+    "sort_confidence_asc": ("Confidence, lowest first", "置信度：由低到高"),
+    "sort_relevance_desc": ("[Relevance], highest first", "[relevance]：由高到低"),
+    "sort_relevance_asc": ("[Relevance], lowest first", "[relevance]：由低到高"),
+    "sort_outlet_desc": ("[Outlet], Z → A", "[outlet]：倒序"),
+    "sort_outlet_asc": ("[Outlet], A → Z", "[outlet]：顺序"),
+    "sort_title_desc": ("[Title], Z → A", "[title]：倒序"),
+    "sort_title_asc": ("[Title], A → Z", "[title]：顺序"),
+    "sort_frames_desc": ("Most [frames] first", "[frames]最多在前"),
+    "sort_frames_asc": ("Fewest [frames] first", "[frames]最少在前"),
+    "compare_title": ("Companies side by side", "公司对比"),
+    "compare": ("Companies to compare", "对比的公司"),
+    "compare_pick": ("Choose companies", "选择公司"),
+    "compare_none": ("Choose at least one company to compare.", "请至少选择一家公司进行对比。"),
+    "compare_empty": (
+        "No [tone_index] or [prices] for these companies in range.",
+        "所选范围内这些公司没有[tone_index]或[prices]。",
+    ),
+    "compare_tone": ("[Tone_index]", "[tone_index]"),
+    "compare_price": ("[Share_price]", "[share_price]"),
+    "compare_date": ("[Period]", "[period]"),
+    "compare_axis": ("z-score over the range (0 = its mean)", "区间内 z 分数（0 = 自身均值）"),
+    "compare_company": ("Company", "公司"),
+    "compare_series": ("Series", "序列"),
+    "compare_raw": ("Value (tone or close)", "原值（[tone]或[close]）"),
+    "compare_n": ("[Articles] (or trading days)", "[articles]数（或[trading_day]数）"),
+    "compare_caption": (
+        "Each company's [tone_index] (solid) and [share_price] (dashed, where stored) per [period], each as a "
+        "z-score over the range: its value minus its own mean over the range, divided by its own standard "
+        "deviation. Levels differ between companies; the z-score shows when each moved.",
+        "每家公司每个[period]的[tone_index]（实线）与[share_price]（虚线，如有数据），均为区间内 z 分数："
+        "数值减去其在区间内的均值，再除以其标准差。各公司水平不同，z 分数显示各自何时变动。",
+    ),
 }
 TEXT: dict[str, tuple[str, str]] = {key: with_terms(*pair) for key, pair in _MESSAGES.items()}
 
@@ -431,6 +477,53 @@ def language_name(code: str, lang: str = "en") -> str:
     return (localise(names[1], lang) if is_chinese(lang) else names[0]) if names else code
 
 
-def frame_name(frame: str | None) -> str:
-    """A frame id as words ('market_cap_milestone' → 'market cap milestone'); ids stay the data."""
-    return str(frame or "").replace("_", " ")
+def frame_name(frame: str | None, lang: str = "en") -> str:
+    """A frame in the UI language: frames.toml's name_zh in Chinese (converted for zh-Hant), else the id's words
+    ('market_cap_milestone' → 'market cap milestone'); ids stay the data."""
+    if is_chinese(lang) and frame:
+        try:
+            name = chinese_names().get(str(frame))
+        except ConfigError:  # a broken frames.toml: the page shows ids (scoring reports the file's error)
+            name = None
+        if name:  # written in either script: shown in the UI's
+            return localise(_simplified(name), lang)
+    return frame_words(frame)
+
+
+def frame_list_name(listed: str | None, lang: str = "en", *, sep: str = ";") -> str:
+    """A 'a;b;c' list of frame ids with each frame named in the UI language (the separator kept)."""
+    if listed is None or (isinstance(listed, float) and math.isnan(listed)):
+        return ""
+    return sep.join(frame_name(frame, lang) if frame else frame for frame in str(listed).split(sep))
+
+
+# Columns that hold frame ids (one, or a 'a;b;c' list) in the frames the charts and the text marks receive.
+_FRAME_COLUMNS = {"frame": False, "dominant_frame": False, "top_frames": True, "frames": True}
+
+
+def named_frames(rows, lang: str = "en"):
+    """A copy of a frame (DataFrame) with its frame-id columns as names in the UI language, for display only."""
+    if rows is None or not len(rows) or not any(column in rows.columns for column in _FRAME_COLUMNS):
+        return rows
+    named = rows.copy()
+    for column, listed in _FRAME_COLUMNS.items():
+        if column in named.columns:
+            name = frame_list_name if listed else frame_name
+            # Named once per distinct value: thousands of points hold a few frames.
+            names = {value: name(value, lang) for value in named[column].dropna().unique()}
+            named[column] = [names.get(value, value) for value in named[column]]
+    return named
+
+
+def named_shifts(shifts: list[dict], lang: str = "en") -> list[dict]:
+    """The detected shifts with their frames up and down as names in the UI language, for display only."""
+    return [
+        {
+            **shift,
+            **{
+                key: [frame_name(f, lang) for f in shift.get(key) or []]
+                for key in ("frames_up", "frames_down")
+            },
+        }
+        for shift in shifts
+    ]

@@ -10,11 +10,12 @@ from analysis.views import Kpis, ViewData, chart_window, picked_article_ids, pri
 from analysis.views.kpis import compact_count
 from analysis.views.story import ToneChange
 from ui import charts, live
-from ui.labels import frame_name, is_chinese, label_name, t
+from ui.labels import frame_name, is_chinese, label_name, named_frames, named_shifts, t
 from ui.markup import escape_markdown
 from ui.render import show_chart
 from ui.sidebar import Controls
 from ui.state import ARTICLE_KEY, PICK_SEEN_KEY
+from ui.tables import with_outlet_names
 
 
 def shift_lines(shifts: list[dict], freq: str, lang: str) -> list[str]:
@@ -26,8 +27,8 @@ def shift_lines(shifts: list[dict], freq: str, lang: str) -> list[str]:
             when = f"{day.year}年{day.month}月" + ("" if freq == "M" else f"{day.day}日当周")
         else:
             when = f"month of {day:%b %Y}" if freq == "M" else f"week of {day.day} {day:%b %Y}"
-        up = ", ".join(frame_name(f) for f in (shift.get("frames_up") or [])[:3]) or "—"
-        down = ", ".join(frame_name(f) for f in (shift.get("frames_down") or [])[:3]) or "—"
+        up = ", ".join(frame_name(f, lang) for f in (shift.get("frames_up") or [])[:3]) or "—"
+        down = ", ".join(frame_name(f, lang) for f in (shift.get("frames_down") or [])[:3]) or "—"
         # The template's bold is ours; every part filled in is escaped.
         lines.append(t("shift_line", lang, when=escape_markdown(when), before=_signed(shift.get("before_tone")),
                        after=_signed(shift.get("after_tone")), up=escape_markdown(up),
@@ -105,8 +106,11 @@ def main_chart(controls: Controls, data: ViewData, series: dict, prices: pd.Data
     for line in shift_lines(series["shifts"], controls.freq, lang):
         st.markdown(line)
     window = chart_window(view.date_from, view.date_to)
+    # Frames reach the chart by name in the UI language (legend, tooltips); the ids stay the data.
+    points = with_outlet_names(named_frames(data.points, lang), controls.facets.get("outlet_names"))
+    shifts = named_shifts(series["shifts"], lang)
     chart = charts.main_chart(
-        prices_in_range(prices, *window), data.points, series["periods"], series["shifts"], ticker=controls.ticker,
+        prices_in_range(prices, *window), points, series["periods"], shifts, ticker=controls.ticker,
         benchmark=controls.benchmark, tone_field=controls.tone_field, color_by=controls.color_by, lang=lang,
         window=window, ranges=data.ranges, freq=controls.freq,
         daily=series["index"] if controls.raw_daily else None,
@@ -139,7 +143,7 @@ def panels(controls: Controls, data: ViewData, series: dict) -> None:
     with left:
         st.subheader(t("frame_mix", lang))
         shares = series["frame_shares"]
-        show_chart(charts.frame_mix_chart(shares, lang=lang))
+        show_chart(charts.frame_mix_chart(named_frames(shares, lang), lang=lang))
         st.caption(t("n_articles", lang, n=data.n_articles))
     with right:
         st.subheader(t("source_tone", lang))

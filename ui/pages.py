@@ -12,7 +12,7 @@ from contextlib import contextmanager
 import streamlit as st
 
 from analysis.errors import NarrativeError, ScoringRunError
-from ui import data, explorer, overview, sentences, state
+from ui import compare, data, explorer, overview, sentences, state
 from ui.labels import t
 from ui.markup import escape_markdown
 from ui.sidebar import Controls
@@ -54,7 +54,7 @@ def _ready(controls: Controls) -> bool:
 
 def _view(controls: Controls):
     return state.view_data(controls.view, freq=controls.freq, tone_field=controls.tone_field,
-                           page=explorer.requested_page())  # fmt: skip
+                           page=explorer.requested_page(), sort=explorer.requested_sort())  # fmt: skip
 
 
 def _series(controls: Controls, view):
@@ -104,7 +104,8 @@ def articles_page() -> None:
 
 
 def market_page() -> None:
-    """The narrative against the market: frame mix, tone per outlet, lead/lag and the event study."""
+    """The narrative against the market: frame mix, tone per outlet, lead/lag, the event study, and companies
+    side by side."""
     c = controls()
     if not _ready(c):
         return
@@ -113,6 +114,8 @@ def market_page() -> None:
         series = _series(c, view)
         _kpis(c, view, series)
         overview.panels(c, view, series)
+    with section():
+        compare.render(c)  # companies side by side, when the store holds more than one ticker's scores
 
 
 def data_page() -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from analysis.companies import benchmark_for, load_tickers
+from analysis.outlets import load_outlets, outlets_version
 from analysis.store import Store
 from analysis.views import PRESETS, chosen, date_range_bounds, preset_range
 from ui import state, urlstate
@@ -38,7 +39,7 @@ class Controls:
 
 # Widgets whose option labels depend on the UI language: the browser matches the chosen option by its label, so
 # after a language switch their values are handed back explicitly or the page would show nothing chosen.
-LANGUAGE_DEPENDENT_KEYS = ("languages", "tone_field", "color_by", "freq")
+LANGUAGE_DEPENDENT_KEYS = ("languages", "frames", "tone_field", "color_by", "freq")
 
 
 def _keep_language_dependent_choices() -> None:
@@ -73,7 +74,8 @@ def render(db: str, lang: str) -> Controls:
         ticker = sidebar.selectbox(t("ticker", lang), list(tickers), format_func=tickers.get, key="ticker")
         run = store.current_run(ticker)
         n_articles = store.article_count()
-    facets = state.facets(db, ticker, run.run_id if run else None, n_articles)
+    outlets = outlets_version()  # an edited outlets.toml is a new cache key for every read that names outlets
+    facets = state.facets(db, ticker, run.run_id if run else None, n_articles, outlets)
 
     date_from = date_to = None
     if facets["date_min"] is not None:
@@ -94,10 +96,13 @@ def render(db: str, lang: str) -> Controls:
         date_from, date_to = date_range_bounds(value)
     search = sidebar.text_input(t("search", lang), key="search", max_chars=200,
                                 placeholder=t("search_hint", lang)).strip() or None  # fmt: skip
+    _as_outlets("sources", facets["sources"])
     sources = _multiselect(sidebar, "sources", facets["sources"], lang, format_func=str)
     languages = _multiselect(sidebar, "languages", facets["languages"], lang,
                              format_func=lambda code: language_name(code, lang))  # fmt: skip
-    frames = _multiselect(sidebar, "frames", facets["frames"], lang, format_func=frame_name)
+    frames = _multiselect(
+        sidebar, "frames", facets["frames"], lang, format_func=lambda f: frame_name(f, lang)
+    )
 
     tone_labels = {"tone": t("tone_finance", lang), "snownlp": t("tone_snownlp", lang)}
     tone_field = sidebar.radio(t("tone_field", lang), list(tone_labels), format_func=tone_labels.get,
@@ -112,7 +117,7 @@ def render(db: str, lang: str) -> Controls:
     raw_daily = sidebar.checkbox(t("raw_daily", lang), key="raw_daily", help=t("raw_daily_help", lang))
     view = state.View(db=db, ticker=ticker, run_id=run.run_id if run else None, date_from=date_from,
                       date_to=date_to, sources=sources, languages=languages, frames=frames,
-                      search=search)  # fmt: skip
+                      search=search, outlets=outlets)  # fmt: skip
     run_box = _scoring_controls(sidebar, db, ticker, run, lang)
     return Controls(lang=lang, db=db, ticker=ticker, benchmark=benchmark_for(ticker, price_tickers), run=run,
                     n_articles=n_articles, price_key=price_key, view=view, facets=facets,
@@ -123,6 +128,16 @@ def render(db: str, lang: str) -> Controls:
 def _range_edited() -> None:
     """A range picked by hand is no longer the preset's."""
     st.session_state["preset"] = None
+
+
+def _as_outlets(key: str, offered: list[str]) -> None:
+    """Outlets chosen by any spelling (a link naming '路透社' or '極客公園') as the outlet's option."""
+    if st.session_state.get(key):
+        outlets = load_outlets()
+        by_key = {outlets.key(option): option for option in offered}
+        st.session_state[key] = list(
+            dict.fromkeys(by_key.get(outlets.key(v), v) for v in st.session_state[key])
+        )
 
 
 def _multiselect(sidebar, key: str, offered: list[str], lang: str, *, format_func) -> tuple[str, ...] | None:

@@ -20,7 +20,7 @@ from analysis.progress import Eta
 from analysis.scoring.run import ScoreSummary, score_store
 from analysis.scoring.training_run import train_model
 from analysis.store import ArticleFilter, Store
-from analysis.views import ViewData, read_article, read_series, read_view
+from analysis.views import DEFAULT_SORT, ViewData, read_article, read_compare, read_series, read_view
 from ui.labels import t
 from ui.markup import escape_markdown
 
@@ -46,6 +46,7 @@ class View:
     languages: tuple[str, ...] | None = None
     frames: tuple[str, ...] | None = None
     search: str | None = None
+    outlets: tuple[int, int] = (0, 0)  # outlets.toml's version: an edited file names outlets anew
 
     @property
     def filters(self) -> ArticleFilter:
@@ -55,7 +56,7 @@ class View:
 
     def key(self) -> tuple:
         return (self.db, self.ticker, self.run_id, self.date_from, self.date_to, self.sources, self.languages,
-                self.frames, self.search)  # fmt: skip
+                self.frames, self.search, self.outlets)  # fmt: skip
 
 
 def price_key(store: Store) -> tuple:
@@ -67,7 +68,7 @@ def price_key(store: Store) -> tuple:
 
 
 @st.cache_data(**CACHE)
-def facets(db: str, ticker: str, run_id: int | None, n_articles: int) -> dict:
+def facets(db: str, ticker: str, run_id: int | None, n_articles: int, outlets: tuple = (0, 0)) -> dict:
     return Store(db).facets(ticker=ticker)
 
 
@@ -77,14 +78,15 @@ def prices(db: str, version: tuple) -> pd.DataFrame:
 
 
 @st.cache_data(**CACHE)
-def _view_data(key: tuple, freq: str, tone_field: str, page: int) -> ViewData:
+def _view_data(key: tuple, freq: str, tone_field: str, page: int, sort: str) -> ViewData:
     view = View(*key)
-    return read_view(Store(view.db), view.filters, freq=freq, tone_field=tone_field, page=page)
+    return read_view(Store(view.db), view.filters, freq=freq, tone_field=tone_field, page=page, sort=sort)
 
 
-def view_data(view: View, *, freq: str, tone_field: str, page: int = 0) -> ViewData:
-    """The view's sums, chart points, explorer page and picker rows, read through one connection (cached)."""
-    return _view_data(view.key(), freq, tone_field, page)
+def view_data(view: View, *, freq: str, tone_field: str, page: int = 0, sort: str = DEFAULT_SORT) -> ViewData:
+    """The view's sums, chart points, explorer page (in `sort`) and picker rows, read through one connection
+    (cached)."""
+    return _view_data(view.key(), freq, tone_field, page, sort)
 
 
 @st.cache_data(**CACHE)
@@ -131,6 +133,26 @@ def _top_sentences(key: tuple, bullish: bool, limit: int) -> pd.DataFrame:
 def top_sentences(view: View, *, bullish: bool, limit: int = 5) -> pd.DataFrame:
     """The most bullish (or bearish) sentences under the filters, with their articles (cached)."""
     return _top_sentences(view.key(), bullish, limit)
+
+
+def scored_tickers(db: str) -> list[str]:
+    """The tickers with current scores (not cached: one small read, and another ticker may be scored meanwhile)."""
+    return Store(db).scored_tickers()
+
+
+@st.cache_data(**CACHE)
+def _compare(
+    key: tuple, price_key: tuple, tickers: tuple[str, ...], tone_field: str, freq: str
+) -> pd.DataFrame:
+    view = View(*key)
+    return read_compare(Store(view.db), view.filters, list(tickers), tone_field=tone_field, freq=freq)
+
+
+def compare(
+    view: View, price_key: tuple, tickers: tuple[str, ...], *, tone_field: str, freq: str
+) -> pd.DataFrame:
+    """Each chosen ticker's tone index and price, normalised, under the view's filters (cached)."""
+    return _compare(view.key(), price_key, tickers, tone_field, freq)
 
 
 def clear_caches() -> None:

@@ -10,21 +10,38 @@ from datetime import date
 
 import streamlit as st
 
-from analysis.views import PRESETS
+from analysis.views import DEFAULT_SORT, PRESETS, SORTS
 from ui.labels import UI_LANG_NAMES
 
 RESTORED_KEY = "_url_restored"
 # Widget keys kept in the URL as one value each; lists are repeated parameters (?source=a&source=b).
-SCALARS = ("ticker", "tone_field", "color_by", "freq", "ui_lang", "search", "preset", "article")
-LISTS = {"sources": "source", "languages": "language", "frames": "frame"}
+SCALARS = (
+    "ticker",
+    "tone_field",
+    "color_by",
+    "freq",
+    "ui_lang",
+    "search",
+    "preset",
+    "article",
+    "explorer_sort",
+)
+LISTS = {"sources": "source", "languages": "language", "frames": "frame", "compare": "compare"}
 CHOICES = {
     "tone_field": ("tone", "snownlp"),
     "color_by": ("label", "dominant_frame"),
     "freq": ("W", "M"),
     "ui_lang": tuple(UI_LANG_NAMES),
     "preset": PRESETS,
+    "explorer_sort": SORTS,
 }
-DEFAULTS = {"tone_field": "tone", "color_by": "label", "freq": "W", "ui_lang": "en"}
+DEFAULTS = {
+    "tone_field": "tone",
+    "color_by": "label",
+    "freq": "W",
+    "ui_lang": "en",
+    "explorer_sort": DEFAULT_SORT,
+}
 
 
 def restore() -> None:

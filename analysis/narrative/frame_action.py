@@ -16,11 +16,13 @@ from typing import TYPE_CHECKING
 
 from analysis import settings
 from analysis.errors import ConfigError
+from analysis.frame_names import chinese_names
 
 if TYPE_CHECKING:
     from analysis.store import Store
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]{1,48}$")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def frame_name_for(phrase: str) -> str:
@@ -39,9 +41,13 @@ def _toml_string(text: str) -> str:
 
 def add_frame(
     phrase: str, *, name: str | None = None, polarity: str = "context", description: str | None = None,
-    data_dir: Path | None = None,
+    data_dir: Path | None = None, name_zh: str | None = None,
 ) -> tuple[str, Path]:  # fmt: skip
-    """Append a frame whose pattern is the phrase to frames.toml; returns (name, file). ConfigError when refused."""
+    """Append a frame whose pattern is the phrase to frames.toml; returns (name, file). ConfigError when refused.
+
+    Its Chinese name (`name_zh`, what the Chinese dashboard shows) is the one given, else the phrase when it is
+    Chinese; an English phrase leaves it out, and the frame reads as its id.
+    """
     from analysis.scoring.frames import POLARITIES, FrameMatcher
 
     phrase = " ".join(phrase.split())
@@ -59,14 +65,17 @@ def add_frame(
     if name in existing:
         raise ConfigError(f"{path}: a frame named {name} exists already")
     description = description or f"Emerging narrative “{phrase}”, added {date.today().isoformat()}."
+    name_zh = " ".join((name_zh or (phrase if _CJK.search(phrase) else "")).split())
     block = (
         f"\n# Added from an emerging narrative (python -m analysis emerging --make-frame).\n"
-        f"[frames.{name}]\npolarity = {_toml_string(polarity)}\ndescription = {_toml_string(description)}\n"
-        f"patterns = [{_toml_string(phrase)}]\n"
+        f"[frames.{name}]\npolarity = {_toml_string(polarity)}\n"
+        + (f"name_zh = {_toml_string(name_zh)}\n" if name_zh else "")
+        + f"description = {_toml_string(description)}\npatterns = [{_toml_string(phrase)}]\n"
     )
     path.write_text(before.rstrip("\n") + "\n" + block, encoding="utf-8")
     try:
         FrameMatcher(data_dir)
+        chinese_names(data_dir)
     except (ConfigError, tomllib.TOMLDecodeError) as exc:
         path.write_text(before, encoding="utf-8")
         raise ConfigError(f"{path}: the new frame was refused and taken out ({exc})") from None

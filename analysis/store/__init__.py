@@ -34,11 +34,13 @@ from analysis.store import (
     corrections,
     explore,
     facts,
+    outlets,
     price_batches,
     prices,
     runs,
     schema,
     scores,
+    tickers,
 )
 from analysis.store.connection import Database, append_only
 from analysis.store.fact_tables import refresh_facts
@@ -176,6 +178,16 @@ class Store:
         """One row per article (scored or not), with its current score when there is one."""
         with self.connect() as con:
             return articles.export_frame(con, ticker=ticker or default_ticker())
+
+    def scored_tickers(self) -> list[str]:
+        """The tickers with current scores (one scoring run each), in name order."""
+        with self.connect() as con:
+            return tickers.scored_tickers(con)
+
+    def outlet_names(self) -> dict[str, str]:
+        """Each stored outlet spelling → the outlet it belongs to (data/outlets.toml; script variants merged)."""
+        with self.connect() as con:
+            return outlets.outlet_names(con)
 
     def facets(self, *, ticker: str | None = None) -> dict:
         """What the filters can offer: sources, languages, frames and the date bounds."""
@@ -407,6 +419,11 @@ class Store:
                 article_id=article_id,
                 day_counts=day_counts,
             )
+
+    def sorted_page(self, filters: ArticleFilter, *, sort: str, limit: int, offset: int = 0) -> pd.DataFrame:
+        """One page of the filtered articles in a sort ('tone_asc'…) applied to every row (see explore.sorted_page)."""
+        with self.connect() as con:
+            return explore.sorted_page(con, filters, sort=sort, limit=limit, offset=offset)
 
     def undated_labels(self, filters: ArticleFilter) -> dict[str, int]:
         """Unique filtered articles without a date, per label (see facts.undated_labels)."""

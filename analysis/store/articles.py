@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 
 from analysis.models import Article
+from analysis.store import outlets
 from analysis.store.corrections import CORRECTED_BY_ARTICLE
 from analysis.store.rows import one_row
 
@@ -104,8 +105,10 @@ def texts(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> list[tuple[str,
 
 
 def export_frame(con: duckdb.DuckDBPyConnection, *, ticker: str) -> pd.DataFrame:
-    """Every article (scored or not, unfiltered), with its current score and which labels were corrected."""
-    return con.execute(
+    """Every article (scored or not, unfiltered), with its current score and which labels were corrected; the
+    outlet as written (`source`) and the outlet it belongs to (`outlet`, data/outlets.toml, just before
+    `corrected`, which stays last)."""
+    frame = con.execute(
         f"""SELECT a.id, a.path, a.title, a.title_basis, a.source, a.source_basis, a.url,
                   a.published, a.published_basis, a.published_from, a.published_to,
                   a.published_evidence, a.language, a.encoding, a.duplicate_of,
@@ -119,16 +122,16 @@ def export_frame(con: duckdb.DuckDBPyConnection, *, ticker: str) -> pd.DataFrame
            ORDER BY coalesce(a.published, a.published_from), a.id""",
         [ticker, ticker],
     ).df()
+    named = outlets.with_outlet(frame, outlets.outlet_names(con))
+    return named[[c for c in named.columns if c != "corrected"] + ["corrected"]]
 
 
 def facets(con: duckdb.DuckDBPyConnection, *, ticker: str) -> dict:
     """What the filters can offer: sources, languages, frames and the date bounds."""
-    sources = [
-        r[0]
-        for r in con.execute(
-            "SELECT DISTINCT coalesce(source, '(unknown)') FROM articles ORDER BY 1"
-        ).fetchall()
-    ]
+    # Outlets, not spellings: 'Reuters' and '路透社' are one option (data/outlets.toml); outlet_names maps each
+    # stored spelling to its option.
+    names = outlets.outlet_names(con)
+    sources = sorted(set(names.values()))
     languages = [r[0] for r in con.execute("SELECT DISTINCT language FROM articles ORDER BY 1").fetchall()]
     frames = [
         r[0]
@@ -140,7 +143,7 @@ def facets(con: duckdb.DuckDBPyConnection, *, ticker: str) -> dict:
     ]
     bounds = one_row(con, "SELECT min(date), max(date) FROM article_dates")
     return {"sources": sources, "languages": languages, "frames": frames,
-            "date_min": bounds[0], "date_max": bounds[1]}  # fmt: skip
+            "date_min": bounds[0], "date_max": bounds[1], "outlet_names": names}  # fmt: skip
 
 
 def counts(con: duckdb.DuckDBPyConnection) -> dict:

@@ -10,6 +10,7 @@ import pandas as pd
 
 from analysis.errors import InputError
 from analysis.store.filters import ArticleFilter, read
+from analysis.store.outlets import merge_outlets, outlet_names
 
 PERIOD_UNITS = {"D": "day", "W": "week", "M": "month"}  # DuckDB's weeks start on Monday, as period_start's
 
@@ -47,7 +48,7 @@ _FRAMES_BY_DAY = """
     JOIN frame_ids i ON i.frame_id = g.frame_id
     ORDER BY g.date, i.frame
 """
-_ROW_COLUMNS = """f.article_id, f.date, f.date_inferred, f.published_basis, f.title, f.source, f.language,
+ROW_COLUMNS = """f.article_id, f.date, f.date_inferred, f.published_basis, f.title, f.source, f.language,
     f.duplicate, f.tone, f.confidence, f.relevance, f.label, f.dominant_frame, f.frames, f.snownlp"""
 # The chart's points read the short top_frames, not every listed frame: a dashboard view opens the file anew,
 # and reading a long text column costs more than the whole per-day sum.
@@ -78,7 +79,7 @@ _PAGE = f"""
         WHERE {{where}} AND f.date IS NOT NULL
         ORDER BY f.date {{direction}}, f.article_id LIMIT $limit OFFSET $offset
     )
-    SELECT {_ROW_COLUMNS} FROM article_facts f JOIN picked p ON p.fact_id = f.fact_id
+    SELECT {ROW_COLUMNS} FROM article_facts f JOIN picked p ON p.fact_id = f.fact_id
     ORDER BY f.date {{direction}}, f.article_id
 """
 
@@ -95,12 +96,14 @@ def tone_cube(con: duckdb.DuckDBPyConnection, filters: ArticleFilter) -> pd.Data
 
 
 def source_cube(con: duckdb.DuckDBPyConnection, filters: ArticleFilter, *, freq: str) -> pd.DataFrame:
-    """Per period and outlet ('(unknown)' when none): the unique articles' counts and tone sums."""
+    """Per period and outlet ('(unknown)' when none; spellings of one outlet merged): the unique articles' counts
+    and tone sums."""
     if freq not in PERIOD_UNITS:
         raise InputError(f"must be one of {', '.join(PERIOD_UNITS)}, got {freq!r}", field="freq")
     frame = read(con, _SOURCES, filters, unit=PERIOD_UNITS[freq])
     frame["period"] = pd.to_datetime(frame["period"])
-    return frame
+    # Summed per outlet, not per spelling: 'Reuters' and '路透社' are one outlet's tone (data/outlets.toml).
+    return merge_outlets(frame, outlet_names(con), keys=["period"])
 
 
 def frame_counts_by_day(con: duckdb.DuckDBPyConnection, filters: ArticleFilter) -> pd.DataFrame:

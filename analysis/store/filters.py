@@ -17,6 +17,7 @@ import pandas as pd
 
 from analysis.companies import default_ticker
 from analysis.store.fact_tables import MASK_BITS
+from analysis.store.outlets import spellings_of
 from analysis.text.script import to_simplified
 
 
@@ -27,7 +28,7 @@ class ArticleFilter:
     ticker: str = field(default_factory=default_ticker)  # the first company of data/companies.toml
     date_from: date | None = None
     date_to: date | None = None
-    sources: tuple[str, ...] | None = None
+    sources: tuple[str, ...] | None = None  # outlets, by name or any spelling (data/outlets.toml)
     languages: tuple[str, ...] | None = None
     frames: tuple[str, ...] | None = None
     labels: tuple[str, ...] | None = None
@@ -79,7 +80,8 @@ def where(
     values = {
         "date_from": filters.date_from,
         "date_to": filters.date_to,
-        "sources": _list(filters.sources),
+        # Outlets chosen by name (or any spelling): the stored spellings that belong to them (data/outlets.toml).
+        "sources": None if filters.sources is None else spellings_of(con, filters.ticker, filters.sources),
         "languages": _list(filters.languages),
         "labels": _list(filters.labels),
         "frames_mask": mask,

@@ -4,8 +4,10 @@ Nothing here imports Streamlit, so every rule the page follows (what a KPI means
 what a download contains) is tested without a browser.
 """
 
+from analysis.store.explore import SORTS
 from analysis.store.filters import search_key
 from analysis.views.article import read_article
+from analysis.views.compare import compare_series, read_compare
 from analysis.views.export import articles_csv, filtered_articles_csv, import_price_upload, upload_rows
 from analysis.views.kpis import (
     PRESETS,
@@ -21,6 +23,7 @@ from analysis.views.kpis import (
     prices_in_range,
 )
 from analysis.views.read import (
+    DEFAULT_SORT,
     PAGE_ROWS,
     PICKER_ROWS,
     SAMPLE_POINTS,
@@ -33,7 +36,7 @@ from analysis.views.read import (
 )
 
 __all__ = [
-    "PAGE_ROWS", "PICKER_ROWS", "PRESETS", "SAMPLE_POINTS", "Kpis", "preset_range", "search_key", "ViewData", "articles_csv", "chart_window", "chosen",
+    "DEFAULT_SORT", "PAGE_ROWS", "PICKER_ROWS", "SORTS", "PRESETS", "SAMPLE_POINTS", "Kpis", "preset_range", "search_key", "ViewData", "articles_csv", "chart_window", "chosen", "compare_series", "read_compare",
     "date_range_bounds", "filtered_articles_csv", "finance_vs_snownlp", "import_price_upload", "kpis_from_cube",
     "picked_article_ids", "picker_ids", "prices_in_range", "read_aggregates", "read_article", "read_points",
     "read_series", "read_view", "upload_rows", "view_series",

@@ -6,6 +6,7 @@ import pandas as pd
 
 from analysis.companies import check_ticker
 from analysis.csv_guard import guard_frame
+from analysis.store.outlets import with_outlet
 
 
 def articles_csv(articles: pd.DataFrame) -> bytes:
@@ -14,8 +15,10 @@ def articles_csv(articles: pd.DataFrame) -> bytes:
 
 
 def filtered_articles_csv(store, filters) -> bytes:
-    """articles_csv of every article under the filters, read when the download is asked for (not per view)."""
-    return articles_csv(store.scored_articles(filters))
+    """articles_csv of every article under the filters, read when the download is asked for (not per view); the
+    outlet as written stays in `source`, the outlet it belongs to is added last as `outlet`."""
+    with store.reading():
+        return articles_csv(with_outlet(store.scored_articles(filters), store.outlet_names()))
 
 
 def import_price_upload(

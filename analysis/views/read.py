@@ -23,6 +23,7 @@ from analysis.narrative import (
     source_tone,
     tone_index,
 )
+from analysis.store.explore import DEFAULT_SORT
 from analysis.views.kpis import Kpis, kpis_from_cube
 from analysis.views.story import tone_band, tone_change
 
@@ -106,10 +107,12 @@ def read_view(
     page_rows: int | None = None,
     picker_rows: int | None = None,
     sample: int | None = None,
+    sort: str = DEFAULT_SORT,
 ) -> ViewData:
     """Everything the page reads for one view, through one connection; `page` (from 0) is clamped to the last.
 
-    The sizes default to SAMPLE_POINTS, PAGE_ROWS and PICKER_ROWS (read at call time).
+    The explorer's page is one page of every filtered article in `sort` (newest first by default), sorted in
+    DuckDB before paging. The sizes default to SAMPLE_POINTS, PAGE_ROWS and PICKER_ROWS (read at call time).
     """
     page_rows, picker_rows = page_rows or PAGE_ROWS, picker_rows or PICKER_ROWS
     sample = sample or SAMPLE_POINTS
@@ -121,16 +124,25 @@ def read_view(
         return ViewData(
             **sums,
             points=read_points(store, filters, tone_field=tone_field, limit=sample, cube=sums["cube"]),
-            # The explorer reads newest first, as the picker: the latest story is what an analyst opens first.
-            page=store.article_page(
-                filters, limit=page_rows, offset=page * page_rows, newest_first=True, day_counts=counts
-            ),  # fmt: skip
+            page=_page(
+                store, filters, sort=sort, limit=page_rows, offset=page * page_rows, day_counts=counts
+            ),
             picker=store.article_page(filters, limit=picker_rows, newest_first=True, day_counts=counts),
             page_number=page,
             page_rows=page_rows,
             picker_rows=picker_rows,
             ranges=store.undated_ranges(filters, limit=RANGE_ROWS, tone_field=tone_field),
         )
+
+
+def _page(store, filters, *, sort: str, limit: int, offset: int, day_counts: pd.Series) -> pd.DataFrame:
+    """The explorer's page: by date through the day-bounded read, any other sort over every filtered row."""
+    if sort in ("date_desc", "date_asc"):
+        newest = sort == "date_desc"
+        return store.article_page(
+            filters, limit=limit, offset=offset, newest_first=newest, day_counts=day_counts
+        )
+    return store.sorted_page(filters, sort=sort, limit=limit, offset=offset)
 
 
 def view_series(

@@ -97,6 +97,24 @@ def test_article_evaluation_with_a_custom_preparation(tmp_path, scorer):
     assert "stance_accuracy" in format_eval_text({"articles": result})
 
 
+def test_each_article_is_read_toward_the_company_its_row_names(tmp_path, scorer):
+    (tmp_path / "articles").mkdir()
+    # Good for BYD, bad for Xiaomi: the stance depends on whose article it is.
+    text = "比亚迪销量大涨，利润创历史新高，市值突破万亿。小米汽车订单大减，股价暴跌，信任危机蔓延。"
+    write(tmp_path / "articles" / "a.txt", text)
+    write(tmp_path / "articles" / "b.txt", text)
+    csv_path = write(tmp_path / "articles.csv",
+                     "file,stance,company\narticles/a.txt,bullish,1211.HK\narticles/b.txt,bearish,\n")  # fmt: skip
+    result = evaluate_articles(csv_path, tmp_path / "articles", scorer,
+                               prepare=lambda raw: (raw, raw, "zh-Hans"))  # fmt: skip
+    assert [(d["company"], d["finance"]) for d in result["rows"]] == [
+        ("1211.HK", "bullish"), ("1810.HK", "bearish"),
+    ]  # fmt: skip
+    bad = write(tmp_path / "bad.csv", "file,stance,company\narticles/a.txt,bullish,NOPE\n")
+    with pytest.raises(InputError, match=r"bad\.csv:2 \[company\]"):
+        evaluate_articles(bad, tmp_path / "articles", scorer, prepare=lambda raw: (raw, raw, "zh-Hans"))
+
+
 def test_missing_article_file_names_the_csv_row(tmp_path, scorer):
     csv_path = write(tmp_path / "articles.csv", "file,stance\narticles/none.txt,bearish\n")
     with pytest.raises(InputError, match=r"articles\.csv:2 \[file\]"):

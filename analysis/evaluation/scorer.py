@@ -18,7 +18,7 @@ import csv
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from analysis.errors import InputError
+from analysis.errors import ConfigError, InputError
 from analysis.scoring.aggregate import SENTENCE_THRESHOLD, sentence_label
 from analysis.scoring.snownlp_signal import SnowNLPSignal, snownlp_label
 from analysis.scoring.textprep import light_prepare
@@ -178,6 +178,20 @@ def _article_path(articles_dir: Path, file: str, csv_path: Path, row: int) -> Pa
     )
 
 
+def _toward(scorer, company: str, path: Path, number: int):
+    """The same scorer reading tone toward the row's company (a `company` column: a set about several)."""
+    if not company or company == getattr(scorer, "ticker", company):
+        return scorer
+    from analysis.scoring import load_scorer
+
+    try:
+        return load_scorer(scorer.data_dir, ticker=company, use_snownlp=scorer.use_snownlp,
+                           lm_csv=scorer.lm_csv, scorer=scorer.kind)  # fmt: skip
+    except ConfigError as exc:
+        raise InputError(f"company {company!r} is not a ticker of companies.toml ({exc})",
+                         path=str(path), row=number, field="company") from None  # fmt: skip
+
+
 def evaluate_articles(
     articles_csv: Path,
     articles_dir: Path,
@@ -201,10 +215,15 @@ def evaluate_articles(
         except UnicodeDecodeError as exc:
             raise InputError(f"not UTF-8 text ({exc})", path=str(path)) from exc
         text, simplified, language = prepare(raw)
-        result = scorer.score_article(Path(row["file"]).stem, text, simplified, language)
+        company = (row.get("company") or "").strip()
+        result = _toward(scorer, company, articles_csv, number).score_article(
+            Path(row["file"]).stem, text, simplified, language
+        )
         for name, other in (compare or {}).items():
             compared[name].append(
-                other.score_article(Path(row["file"]).stem, text, simplified, language).label
+                _toward(other, company, articles_csv, number)
+                .score_article(Path(row["file"]).stem, text, simplified, language)
+                .label
             )
         snow_mean = result.snownlp
         if snow_mean is None and language != "en":
@@ -230,6 +249,7 @@ def evaluate_articles(
         details.append(
             {
                 "file": row["file"],
+                "company": company or getattr(scorer, "ticker", ""),
                 "gold": stance,
                 "finance": result.label,
                 "tone": result.tone,

@@ -70,7 +70,7 @@ def read_frame_rows(
 
 def pattern_strengths(matcher: FrameMatcher, lowered: str, frame_names: list[str]) -> list[float]:
     """Each frame's strongest pattern hit in the text (0 when none): the patterns as features."""
-    return strongest_by_frame(matcher.hits(matcher.find(lowered)), frame_names)
+    return strongest_by_frame([matcher.hits(matcher.find(lowered))], frame_names)[0].tolist()
 
 
 def frame_inputs(rows: list[FrameRow], matcher: FrameMatcher, frame_names: list[str]):

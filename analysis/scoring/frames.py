@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import ahocorasick_rs
+import numpy as np
 
 from analysis.errors import ConfigError
 from analysis.scoring import config
@@ -193,14 +194,16 @@ class FrameMatcher:
         return _drop_contained(hits)
 
 
-def strongest_by_frame(hits: list[RawHit], frame_names: list[str]) -> list[float]:
-    """Each named frame's strongest pattern hit among these (0 when none): the frame model's pattern features."""
-    strongest = dict.fromkeys(frame_names, 0.0)
-    for hit in hits:
-        name = hit.pattern.frame.name
-        if name in strongest:
-            strongest[name] = max(strongest[name], hit.strength)
-    return [strongest[name] for name in frame_names]
+def strongest_by_frame(hit_lists: list[list[RawHit]], frame_names: list[str]) -> np.ndarray:
+    """Per sentence (row), each named frame's strongest pattern hit (0 when none): the frame model's features."""
+    column = {name: i for i, name in enumerate(frame_names)}
+    strongest = np.zeros((len(hit_lists), len(frame_names)))
+    for row, hits in enumerate(hit_lists):
+        for hit in hits:  # most sentences have none: only their rows are visited
+            i = column.get(hit.pattern.frame.name)
+            if i is not None and hit.strength > strongest[row, i]:
+                strongest[row, i] = hit.strength
+    return strongest
 
 
 def _drop_contained(hits: list[RawHit]) -> list[RawHit]:

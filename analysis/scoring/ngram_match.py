@@ -96,8 +96,10 @@ class NgramMatcher:
         word = ((codes >= 97) & (codes <= 122)) | ((codes >= 48) & (codes <= 57)) | (codes == 37)
         if not word.any():
             return _EMPTY, _EMPTY
-        edges = np.diff(word.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
-        begins, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+        padded = np.zeros(len(codes) + 2, dtype=bool)
+        padded[1:-1] = word
+        change = np.flatnonzero(padded[1:] != padded[:-1])  # alternately a word's start and its end
+        begins, ends = change[0::2], change[1::2]
         words = _LATIN_TOKEN.findall(normalised)  # the same runs, in order
         get = self.latin.get
         index = np.array([get(w, -1) for w in words], dtype=np.int64)

@@ -71,7 +71,8 @@ class Clauses:
 
 def is_negated(tokens: list[Token], limit: int, position: int, clauses: Clauses) -> bool:
     """Whether the text at `position` follows an odd number of negators in its clause (tokens[:limit] precede it)."""
-    clause = clauses.of(position)
+    bounds = clauses.bounds
+    clause = bisect_right(bounds, position)
     count = 0
     edge = position
     for j in range(limit - 1, -1, -1):
@@ -79,7 +80,7 @@ def is_negated(tokens: list[Token], limit: int, position: int, clauses: Clauses)
         if end > position:
             continue
         window = NEGATION_WINDOW_EN if entry.head == "L" else NEGATION_WINDOW_CJK
-        if edge - end > window or clauses.of(start) != clause:
+        if edge - end > window or (bounds and bisect_right(bounds, start) != clause):
             break
         if entry.negator:
             count += 1
@@ -211,7 +212,7 @@ def score_sentence(
             value *= SMALL_MOVE_FACTOR
         if is_negated(tokens, i, t_start, clauses):
             value *= NEGATED_POSITIVE if value > 0 else NEGATED_NEGATIVE
-        if clauses.of(t_start) in hedged_clauses:
+        if hedged_clauses and clauses.of(t_start) in hedged_clauses:
             value *= HEDGE
         if signal.question:
             value *= QUESTION

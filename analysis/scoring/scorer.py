@@ -214,7 +214,9 @@ class Scorer:
                 own_tone = agg.sentence_tone(signal.raw)
                 evidence = ()
             choice = framed.get(sentence.index)
-            if choice is None:
+            if not raw_hits[sentence.index] and (choice is None or choice[0] is None):
+                hits, strengths, polarity, weak = [], {}, {}, set()  # no pattern hit and no frame chosen
+            elif choice is None:
                 hits, strengths, polarity, weak = self._frames(
                     raw_hits[sentence.index], sentence.index, sentence_tokens, clauses, own_tone
                 )
@@ -278,18 +280,17 @@ class Scorer:
     def _predict_frames(self, model: SentenceModel, normalised: str, per_sentence, raw_hits, found) -> dict:
         """The frame model's choice for every non-chrome sentence: (frame or None, probability, evidence)."""
         names = list(model.dense_names)
-        indexes, spans, dense = [], [], []
+        indexes, spans = [], []
         for sentence, _, _ in per_sentence:
-            if sentence.chrome is not None:
-                continue
-            indexes.append(sentence.index)
-            spans.append((sentence.start, sentence.end))
-            dense.append(strongest_by_frame(raw_hits[sentence.index], names))
+            if sentence.chrome is None:
+                indexes.append(sentence.index)
+                spans.append((sentence.start, sentence.end))
         if not spans:
             return {}
+        dense = strongest_by_frame([raw_hits[i] for i in indexes], names)
         threshold = float(model.meta.get("threshold", 0.5))
         probabilities, labels, evidence = model.classify(
-            normalised, spans, np.array(dense, dtype=np.float64),
+            normalised, spans, dense,
             choose=lambda p: assign_frame(p, list(model.classes), threshold), found=found,
             evidence_limit=FRAME_EVIDENCE,
         )  # fmt: skip

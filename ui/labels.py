@@ -403,7 +403,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "legend_search": ("search hit", "搜索命中"),
     "legend_sentence": ("the [sentence] clicked in the strip", "在句子条中点选的[sentence]"),
     "strip_hint": (
-        "Click a bar to highlight its [sentence] in the [text].", "点击句子条中的一格,即可在[text]中标出该句。"
+        "Click a bar to highlight its [sentence] in the [text].",
+        "点击句子条中的一格,即可在[text]中标出该句。",
     ),
     "picked_sentence": ("[Sentence] {n}: {tone} ({label})", "第 {n} 句:{tone}({label})"),
 }

@@ -386,9 +386,9 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # #12: the main chart at thousands of articles; the sentence strip linked to the text, and its legend
     "main_grouped": (
-        "{n} [articles] in range: each circle is one day's [articles] of one [label] at their mean [tone], sized "
-        "by how many. Zoom in (scroll on the chart) or narrow the [date] range until it holds {limit} or fewer "
-        "to see each [article] as a point.",
+        "{n} [articles], too many for one point each: each circle is one day's [articles] of one [label] at "
+        "their mean [tone], sized by how many. Zoom in (scroll on the chart) or narrow the [date] range until "
+        "it holds {limit} or fewer to see each [article] as a point.",
         "范围内共 {n} 篇[articles]:每个圆圈代表某一天同一[label]的[articles],位于其平均[tone]处,大小表示篇数。"
         "放大图表(在图上滚动)或缩小[date]范围,直到不超过 {limit} 篇,即可逐篇显示为圆点。",
     ),

@@ -60,7 +60,7 @@ def _serve(db: Path, log: Path) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     env = dict(os.environ, NARRATIVE_DB=str(db))
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless",
+        [sys.executable, "-m", "ui.serve", "app.py", "--server.port", str(port), "--server.headless",
          "true", "--browser.gatherUsageStats", "false"],
         cwd=REPO, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
     )  # fmt: skip

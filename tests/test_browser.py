@@ -62,7 +62,7 @@ def server(corpus_db, tmp_path):
     env = dict(os.environ, NARRATIVE_DB=str(corpus_db))
     log = (tmp_path / "streamlit.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        [sys.executable, "-m", "ui.serve", "app.py", "--server.port", str(port),
          "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip

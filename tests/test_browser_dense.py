@@ -46,7 +46,7 @@ def dense_server(dense_db, tmp_path_factory):
     log_path = tmp_path_factory.mktemp("dense_log") / "streamlit.log"
     log = log_path.open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        [sys.executable, "-m", "ui.serve", "app.py", "--server.port", str(port),
          "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip

@@ -66,8 +66,8 @@ def highlight_evidence(
                 tip = frame
             kind = "tone" if frame == "tone" else "search" if polarity == "search" else "frame"
             parts.append(
-                f'<mark class="nt-{kind}" style="{_mark_style(polarity, frame, negated)};padding:0 2px;'
-                f'border-radius:3px" title="{html.escape(tip, quote=True)}">'
+                f'<mark style="{_mark_style(polarity, frame, negated)};padding:0 2px;border-radius:3px" '
+                f'class="nt-{kind}" title="{html.escape(tip, quote=True)}">'
                 f"{html.escape(text[piece_start:piece_end])}</mark>"
             )
         if cuts and piece_end == cuts[1]:

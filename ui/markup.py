@@ -24,8 +24,8 @@ _HIGHLIGHT_STYLE = {
 _NEGATED_STYLE = "background:#eeeeee;color:#666;text-decoration:line-through"
 # The learned scorer's tone words: coloured and underlined, no background, so they read apart from frame phrases.
 _TONE_STYLE = {
-    "bullish": "background:transparent;color:#1b5e20;font-weight:600;border-bottom:2px solid #2e7d32",
-    "bearish": "background:transparent;color:#b71c1c;font-weight:600;border-bottom:2px solid #c62828",
+    "bullish": "background:transparent;color:#1b5e20;font-weight:700;border-bottom:2px solid #2e7d32",
+    "bearish": "background:transparent;color:#b71c1c;font-weight:700;border-bottom:2px solid #c62828",
 }
 # The sentence clicked in the strip: a frame around it, under the evidence marks.
 _SENTENCE_STYLE = "background:#e3f2fd;outline:2px solid #1565c0;border-radius:3px"
@@ -133,7 +133,7 @@ def evidence_legend_html(lang: str = "en", *, search: bool = False) -> str:
     ]
     if search:
         items.append(swatch(_HIGHLIGHT_STYLE["search"], t("legend_search", lang), "search"))
-    title = f"<b>{text_html(t('legend_title', lang))}</b> "
+    title = f'<span style="font-weight:700">{text_html(t("legend_title", lang))}</span> '
     return f'<div class="nt-legend" style="font-size:0.8rem;line-height:2;color:#444">{title}{"".join(items)}</div>'
 
 

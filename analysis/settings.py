@@ -136,7 +136,9 @@ class Settings:
     price_jump_factor: (
         float  # NARRATIVE_PRICE_JUMP_FACTOR: a close this many times off both neighbours is refused
     )
-    chart_points: int  # NARRATIVE_CHART_POINTS: the main chart draws each article once its range holds this few
+    chart_points: (
+        int  # NARRATIVE_CHART_POINTS: the main chart draws each article once its range holds this few
+    )
     stats: StatsSettings  # the statistics beside the price (lead/lag, event study, shifts, tone z-score)
 
 

@@ -21,7 +21,8 @@ def dashboard_files() -> tuple[Path, Path]:
 
 
 def dashboard_command(*, port: int, address: str) -> list[str]:
-    """`streamlit run` on the entry, with the shipped config as flags (it is not in the working folder)."""
+    """`streamlit run` on the entry (through ui.serve, which imports the page's modules before the server
+    listens), with the shipped config as flags (it is not in the working folder)."""
     app, config = dashboard_files()
     flags: dict[str, str] = {}
     if config.exists():
@@ -29,4 +30,4 @@ def dashboard_command(*, port: int, address: str) -> list[str]:
             for key, value in values.items():
                 flags[f"{section}.{key}"] = str(value).lower() if isinstance(value, bool) else str(value)
     flags |= {"server.port": str(port), "server.address": address}
-    return [sys.executable, "-m", "streamlit", "run", str(app), *(f"--{k}={v}" for k, v in flags.items())]
+    return [sys.executable, "-m", "ui.serve", str(app), *(f"--{k}={v}" for k, v in flags.items())]

@@ -136,6 +136,9 @@ class Settings:
     price_jump_factor: (
         float  # NARRATIVE_PRICE_JUMP_FACTOR: a close this many times off both neighbours is refused
     )
+    chart_points: (
+        int  # NARRATIVE_CHART_POINTS: the main chart draws each article once its range holds this few
+    )
     stats: StatsSettings  # the statistics beside the price (lead/lag, event study, shifts, tone z-score)
 
 
@@ -171,6 +174,7 @@ def current() -> Settings:
         max_front_matter_bytes=_int("NARRATIVE_MAX_FRONT_MATTER", 64 * 1024, low=1024, high=100_000_000),
         max_yaml_aliases=_int("NARRATIVE_MAX_YAML_ALIASES", 50, low=0, high=100_000),
         price_jump_factor=_float("NARRATIVE_PRICE_JUMP_FACTOR", 5.0, low=1.5),
+        chart_points=_int("NARRATIVE_CHART_POINTS", 1500, low=1, high=4000),
         stats=stats_settings(),
     )
 

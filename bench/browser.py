@@ -4,7 +4,8 @@ Builds (once, cached under bench/out/) a database of the bundled corpus plus N s
 without snownlp; serves the dashboard on it; and times, as the analyst sees them, the first load (until the
 KPIs and the main chart are drawn), a filter change (a date preset, until the page has settled) and opening
 an article (until its title is shown). Each is the median of three tries in fresh page loads, each changing
-to a preset not yet used (so the filter change is never a cache hit); the first, cold try is reported apart.
+to a preset not yet used (so the filter change is never a cache hit). The cold first load (a server just
+started: its first imports and empty caches) is the median of `cold_tries` fresh servers, reported apart.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ def _serve(db: Path, log: Path) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     env = dict(os.environ, NARRATIVE_DB=str(db))
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless",
+        [sys.executable, "-m", "ui.serve", "app.py", "--server.port", str(port), "--server.headless",
          "true", "--browser.gatherUsageStats", "false"],
         cwd=REPO, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
     )  # fmt: skip
@@ -87,7 +88,7 @@ def _one_try(browser, url: str, preset: str) -> dict:
         page.goto(url)
         page.wait_for_selector("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg",
                                timeout=TIMEOUT_MS)  # fmt: skip
-        page.get_by_text("Articles in range").wait_for(timeout=TIMEOUT_MS)
+        page.get_by_text("Articles in range", exact=True).wait_for(timeout=TIMEOUT_MS)
         first_load = _settle(page, start)
         kpi = page.locator("[data-testid='stMetricValue']").first.inner_text()
         start = time.perf_counter()
@@ -112,35 +113,46 @@ def _one_try(browser, url: str, preset: str) -> dict:
         page.close()
 
 
-def run_browser_benchmark(n_articles: int = 20_000, *, tries: int = 3, out: Path = OUT) -> dict:
-    """Median interaction times over `tries` fresh page loads, with the targets they are held to."""
+def run_browser_benchmark(
+    n_articles: int = 20_000, *, tries: int = 3, cold_tries: int = 3, out: Path = OUT
+) -> dict:
+    """Median interaction times over `tries` fresh page loads, and of the cold try of `cold_tries` fresh servers,
+    with the targets they are held to."""
     from playwright.sync_api import sync_playwright
 
     db = build_db(n_articles, out=out)
     from analysis.store import Store
 
     total = Store(db).article_count()
-    process, url = _serve(db, out / "browser_streamlit.log")
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-            try:
-                # The cold try: the server's first imports and an empty cache. Each timed try then picks a preset
-                # no earlier try picked, so its filter change is never served from the cache.
-                cold = _one_try(browser, url, "1Y")
-                runs = [_one_try(browser, url, preset) for preset in ("3M", "1M", "YTD")[:tries]]
-            finally:
-                browser.close()
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-    result = {"articles": total, "tries": len(runs), "cores": os.cpu_count(),
-              "cold": {key: round(value, 3) for key, value in cold.items()}}  # fmt: skip
+    colds, runs = [], []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        try:
+            for attempt in range(cold_tries):
+                process, url = _serve(db, out / "browser_streamlit.log")
+                try:
+                    # The cold try: the server's first imports and an empty cache. Each timed try then picks a
+                    # preset no earlier try on this server picked, so its filter change is never a cache hit.
+                    colds.append(_one_try(browser, url, "1Y"))
+                    if attempt == cold_tries - 1:
+                        runs = [_one_try(browser, url, preset) for preset in ("3M", "1M", "YTD")[:tries]]
+                finally:
+                    process.terminate()
+                    process.wait(timeout=30)
+        finally:
+            browser.close()
+    result = {"articles": total, "tries": len(runs), "cold_tries": len(colds), "cores": os.cpu_count(),
+              "load_1min": round(os.getloadavg()[0], 2)}  # fmt: skip
+    result["cold"] = {key: round(median([c[key] for c in colds]), 3) for key in colds[0]}
+    result["cold_max"] = {key: round(max(c[key] for c in colds), 3) for key in colds[0]}
     for key in ("first_load_s", "filter_change_s", "open_article_s"):
         result[key] = round(median([r[key] for r in runs]), 3)
         result[key.replace("_s", "_max_s")] = round(max(r[key] for r in runs), 3)
     result["targets"] = {
         key: {"target_s": limit, "met": result[key] < limit} for key, limit in TARGETS.items()
     }
+    result["targets"]["cold_first_load_s"] = {
+        "target_s": TARGETS["first_load_s"], "met": result["cold"]["first_load_s"] < TARGETS["first_load_s"]
+    }  # fmt: skip
     (out / "browser_results.json").write_text(json.dumps(result, indent=2))
     return result

@@ -180,3 +180,22 @@ def test_the_most_bullish_and_bearish_sentences_open_their_articles(corpus_db):
     at.button(key="open_bearish_0").click().run()
     assert not at.exception
     assert at.selectbox(key="article").value == strongest["article_id"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "zh-Hant"])
+def test_the_chinese_ui_leaves_no_english_title_in_the_grouped_main_chart(corpus_db, lang, monkeypatch):
+    """#12: above NARRATIVE_CHART_POINTS articles the main chart draws day groups; their axes, legends and
+    tooltips are Chinese too, and so is the caption that explains them."""
+    import json
+    import re
+
+    monkeypatch.setenv("NARRATIVE_CHART_POINTS", "2")  # the bundled corpus holds 5
+    at = run_app()
+    at.radio(key="ui_lang").set_value(lang).run()
+    assert not at.exception
+    spec = json.loads(test_app.main_chart(at).proto.spec)
+    assert '"visible_n"' in json.dumps(spec)  # the grouped layers are drawn
+    titles = _titles(spec, [])
+    english = [title for title in titles if title and not re.search(r"[\u4e00-\u9fff]", title)]
+    assert english == [], english
+    assert any("圆圈" in c.value or "圓圈" in c.value for c in at.caption)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -61,7 +62,7 @@ def server(corpus_db, tmp_path):
     env = dict(os.environ, NARRATIVE_DB=str(corpus_db))
     log = (tmp_path / "streamlit.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        [sys.executable, "-m", "ui.serve", "app.py", "--server.port", str(port),
          "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
@@ -267,6 +268,38 @@ def test_a_url_with_query_parameters_restores_the_view_in_chromium(server, corpu
             assert page.get_by_role("radio", name="SnowNLP 商品评论模型 (2p−1)").is_checked()
             assert page.locator(".nt-text mark[style*='fff176']").count() >= 1  # the hits are highlighted
             assert "search=" in page.url and "tone_field=snownlp" in page.url
+            assert page.locator("[data-testid='stException']").count() == 0
+        finally:
+            browser.close()
+
+
+def test_a_click_on_the_sentence_strip_highlights_that_sentence_in_chromium(server, corpus_db):
+    """#12: a bar of the opened article's sentence strip, clicked, is highlighted in the article's text."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser, page = _open(playwright, server)
+        try:
+            strip = page.locator("[class*='st-key-sentence_strip_'] [data-testid='stVegaLiteChart']").first
+            strip.wait_for(timeout=TIMEOUT_MS)
+            assert page.locator(".nt-text .nt-sentence").count() == 0
+            page.locator(".nt-legend [data-kind='tone-positive']").wait_for(timeout=TIMEOUT_MS)
+            for attempt in range(4):  # vega may still be laying the strip out when it first appears
+                strip.scroll_into_view_if_needed()
+                page.wait_for_timeout(1000)
+                box = strip.bounding_box()
+                page.mouse.click(box["x"] + 12, box["y"] + 20)  # the first bar (the strip is 50 px high)
+                try:
+                    page.locator(".nt-text .nt-sentence").wait_for(timeout=10_000)
+                    break
+                except PlaywrightTimeout:
+                    if attempt == 3:
+                        raise
+            caption = page.get_by_text(re.compile(r"^Sentence \d+: ")).first
+            caption.wait_for(timeout=TIMEOUT_MS)
+            highlighted = page.locator(".nt-text .nt-sentence").inner_text().strip()
+            assert highlighted and highlighted[:15] in caption.inner_text()  # the caption quotes the sentence
             assert page.locator("[data-testid='stException']").count() == 0
         finally:
             browser.close()

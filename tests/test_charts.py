@@ -13,6 +13,7 @@ import pytest
 
 from analysis.narrative import detect_shifts, event_study, frame_shares, lead_lag, source_tone, tone_index
 from analysis.prices import load_price_file
+from analysis.views import tone_groups
 from tests.daily_sums import cube, frames_by_day, source_sums
 from ui import charts
 from ui.charts import (
@@ -228,6 +229,56 @@ def test_main_chart_draws_at_most_max_points_with_the_highest_weight(prices, art
     assert sorted(row["article_id"] for row in rows(spec, points)) == ["001", "002"]
 
 
+def _circle_layers(spec: dict) -> list[dict]:
+    return [unit for unit in units(spec) if mark_type(unit) == "circle"]
+
+
+def test_main_chart_draws_day_groups_until_the_zoom_holds_few_enough_articles(prices, articles, sums):
+    """#12: over points_limit articles the chart draws per-day groups; the points only once the zoomed range
+    holds points_limit or fewer (both layers count the groups' articles in the zoomed range)."""
+    index = tone_index(sums, freq="W")
+    groups = tone_groups(sums)
+    spec = main_chart(prices, articles, index, [], ticker="1810.HK", groups=groups, points_limit=3).to_dict()
+    group_layer, point_layer = _circle_layers(spec)
+    assert (
+        group_layer["encoding"]["size"]["field"] == "n"
+        and point_layer["encoding"]["size"]["field"] == "relevance"
+    )
+    assert group_layer["data"] == point_layer["data"]  # one dataset: the same visible count for both
+    data = rows(spec, group_layer)
+    assert sum(row["n"] for row in data if row["kind"] == "group") == int(groups["n"].sum())
+    assert sum(row["n"] for row in data if row["kind"] == "point") == 0
+    filters = [json.dumps(step) for step in point_layer["transform"]]
+    assert "zoom.date" in filters[0] and "sum" in filters[1] and "visible_n <= 3" in filters[2]
+    assert "visible_n > 3" in json.dumps(group_layer["transform"][-1])
+    assert any(param["name"] == PICK for param in spec.get("params", []))  # a click still picks an article
+
+
+def test_main_chart_draws_only_the_points_when_the_range_holds_few_articles(prices, articles, sums):
+    index = tone_index(sums, freq="W")
+    spec = main_chart(
+        prices, articles, index, [], ticker="1810.HK", groups=tone_groups(sums), points_limit=1500
+    )
+    (points,) = _circle_layers(spec.to_dict())
+    assert "transform" not in points and points["encoding"]["size"]["field"] == "relevance"
+
+
+def test_tone_groups_count_every_dated_article_per_day_and_label_and_fall_back_to_weeks():
+    many = cube(*(
+        {"date": pd.Timestamp("2025-01-01") + pd.Timedelta(days=i // 3), "tone": 0.5 if i % 3 else -0.5,
+         "label": "bullish" if i % 3 else "bearish"} for i in range(300)
+    ), {"date": "2025-03-01", "tone": 0.9, "label": "bullish", "inferred": True})  # fmt: skip
+    daily = tone_groups(many)
+    assert len(daily) == 200 and int(daily["n"].sum()) == 300  # the inferred date is left out
+    first = daily[daily["date"] == pd.Timestamp("2025-01-01")].set_index("label")
+    assert first.loc["bullish", "n"] == 2 and first.loc["bearish", "tone"] == -0.5
+    assert (daily["date_end"] - daily["date"] == pd.Timedelta(days=1)).all()
+    weekly = tone_groups(many, max_rows=100)
+    assert int(weekly["n"].sum()) == 300 and (weekly["date"].dt.day_of_week == 0).all()
+    assert (weekly["date_end"] - weekly["date"] == pd.Timedelta(days=7)).all()
+    assert tone_groups(many.iloc[0:0]).empty
+
+
 def test_tone_index_line_breaks_across_long_gaps(prices, articles, sums):
     index = tone_index(sums, freq="W")
     spec = main_chart(prices, articles, index, [], ticker="1810.HK").to_dict()
@@ -418,6 +469,16 @@ def chinese_specs(prices, articles, sums, frames, sources) -> dict[str, dict]:
                               "text": ["小米股价大涨。", "事故引发质疑。"]})  # fmt: skip
     built = {
         "main": main_chart(prices, articles, index, shifts, ticker="1810.HK", lang="zh"),
+        "main_grouped": main_chart(
+            prices,
+            articles,
+            index,
+            shifts,
+            ticker="1810.HK",
+            lang="zh",
+            groups=tone_groups(sums),
+            points_limit=2,
+        ),  # fmt: skip
         "main_by_frame": main_chart(
             prices, articles, index, shifts, ticker="1810.HK", lang="zh", color_by="dominant_frame"
         ),  # fmt: skip

@@ -7,10 +7,9 @@ import streamlit as st
 
 from analysis.csv_guard import guard_frame
 from analysis.views import DEFAULT_SORT, SORTS, ViewData, finance_vs_snownlp, picker_ids
-from ui import charts, corrections, state
+from ui import corrections, sentences, state
 from ui.labels import basis_name, frame_name, label_name, language_name, named_frames, t
 from ui.markup import article_header_html, escape_markdown, highlight_evidence, search_spans
-from ui.render import show_chart
 from ui.sidebar import Controls
 from ui.tables import explorer_table, with_outlet_names
 
@@ -148,7 +147,10 @@ def detail(controls: Controls, article_id: str) -> None:
             )
             marks = pd.concat([hits, named_frames(data["evidence"], lang), data["tone_evidence"]],
                               ignore_index=True)  # fmt: skip
-            st.html(highlight_evidence(article["text"], marks, lang))
+            picked = sentences.picked_sentence(article_id, scored)  # clicked in the strip: highlighted
+            around = None if picked is None else (int(picked["start"]), int(picked["end"]))
+            st.html(highlight_evidence(article["text"], marks, lang, sentence=around))
+        sentences.legend(controls)
     with side:
         tone, snownlp = _article_tones(data.get("score"))
         left, right = st.columns(2)
@@ -156,7 +158,7 @@ def detail(controls: Controls, article_id: str) -> None:
         right.metric(t("snownlp_tone", lang), "—" if snownlp is None else f"{snownlp:+.2f}", border=True,
                      help=t("snownlp_help", lang))  # fmt: skip
         st.markdown(f"**{t('sentences', lang)}**")
-        show_chart(charts.sentence_strip_chart(scored, lang=lang))
+        sentences.strip(controls, article_id, scored)
         frames = _frames_of(data["evidence"], lang)
         if frames:
             st.caption(escape_markdown(", ".join(frames)))

@@ -430,6 +430,29 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "每家公司每个[period]的[tone_index]（实线）与[share_price]（虚线，如有数据），均为区间内 z 分数："
         "数值减去其在区间内的均值，再除以其标准差。各公司水平不同，z 分数显示各自何时变动。",
     ),
+    # #12: the main chart at thousands of articles; the sentence strip linked to the text, and its legend
+    "main_grouped": (
+        "{n} [articles], too many for one point each: each circle is one day's [articles] of one [label] at "
+        "their mean [tone], sized by how many. Zoom in (scroll on the chart) or narrow the [date] range until "
+        "it holds {limit} or fewer to see each [article] as a point.",
+        "范围内共 {n} 篇[articles]:每个圆圈代表某一天同一[label]的[articles],位于其平均[tone]处,大小表示篇数。"
+        "放大图表(在图上滚动)或缩小[date]范围,直到不超过 {limit} 篇,即可逐篇显示为圆点。",
+    ),
+    "legend_title": ("Colours", "颜色说明"),
+    "legend_strip": ("Sentence bars: [tone] of each [sentence]", "句子条:每句的[tone]"),
+    "legend_frame_bull": ("[bullish] [frame] phrase", "[bullish][frame]短语"),
+    "legend_frame_bear": ("[bearish] [frame] phrase", "[bearish][frame]短语"),
+    "legend_frame_context": ("context [frame] phrase", "背景[frame]短语"),
+    "legend_negated": ("[negated] phrase", "[negated]短语"),
+    "legend_tone_pos": ("positive [tone] word", "正面[tone]词"),
+    "legend_tone_neg": ("negative [tone] word", "负面[tone]词"),
+    "legend_search": ("search hit", "搜索命中"),
+    "legend_sentence": ("the [sentence] clicked in the strip", "在句子条中点选的[sentence]"),
+    "strip_hint": (
+        "Click a bar to highlight its [sentence] in the [text].",
+        "点击句子条中的一格,即可在[text]中标出该句。",
+    ),
+    "picked_sentence": ("[Sentence] {n}: {tone} ({label})", "第 {n} 句:{tone}({label})"),
 }
 TEXT: dict[str, tuple[str, str]] = {key: with_terms(*pair) for key, pair in _MESSAGES.items()}
 

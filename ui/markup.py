@@ -13,7 +13,7 @@ import re
 import pandas as pd
 
 from analysis.views import search_key
-from ui.labels import label_name, term
+from ui.labels import label_name, t, term
 
 _HIGHLIGHT_STYLE = {
     "bullish": "background:#c9efd0;color:#0b5d1e",
@@ -22,31 +22,119 @@ _HIGHLIGHT_STYLE = {
     "search": "background:#fff176;color:#111;outline:1px solid #c9a800",
 }
 _NEGATED_STYLE = "background:#eeeeee;color:#666;text-decoration:line-through"
+# The learned scorer's tone words: coloured and underlined, no background, so they read apart from frame phrases.
+_TONE_STYLE = {
+    "bullish": "background:transparent;color:#1b5e20;font-weight:700;border-bottom:2px solid #2e7d32",
+    "bearish": "background:transparent;color:#b71c1c;font-weight:700;border-bottom:2px solid #c62828",
+}
+# The sentence clicked in the strip: a frame around it, under the evidence marks.
+_SENTENCE_STYLE = "background:#e3f2fd;outline:2px solid #1565c0;border-radius:3px"
+_STRIP_GRADIENT = "linear-gradient(90deg,#c62828,#f5f5f5,#2e7d32)"
 
 
-def highlight_evidence(text: str, evidence: pd.DataFrame | None, lang: str = "en") -> str:
+def _mark_style(polarity: str, frame: str, negated: bool) -> str:
+    if negated:
+        return _NEGATED_STYLE
+    if frame == "tone" and polarity in _TONE_STYLE:
+        return _TONE_STYLE[polarity]
+    return _HIGHLIGHT_STYLE.get(polarity, _HIGHLIGHT_STYLE["context"])
+
+
+def highlight_evidence(
+    text: str, evidence: pd.DataFrame | None, lang: str = "en", *, sentence: tuple[int, int] | None = None
+) -> str:
     """The text as HTML with evidence spans marked; built only from html.escape'd pieces of text and names.
 
-    Each mark's hover title names the frame and its polarity in the UI language.
+    Each mark's hover title names the frame and its polarity in the UI language; tone words (frame "tone")
+    are drawn apart from frame phrases. `sentence` (start, end) is wrapped in a span.nt-sentence: the sentence
+    clicked in the strip.
     """
     spans = _evidence_spans(len(text), evidence)
+    cuts = _sentence_cuts(len(text), sentence)
     parts: list[str] = []
     position = 0
-    for start, end, polarity, frame, negated in spans:
-        parts.append(html.escape(text[position:start]))
-        style = _NEGATED_STYLE if negated else _HIGHLIGHT_STYLE.get(polarity, _HIGHLIGHT_STYLE["context"])
-        name = term("tone", lang) if frame == "tone" else frame  # the learned scorer's tone words
-        tip = f"{name} ({label_name(polarity, lang)}{', ' + term('negated', lang) if negated else ''})"
-        if polarity == "search":
-            tip = frame
-        parts.append(
-            f'<mark style="{style};padding:0 2px;border-radius:3px" title="{html.escape(tip, quote=True)}">'
-            f"{html.escape(text[start:end])}</mark>"
-        )
-        position = end
+    for piece_start, piece_end, span in _pieces(len(text), spans, cuts):
+        if cuts and piece_start == cuts[0]:
+            parts.append(f'<span class="nt-sentence" style="{_SENTENCE_STYLE}">')
+        if span is None:
+            parts.append(html.escape(text[piece_start:piece_end]))
+        else:
+            _, _, polarity, frame, negated = span
+            name = term("tone", lang) if frame == "tone" else frame  # the learned scorer's tone words
+            tip = f"{name} ({label_name(polarity, lang)}{', ' + term('negated', lang) if negated else ''})"
+            if polarity == "search":
+                tip = frame
+            kind = "tone" if frame == "tone" else "search" if polarity == "search" else "frame"
+            parts.append(
+                f'<mark style="{_mark_style(polarity, frame, negated)};padding:0 2px;border-radius:3px" '
+                f'class="nt-{kind}" title="{html.escape(tip, quote=True)}">'
+                f"{html.escape(text[piece_start:piece_end])}</mark>"
+            )
+        if cuts and piece_end == cuts[1]:
+            parts.append("</span>")
+        position = piece_end
     parts.append(html.escape(text[position:]))
     body = "".join(parts)
     return f'<div class="nt-text" style="white-space:pre-wrap;line-height:1.7;font-size:0.95rem">{body}</div>'
+
+
+def _sentence_cuts(length: int, sentence: tuple[int, int] | None) -> tuple[int, int] | None:
+    if sentence is None:
+        return None
+    start, end = max(0, int(sentence[0])), min(length, int(sentence[1]))
+    return (start, end) if start < end else None
+
+
+def _pieces(length: int, spans: list, cuts: tuple[int, int] | None) -> list[tuple[int, int, tuple | None]]:
+    """The text as consecutive (start, end, span or None) pieces, split at the sentence's ends as well."""
+    pieces: list[tuple[int, int, tuple | None]] = []
+    position = 0
+    for span in spans:
+        if span[0] > position:
+            pieces.append((position, span[0], None))
+        pieces.append((span[0], span[1], span))
+        position = span[1]
+    if position < length:
+        pieces.append((position, length, None))
+    if cuts is None:
+        return pieces
+    split: list[tuple[int, int, tuple | None]] = []
+    for start, end, span in pieces:
+        for cut in cuts:
+            if start < cut < end:
+                split.append((start, cut, span))
+                start = cut
+        split.append((start, end, span))
+    return split
+
+
+def evidence_legend_html(lang: str = "en", *, search: bool = False) -> str:
+    """What every colour of the article view means: the sentence strip's scale, frame phrases by polarity,
+    negated phrases, tone words, search hits and the sentence picked in the strip."""
+
+    def swatch(style: str, label: str, kind: str) -> str:
+        return (
+            f'<span class="nt-legend-item" data-kind="{kind}" style="margin-right:0.9rem;white-space:nowrap">'
+            f'<mark style="{style};padding:0 4px;border-radius:3px">Aa</mark> {text_html(label)}</span>'
+        )
+
+    items = [
+        f'<span class="nt-legend-item" data-kind="strip" style="margin-right:0.9rem;white-space:nowrap">'
+        f'<span style="display:inline-block;width:48px;height:0.8rem;vertical-align:middle;'
+        f'background:{_STRIP_GRADIENT};border:1px solid #ccc"></span> {text_html(t("legend_strip", lang))} '
+        f"(−1 … +1)</span>",
+        swatch(_HIGHLIGHT_STYLE["bullish"], t("legend_frame_bull", lang), "frame-bullish"),
+        swatch(_HIGHLIGHT_STYLE["bearish"], t("legend_frame_bear", lang), "frame-bearish"),
+        swatch(_HIGHLIGHT_STYLE["context"], t("legend_frame_context", lang), "frame-context"),
+        swatch(_NEGATED_STYLE, t("legend_negated", lang), "negated"),
+        swatch(_TONE_STYLE["bullish"], t("legend_tone_pos", lang), "tone-positive"),
+        swatch(_TONE_STYLE["bearish"], t("legend_tone_neg", lang), "tone-negative"),
+        swatch(_SENTENCE_STYLE, t("legend_sentence", lang), "sentence"),
+    ]
+    if search:
+        items.append(swatch(_HIGHLIGHT_STYLE["search"], t("legend_search", lang), "search"))
+    title = f'<span style="font-weight:700">{text_html(t("legend_title", lang))}</span> '
+    return f'<div class="nt-legend" style="font-size:0.8rem;line-height:2;color:#444">{title}{"".join(items)}</div>'
 
 
 def search_spans(text: str, query: str | None, *, simplified: str | None = None) -> pd.DataFrame:

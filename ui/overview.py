@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.settings import current as current_settings
-from analysis.views import Kpis, ViewData, chart_window, picked_article_ids, prices_in_range
+from analysis.views import Kpis, ViewData, chart_window, picked_article_ids, prices_in_range, tone_groups
 from analysis.views.kpis import compact_count
 from analysis.views.story import ToneChange
 from ui import charts, live
@@ -109,11 +109,13 @@ def main_chart(controls: Controls, data: ViewData, series: dict, prices: pd.Data
     # Frames reach the chart by name in the UI language (legend, tooltips); the ids stay the data.
     points = with_outlet_names(named_frames(data.points, lang), controls.facets.get("outlet_names"))
     shifts = named_shifts(series["shifts"], lang)
+    groups, limit = tone_groups(data.cube, controls.tone_field), current_settings().chart_points
     chart = charts.main_chart(
         prices_in_range(prices, *window), points, series["periods"], shifts, ticker=controls.ticker,
         benchmark=controls.benchmark, tone_field=controls.tone_field, color_by=controls.color_by, lang=lang,
         window=window, ranges=data.ranges, freq=controls.freq,
         daily=series["index"] if controls.raw_daily else None,
+        groups=groups, points_limit=limit,
     )  # fmt: skip
     event = show_chart(chart, on_select="rerun", key="main_chart")
     caption = t("main_caption", lang, benchmark=controls.benchmark)
@@ -121,6 +123,9 @@ def main_chart(controls: Controls, data: ViewData, series: dict, prices: pd.Data
     if len(data.points) < total:
         caption += " " + t("main_sampled", lang, shown=f"{len(data.points):,}", total=f"{total:,}")
     st.caption(caption)
+    grouped = int(groups["n"].sum()) if len(groups) else 0
+    if grouped > limit:  # the chart draws day groups until the zoom holds few enough articles
+        st.caption(t("main_grouped", lang, n=f"{grouped:,}", limit=f"{limit:,}"))
     missing = data.n_articles - data.n_plotted(controls.tone_field)
     if missing:  # e.g. English articles or a run scored --no-snownlp: left out of that line, said so
         st.caption(

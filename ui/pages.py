@@ -57,9 +57,9 @@ def _view(controls: Controls):
                            page=explorer.requested_page(), sort=explorer.requested_sort())  # fmt: skip
 
 
-def _series(controls: Controls, view):
+def _series(controls: Controls, view, *, market: bool = False):
     return state.series(controls.view, controls.price_key, view, tone_field=controls.tone_field,
-                        freq=controls.freq, benchmark=controls.benchmark)  # fmt: skip
+                        freq=controls.freq, benchmark=controls.benchmark, market=market)  # fmt: skip
 
 
 def _kpis(controls: Controls, view, series) -> None:
@@ -111,7 +111,7 @@ def market_page() -> None:
         return
     with section():
         view = _view(c)
-        series = _series(c, view)
+        series = _series(c, view, market=True)
         _kpis(c, view, series)
         overview.panels(c, view, series)
     with section():

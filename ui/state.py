@@ -91,20 +91,34 @@ def view_data(view: View, *, freq: str, tone_field: str, page: int = 0, sort: st
 
 @st.cache_data(**CACHE)
 def _series(
-    key: tuple, price_key: tuple, tone_field: str, freq: str, benchmark: str, _data: ViewData
+    key: tuple, price_key: tuple, tone_field: str, freq: str, benchmark: str, market: bool, _data: ViewData
 ) -> dict:
     # _data is not hashed: it follows from (key, tone_field, freq), which are; price_key keys the prices it reads.
     view = View(*key)
     return read_series(
-        Store(view.db), view.filters, _data, tone_field=tone_field, freq=freq, benchmark=benchmark
+        Store(view.db),
+        view.filters,
+        _data,
+        tone_field=tone_field,
+        freq=freq,
+        benchmark=benchmark,
+        market=market,
     )
 
 
 def series(
-    view: View, price_key: tuple, data: ViewData, *, tone_field: str, freq: str, benchmark: str
+    view: View,
+    price_key: tuple,
+    data: ViewData,
+    *,
+    tone_field: str,
+    freq: str,
+    benchmark: str,
+    market: bool = True,
 ) -> dict:
-    """The KPIs and every narrative series the panels draw (cached by filters, run id, prices, tone field, period)."""
-    return _series(view.key(), price_key, tone_field, freq, benchmark, data)
+    """The KPIs and every narrative series the panels draw (cached by filters, run id, prices, tone field, period);
+    `market=False` without lead/lag and the event study (pages that draw neither)."""
+    return _series(view.key(), price_key, tone_field, freq, benchmark, market, data)
 
 
 @st.cache_data(**CACHE)

@@ -27,9 +27,7 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from numpy.lib.stride_tricks import sliding_window_view
-from statsmodels.regression.rolling import RollingOLS
 
 from analysis import settings
 from analysis.companies import default_benchmark
@@ -194,7 +192,12 @@ def _market_model(
     stock: np.ndarray, market: np.ndarray, estimation_days: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """α and β of R = α + β·Rm over the `estimation_days` sessions ending at each session (NaN when too few)."""
-    exog = sm.add_constant(market, has_constant="add")
+    # Imported here: statsmodels' regression package costs 1–2 s to import, and the dashboard's first page
+    # (the overview) draws no event study.
+    from statsmodels.regression.rolling import RollingOLS
+    from statsmodels.tools.tools import add_constant
+
+    exog = add_constant(market, has_constant="add")
     minimum = max(estimation_days // 2, 3)
     if len(stock) < minimum:
         nan = np.full(len(stock), np.nan)

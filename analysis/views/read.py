@@ -155,6 +155,7 @@ def view_series(
     benchmark: str,
     date_from: date | None = None,
     date_to: date | None = None,
+    market: bool = True,
 ) -> dict:
     """The KPIs and every narrative series the page draws, from the view's sums (no article rows).
 
@@ -162,17 +163,18 @@ def view_series(
     articles whose day is only inferred: the middle of a range is not the day it appeared (the event study
     receives them to count what it leaves out). `index` carries the tone z-score against its rolling baseline
     (settings); `lead_lag_method` states the calendar, the statistic and the correction of the lead/lag table.
+    `market=False` leaves out lead/lag and the event study (the market page's; the overview draws neither, and
+    they are most of a first load's statistics).
     """
     dated = dated_cube(data.cube)
     index = tone_index(dated, freq="D", tone_field=tone_field)
-    lead = lead_lag(dated, prices, ticker=ticker, tone_field=tone_field)
     periods = tone_band(dated, freq=freq, tone_field=tone_field)
     # Shifts on the period index, as `report` finds them: the dashboard writes out the report's shifts.
     shifts = detect_shifts(tone_index(dated, freq=freq, tone_field=tone_field), data.frames_by_day)
     kpis: Kpis = kpis_from_cube(
         data.cube, prices, ticker=ticker, tone_field=tone_field, date_from=date_from, date_to=date_to
     )
-    return {
+    series = {
         "kpis": kpis,
         "index": index,
         "periods": periods,
@@ -180,12 +182,17 @@ def view_series(
         "tone_change": tone_change(periods, shifts),
         "frame_shares": frame_shares(data.frames_by_day, freq=freq),
         "source_tone": source_tone(data.sources, tone_field=tone_field),
-        "lead_lag": lead,
-        "lead_lag_method": lead.attrs["method"],
-        "event_study": event_study(
-            data.cube, prices, ticker=ticker, benchmark=benchmark, undated=data.undated
-        ),
     }
+    if market:
+        lead = lead_lag(dated, prices, ticker=ticker, tone_field=tone_field)
+        series |= {
+            "lead_lag": lead,
+            "lead_lag_method": lead.attrs["method"],
+            "event_study": event_study(
+                data.cube, prices, ticker=ticker, benchmark=benchmark, undated=data.undated
+            ),
+        }
+    return series
 
 
 def dated_cube(cube: pd.DataFrame) -> pd.DataFrame:
@@ -195,10 +202,13 @@ def dated_cube(cube: pd.DataFrame) -> pd.DataFrame:
     return cube[~cube["inferred"].astype(bool)].reset_index(drop=True)
 
 
-def read_series(store, filters, data: ViewData, *, tone_field: str, freq: str, benchmark: str) -> dict:
+def read_series(
+    store, filters, data: ViewData, *, tone_field: str, freq: str, benchmark: str, market: bool = True
+) -> dict:
     """view_series of a view read by read_view under the same filters, with the stored prices.
 
     Prices are read whole: the return windows of lead/lag and the event study reach past the filtered dates.
     """
     return view_series(data, store.prices(), ticker=filters.ticker, tone_field=tone_field, freq=freq,
-                       benchmark=benchmark, date_from=filters.date_from, date_to=filters.date_to)  # fmt: skip
+                       benchmark=benchmark, date_from=filters.date_from, date_to=filters.date_to,
+                       market=market)  # fmt: skip

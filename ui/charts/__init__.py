@@ -2,6 +2,7 @@
 
 from ui.charts.main import MAX_POINTS, PICK, ZOOM, main_chart
 from ui.charts.panels import (
+    SENTENCE_PICK,
     event_study_chart,
     frame_mix_chart,
     lead_lag_chart,
@@ -14,6 +15,7 @@ from ui.charts.style import TEXT, empty_chart, text
 __all__ = [
     "MAX_POINTS",
     "PICK",
+    "SENTENCE_PICK",
     "TEXT",
     "ZOOM",
     "empty_chart",

@@ -43,6 +43,8 @@ def main_chart(
     ranges: pd.DataFrame | None = None,
     daily: pd.DataFrame | None = None,
     freq: str = "W",
+    groups: pd.DataFrame | None = None,
+    points_limit: int | None = None,
 ) -> alt.LayerChart | alt.Chart:
     """Close (left axis) with the benchmark rebased, articles and the tone index on a tone axis (right), shifts.
 
@@ -51,11 +53,16 @@ def main_chart(
     `index` is the smoothed index per period (views.story.tone_band: tone, lo, hi, n_articles): a line with its
     95% band, and the period's article volume as bars along the bottom; `daily` (the raw daily index) is drawn
     as a thin line only when given.
+
+    `groups` (views.density.tone_groups: articles per day and label) with `points_limit`: when the range holds
+    more than points_limit articles, the chart draws the groups (every article counted) and the article points
+    only once the zoomed range holds points_limit or fewer; the switch runs in the browser, on the zoom.
     """
     benchmark = benchmark or default_benchmark()
     stock, bench = _price_lines(prices, ticker, benchmark)
     points = _article_points(articles, tone_field, lang)
     spans = _range_rows(ranges, tone_field, lang)
+    dense = _dense_rows(points, groups, points_limit, lang)
     if stock.empty and points.empty and spans.empty:
         return empty_chart(text("empty_main", lang))
     scale = (
@@ -92,8 +99,9 @@ def main_chart(
             )
         layers.append(alt.layer(*price_parts))
     tone = _tone_layer(
-        points, index, shifts, spans, x, tone_field, color_by, lang, zoom if stock.empty else None, daily
-    )
+        points, index, shifts, spans, x, tone_field, color_by, lang, zoom if stock.empty else None, daily,
+        dense=dense, points_limit=points_limit,
+    )  # fmt: skip
     if tone is not None:  # no article has the plotted tone: the price stays on its own
         layers.append(tone)
     volume = _volume_bars(index, x, freq, lang)
@@ -214,10 +222,26 @@ def _volume_bars(index: pd.DataFrame | None, x, freq: str, lang: str) -> alt.Cha
 
 
 def _tone_layer(
-    points, index, shifts, spans, x, tone_field, color_by, lang, zoom, daily=None
+    points,
+    index,
+    shifts,
+    spans,
+    x,
+    tone_field,
+    color_by,
+    lang,
+    zoom,
+    daily=None,
+    *,
+    dense=None,
+    points_limit=None,
 ) -> alt.LayerChart | None:
     """The tone index line and shift rules below, undated ranges, then the article points on top (a click on a
-    point always reaches it, even where the index marker of a one-article day sits on it)."""
+    point always reaches it, even where the index marker of a one-article day sits on it).
+
+    With `dense` rows (_dense_rows: the points and the day groups in one dataset), the groups are drawn while
+    the visible range holds more than points_limit articles, the points once it holds fewer.
+    """
     y_scale = alt.Scale(domain=[-1, 1])
     y_title = text("snownlp" if tone_field == "snownlp" else "tone", lang)
     y_axis = alt.Axis(orient="right", title=y_title)
@@ -232,10 +256,12 @@ def _tone_layer(
                 x,
                 x2="date_to:T",
                 y=alt.Y("y:Q", scale=y_scale, axis=y_axis),
+                # The points' legend, not none: layers that disagree on it lose the legend altogether.
                 color=alt.Color(
                     "label:N",
+                    title=text("label", lang),
                     scale=alt.Scale(domain=list(LABEL_COLOURS), range=list(LABEL_COLOURS.values())),
-                    legend=None,
+                    legend=label_legend(lang),
                 ),  # fmt: skip
                 tooltip=[
                     alt.Tooltip("date_label:N", title=text("date", lang)),
@@ -245,6 +271,10 @@ def _tone_layer(
                 ],
             )
         )
+    if dense is not None:
+        groups = _group_layer(dense, x, y_scale, y_axis, y_title, color_by, lang, points_limit)
+        layers.append(groups.add_params(zoom) if zoom is not None else groups)
+        zoom = None  # defined once, on the groups (the points may all be filtered out)
     if not points.empty:
         pick = alt.selection_point(name=PICK, fields=["article_id"], on="click", toggle=False)
         if color_by == "dominant_frame":
@@ -256,9 +286,9 @@ def _tone_layer(
                 scale=alt.Scale(domain=list(LABEL_COLOURS), range=list(LABEL_COLOURS.values())),
                 legend=label_legend(lang),
             )
+        source = alt.Chart(points) if dense is None else _in_view(alt.Chart(dense), "point", points_limit)
         circles = (
-            alt.Chart(points)
-            .mark_circle(stroke="#222222")
+            source.mark_circle(stroke="#222222")
             .encode(
                 x,
                 alt.Y("y:Q", scale=y_scale, axis=y_axis),
@@ -286,7 +316,82 @@ def _tone_layer(
         return None
     if zoom is not None and points.empty:
         layers[0] = layers[0].add_params(zoom)
-    return alt.layer(*layers)
+    tone = alt.layer(*layers)
+    # The groups' sizes are articles per day, the points' their relevance: two scales, two legends.
+    return tone.resolve_scale(size="independent") if dense is not None else tone
+
+
+def _dense_rows(
+    points: pd.DataFrame, groups: pd.DataFrame | None, limit: int | None, lang: str
+) -> pd.DataFrame | None:
+    """The points and the day groups in one dataset (kind 'point' / 'group'; a point's n is 0), so that both
+    layers sum the same visible articles; None when the range holds at most `limit` articles (points only)."""
+    if groups is None or groups.empty or not limit or int(groups["n"].sum()) <= limit:
+        return None
+    rows = groups.copy()
+    rows["date"] = pd.to_datetime(rows["date"])
+    rows["kind"] = "group"
+    rows["y"] = rows["tone"].astype(float)
+    rows["label_name"] = [label_name(label, lang) for label in rows["label"]]
+    last = pd.to_datetime(rows["date_end"]) - pd.Timedelta(days=1)
+    rows["date_label"] = (
+        rows["date"]
+        .dt.strftime("%Y-%m-%d")
+        .where(
+            last <= rows["date"], rows["date"].dt.strftime("%Y-%m-%d") + " … " + last.dt.strftime("%Y-%m-%d")
+        )
+    )  # a week's group names its days
+    rows["hint"] = text("group_hint", lang)
+    rows = rows.drop(columns=["tone", "date_end"], errors="ignore")
+    return pd.concat([points.assign(kind="point", n=0), rows], ignore_index=True)
+
+
+def _in_view(chart: alt.Chart, kind: str, limit: int | None) -> alt.Chart:
+    """The rows of `kind` in the zoomed x range, kept when that range holds at most `limit` articles (points)
+    or more (groups); the count is the groups' n over the visible range, so both layers agree."""
+    zoomed = f"isObject({ZOOM}) && isArray({ZOOM}.date)"
+    inside = f"time(datum.date) >= time({ZOOM}.date[0]) && time(datum.date) <= time({ZOOM}.date[1])"
+    test = "<=" if kind == "point" else ">"
+    return (
+        chart.transform_filter(f"!({zoomed}) || ({inside})")
+        .transform_joinaggregate(visible_n="sum(n)")
+        .transform_filter(f"datum.kind == '{kind}' && datum.visible_n {test} {int(limit or 0)}")
+    )
+
+
+def _group_layer(dense, x, y_scale, y_axis, y_title, color_by, lang, limit) -> alt.Chart:
+    """Articles per day and label at their mean tone, sized by how many: the chart's default at thousands."""
+    if color_by == "label":
+        colour = alt.Color(
+            "label:N",
+            title=text("label", lang),
+            scale=alt.Scale(domain=list(LABEL_COLOURS), range=list(LABEL_COLOURS.values())),
+            legend=label_legend(lang),
+        )
+    else:  # coloured by frame: the groups are per label, so they are drawn in one colour
+        colour = alt.value(BENCH_COLOUR)
+    most = int(dense["n"].max())  # a fixed domain: the legend stays as the zoom filters the groups
+    return (
+        _in_view(alt.Chart(dense), "group", limit)
+        .mark_circle(opacity=0.55)
+        .encode(
+            x,
+            alt.Y("y:Q", scale=y_scale, axis=y_axis),
+            color=colour,
+            size=alt.Size(
+                "n:Q",
+                title=text("group_size", lang),
+                scale=alt.Scale(type="sqrt", domain=[0, most], range=[10, 260]),
+            ),
+            tooltip=[
+                alt.Tooltip("date_label:N", title=text("group_period", lang)),
+                alt.Tooltip("label_name:N", title=text("label", lang)),
+                alt.Tooltip("n:Q", title=text("n", lang)),
+                alt.Tooltip("y:Q", title=text("group_tone", lang), format="+.2f"),
+                alt.Tooltip("hint:N", title=""),
+            ],
+        )
+    )
 
 
 def _index_and_shift_layers(index, shifts, x, y_scale, y_axis, lang, daily=None) -> list:

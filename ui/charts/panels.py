@@ -299,27 +299,40 @@ def tone_zscore_chart(index: pd.DataFrame, *, lang: str = "en") -> alt.LayerChar
     return alt.layer(points, limits).properties(width=WIDTH, height=200)
 
 
-def sentence_strip_chart(sentences: pd.DataFrame, *, lang: str = "en") -> alt.Chart:
-    """One cell per sentence, coloured by its tone, the sentence text in the tooltip."""
+SENTENCE_PICK = "sentence_pick"  # the strip's click selection: the page highlights the picked sentence's text
+
+
+def sentence_strip_chart(
+    sentences: pd.DataFrame, *, lang: str = "en", selected: int | None = None
+) -> alt.Chart:
+    """One cell per sentence, coloured by its tone, the sentence text in the tooltip; a click selects one
+    (SENTENCE_PICK, by index), and the `selected` sentence is outlined."""
     if sentences.empty:
         return empty_chart(text("empty_sentences", lang), height=60)
     data = sentences[["index", "tone", "label", "text"]].copy()
     data["snippet"] = data["text"].astype(str).str.slice(0, 160)
     data["label_name"] = [label_name(label, lang) for label in data["label"]]
+    data["hint"] = text("sentence_hint", lang)
+    pick = alt.selection_point(name=SENTENCE_PICK, fields=["index"], on="click", toggle=False)
+    outlined = f"datum.index == {int(selected)}" if selected is not None else "false"
     return (
         alt.Chart(data)
-        .mark_rect(stroke="white", strokeWidth=0.5)
+        .mark_rect()
         .encode(
             x=alt.X(
                 "index:O", title=text("sentence", lang), axis=alt.Axis(labels=len(data) <= 60, labelAngle=0)
             ),
             color=alt.Color("tone:Q", title=text("tone", lang), scale=tone_colour_scale()),
+            stroke=alt.condition(outlined, alt.value("#111111"), alt.value("white")),
+            strokeWidth=alt.condition(outlined, alt.value(2.5), alt.value(0.5)),
             tooltip=[
                 alt.Tooltip("index:O", title=text("sentence", lang)),
                 alt.Tooltip("tone:Q", title=text("tone", lang), format="+.2f"),
                 alt.Tooltip("label_name:N", title=text("label", lang)),
                 alt.Tooltip("snippet:N", title=text("text", lang)),
+                alt.Tooltip("hint:N", title=""),
             ],
         )
+        .add_params(pick)
         .properties(width=WIDTH, height=50)
     )

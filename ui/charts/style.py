@@ -91,6 +91,15 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "No [sentence]s to show: select a scored [article].",
         "没有可显示的[sentence]：请选择一篇已评分的[article]。",
     ),
+    # The aggregate layer at thousands of articles (per day and label) and the sentence strip's selection.
+    "group_period": ("[Date]", "[date]"),
+    "group_tone": ("Their mean [tone]", "平均[tone]"),
+    "group_hint": (
+        "zoom in (or narrow the [date] range) to see each [article]",
+        "放大（或缩小[date]范围）可查看每篇[article]",
+    ),
+    "group_size": ("[Articles] per circle", "每个圆圈的[articles]数"),
+    "sentence_hint": ("click: highlight it in the [text]", "点击：在[text]中标出该句"),
     # Significance, bands and the placebo (lead/lag, event study, tone z-score panels).
     "p": ("p (two-sided)", "p 值（双侧）"),
     "p_adjusted": ("p adjusted for the lags tested", "多重检验校正后的 p 值"),

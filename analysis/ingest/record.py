@@ -16,6 +16,7 @@ from analysis.ingest.manifest import ManifestEntry
 from analysis.ingest.metadata import derive_title, find_source, find_title
 from analysis.ingest.normalise import normalise_text
 from analysis.ingest.readers import Record
+from analysis.ingest.relative_days import ANCHOR_BASES, relative_day_notes
 from analysis.models import Article
 from analysis.text import detect_language, to_simplified
 
@@ -91,6 +92,8 @@ def build_article(
     )
     if published.warnings:
         notes += list(published.warnings)
+    anchor = published.published if published.basis in ANCHOR_BASES else None
+    notes += relative_day_notes(clean.text_simplified, anchor, published.basis, shown=clean.text)
     evidence = _as_published(published.evidence, simp, norm)
 
     if manifest and manifest.title:

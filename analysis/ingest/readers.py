@@ -289,10 +289,9 @@ def _read_jsonl_text(text: str, encoding: str, *, name: str) -> tuple[list[Recor
     stripped = text.lstrip()
     whole = _whole_json(stripped) if stripped.startswith(("[", "{")) else None
     if stripped.startswith("[") and whole is None:
-        try:
-            json.loads(stripped)
-        except json.JSONDecodeError as exc:
-            return [], [Problem(name, f"not valid JSON: {exc.msg} at line {exc.lineno}")]
+        _, reason = _loads(stripped)
+        if reason:
+            return [], [Problem(name, f"not valid JSON: {reason}")]
     if whole is not None:
         numbered = list(enumerate(whole if isinstance(whole, list) else [whole], start=1))
     else:
@@ -304,10 +303,11 @@ def _read_jsonl_text(text: str, encoding: str, *, name: str) -> tuple[list[Recor
             line = line.removesuffix("\r")
             if not line.strip():
                 continue
-            try:
-                numbered.append((number, json.loads(line)))
-            except json.JSONDecodeError as exc:
-                problems.append(Problem(name, f"line {number}: not valid JSON ({exc.msg})", row=number))
+            value, reason = _loads(line, one_line=True)
+            if reason:
+                problems.append(Problem(name, f"line {number}: not valid JSON ({reason})", row=number))
+            else:
+                numbered.append((number, value))
         records, more = _records_from_rows(numbered, name=name, fmt="jsonl", encoding=encoding, what="line")
         return records, problems + more
     return _records_from_rows(numbered, name=name, fmt="jsonl", encoding=encoding, what="item")
@@ -315,10 +315,21 @@ def _read_jsonl_text(text: str, encoding: str, *, name: str) -> tuple[list[Recor
 
 def _whole_json(text: str) -> object | None:
     """The file as one JSON document (an array of objects, or one pretty-printed object), else None."""
+    value, reason = _loads(text)
+    return None if reason else value
+
+
+def _loads(text: str, *, one_line: bool = False) -> tuple[object | None, str | None]:
+    """A JSON value, or None and why not. Beyond bad syntax, json raises RecursionError for deep nesting and
+    ValueError for an integer over Python's 4,300-digit limit: each is the input's problem, never a crash."""
     try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        return None
+        return json.loads(text), None
+    except json.JSONDecodeError as exc:
+        return None, exc.msg if one_line else f"{exc.msg} at line {exc.lineno}"
+    except RecursionError:
+        return None, "nested too deeply"
+    except ValueError:
+        return None, f"a number too long to read (over {sys.get_int_max_str_digits():,} digits)"
 
 
 def read_csv(data: bytes, *, name: str) -> tuple[list[Record], list[Problem]]:

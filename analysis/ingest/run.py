@@ -16,7 +16,14 @@ from analysis import settings
 from analysis.errors import InputError, StoreWriteError
 from analysis.ingest.copies import resolve_copies
 from analysis.ingest.dedup import NearDuplicateIndex
-from analysis.ingest.files import IngestResult, build_records, ingest_bytes, list_paths, read_file_records
+from analysis.ingest.files import (
+    IngestResult,
+    build_records,
+    ingest_bytes,
+    list_paths,
+    path_name,
+    read_file_records,
+)
 from analysis.ingest.manifest import Manifest, ManifestEntry, load_manifest
 from analysis.ingest.readers import Record
 from analysis.models import Article, Problem, Progress
@@ -157,7 +164,7 @@ def _record_chunks(files: Sequence[Path], summary: IngestSummary) -> Iterator[_C
         starts = range(0, len(records), INGEST_CHUNK) if records else [0]
         for start in starts:
             last = start + INGEST_CHUNK >= len(records)
-            yield _Chunk(number, str(path), entry, records[start : start + INGEST_CHUNK],
+            yield _Chunk(number, path_name(path), entry, records[start : start + INGEST_CHUNK],
                          problems if start == 0 else [], last)  # fmt: skip
 
 

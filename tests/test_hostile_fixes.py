@@ -1,0 +1,80 @@
+"""Failures the hostile-corpus run (bench/hostile.py) found, each pinned on its own."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from analysis.ingest import ingest_bytes
+from analysis.ingest.files import path_name
+from tests.conftest import REPO
+
+# A parent that fails while a worker is half-way through sending a big result (the hostile run: a JSON file
+# Python could not read, found by the parent between pooled articles of megabytes). The regex holds the GIL,
+# so the executor's thread cannot read and the worker's send stalls on a full pipe; then the parent raises.
+_PARENT_FAILS = """
+import re
+from analysis.pool import WorkerPool
+
+def big(n):
+    return b"x" * n
+
+if __name__ == "__main__":
+    try:
+        with WorkerPool(1) as pool:
+            pool.submit(big, 1).result()
+            pool.submit(big, 200_000_000)
+            re.match(r"(a*)*b", "a" * 24)
+            raise RuntimeError("the parent failed")
+    except RuntimeError as exc:
+        print("raised:", exc)
+"""
+
+
+@pytest.mark.slow
+def test_a_pool_whose_parent_fails_while_a_result_is_half_sent_exits_instead_of_hanging(
+    tmp_path: Path,
+) -> None:
+    script = tmp_path / "parent_fails.py"
+    script.write_text(_PARENT_FAILS, encoding="utf-8")
+    env = os.environ | {"PYTHONPATH": str(REPO)}
+    result = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120
+    )  # hung forever before: the executor waited for the rest of the stopped worker's message
+    assert "raised: the parent failed" in result.stdout, result.stderr[-2000:]
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b'{"text": 1' + b"0" * 5_000 + b"}", "a number too long to read"),
+        (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        (
+            b'{"text": "ok \xe5\xb0\x8f\xe7\xb1\xb3"}\n{"n": 1' + b"0" * 5_000 + b"}\n",
+            "line 2: not valid JSON (a number",
+        ),
+        (b'{"text": "ok"}\n' + b"[" * 100_000 + b"\n", "line 2: not valid JSON (nested too deeply)"),
+    ],
+    ids=["huge-integer-file", "deep-array-file", "huge-integer-line", "deep-line"],
+)
+def test_json_that_python_cannot_read_is_a_problem_naming_why_never_a_crash(data: bytes, reason: str) -> None:
+    result = ingest_bytes(data, name="x.jsonl")
+    assert any(reason in p.reason for p in result.problems), [p.reason for p in result.problems]
+
+
+def test_a_file_name_that_is_not_utf8_is_stored_with_its_bytes_escaped(tmp_path: Path) -> None:
+    from tests.test_reliability_inputs import body, cli, rows
+
+    name = os.fsdecode(b"latin1-\xff.txt")
+    (tmp_path / name).write_text(body("LATIN1"), encoding="utf-8")
+    (tmp_path / "good.txt").write_text(body("GOOD"), encoding="utf-8")
+    assert path_name(tmp_path / name).endswith("latin1-\\xff.txt")
+    db = tmp_path / "n.duckdb"
+    result = cli("ingest", str(tmp_path), db=db)
+    assert result.returncode == 0 and "2 articles added" in result.stdout, result.stderr
+    paths = sorted(p for (p,) in rows(db, "SELECT path FROM articles"))
+    assert paths == [str(tmp_path / "good.txt"), str(tmp_path) + "/latin1-\\xff.txt"]

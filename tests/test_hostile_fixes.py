@@ -78,3 +78,49 @@ def test_a_file_name_that_is_not_utf8_is_stored_with_its_bytes_escaped(tmp_path:
     assert result.returncode == 0 and "2 articles added" in result.stdout, result.stderr
     paths = sorted(p for (p,) in rows(db, "SELECT path FROM articles"))
     assert paths == [str(tmp_path / "good.txt"), str(tmp_path) + "/latin1-\\xff.txt"]
+
+
+def test_a_short_utf8_article_with_a_byte_inserted_inside_a_character_is_kept_with_a_warning() -> None:
+    text = "小米集团今日发布公告，公司第三季度营收同比增长22%，达到1131亿元。雷军表示，汽车业务进展顺利。"
+    data = text.encode()[:28] + b"\xff" + text.encode()[28:]  # inside 公: four bad sequences
+    result = ingest_bytes(data, name="short.txt")
+    (article,) = result.articles
+    assert article.encoding == "utf-8" and article.text.endswith("汽车业务进展顺利。")
+    assert [p.reason for p in result.problems] == [
+        "4 invalid UTF-8 byte sequences replaced with U+FFFD (byte offsets 27, 28, 29, 30)"
+    ]  # rejected as "cannot tell the text encoding" before: one bad sequence was the limit under 200 bytes
+
+
+def test_short_gbk_is_still_read_as_gbk_not_as_utf8_with_replacements() -> None:
+    (article,) = ingest_bytes("小米集团股价上涨五个百分点。".encode("gbk"), name="gbk.txt").articles
+    assert article.encoding == "gb18030" and article.text == "小米集团股价上涨五个百分点。"
+
+
+def test_a_stray_nul_in_utf8_text_is_dropped_with_a_warning_not_a_binary_file() -> None:
+    text = "小米集团今日发布公告，公司第三季度营收同比增长22%。分析师认为股价仍有上涨空间。"
+    data = text.encode()[:12] + b"\x00" + text.encode()[12:]
+    result = ingest_bytes(data, name="nul.txt")
+    (article,) = result.articles  # rejected before: "looks like binary data (NUL bytes)"
+    assert article.text == text
+    assert [p.reason for p in result.problems] == [
+        "1 NUL byte in the text (first at byte offset 12): left out of the cleaned text"
+    ]
+    assert ingest_bytes(b"\x00" * 4096, name="zeros.txt").problems[0].reason.startswith("looks like binary")
+
+
+def test_a_second_route_to_a_file_or_folder_already_listed_is_named_not_dropped_silently(
+    tmp_path: Path,
+) -> None:
+    from analysis.ingest.files import list_paths
+
+    (tmp_path / "b-sub").mkdir()
+    (tmp_path / "b-sub" / "x.txt").write_text("小米", encoding="utf-8")
+    (tmp_path / "c.txt").write_text("小米", encoding="utf-8")
+    (tmp_path / "a-link.txt").symlink_to(tmp_path / "c.txt")
+    (tmp_path / "a-sub").symlink_to(tmp_path / "b-sub", target_is_directory=True)
+    listing = list_paths([tmp_path, tmp_path / "c.txt", tmp_path])
+    assert [p.name for p in listing.files] == ["a-link.txt", "x.txt"]
+    skipped = {Path(p.path).name: p.reason for p in listing.skipped}
+    assert skipped["c.txt"] == f"the same file as {tmp_path / 'a-link.txt'}, which is read"  # silent before
+    assert skipped["b-sub"] == f"already read through the link {tmp_path / 'a-sub'}"
+    assert skipped[tmp_path.name] == f"the same folder as {tmp_path}, which is read"

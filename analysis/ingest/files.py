@@ -42,14 +42,16 @@ def list_paths(paths: Iterable[str | Path]) -> FileList:
     file). Manifests are read as their folder's metadata, not as articles. Each file is listed once.
     """
     listing = FileList()
-    seen_files: set[Path] = set()
-    seen_folders: set[Path] = set()
+    seen_files: dict[Path, Path] = {}  # real path -> the route it was first listed by
+    seen_folders: dict[Path, Path] = {}
 
     def add(path: Path) -> None:
         key = path.resolve() if path.exists() else path
         if key not in seen_files:
-            seen_files.add(key)
+            seen_files[key] = path
             listing.files.append(path)
+        elif seen_files[key] != path:  # another route to a file already listed (a link, '../x'): named too
+            skip(path, f"the same file as {seen_files[key]}, which is read")
 
     def skip(path: Path, reason: str) -> None:
         listing.skipped.append(Problem(str(path), reason))
@@ -70,9 +72,11 @@ def list_paths(paths: Iterable[str | Path]) -> FileList:
             elif kind == "folder":
                 real = path.resolve()
                 if real in seen_folders:
-                    skip(path, "a link to a folder that is already read")
+                    first = seen_folders[real]
+                    reason = "a link to a folder that is already read"
+                    skip(path, reason if path.is_symlink() else f"already read through the link {first}")
                 else:
-                    seen_folders.add(real)
+                    seen_folders[real] = path
                     walk(path)
             elif kind == "file":
                 if is_manifest(path):
@@ -89,7 +93,10 @@ def list_paths(paths: Iterable[str | Path]) -> FileList:
         path = Path(given)
         kind = _kind(path)
         if kind == "folder":
-            seen_folders.add(path.resolve())
+            if path.resolve() in seen_folders:
+                skip(path, f"the same folder as {seen_folders[path.resolve()]}, which is read")
+                continue
+            seen_folders[path.resolve()] = path
             walk(path)
         elif kind in ("file", "missing"):  # a missing file is reported when it is read
             if not is_manifest(path):

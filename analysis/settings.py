@@ -109,6 +109,9 @@ class Settings:
     score_batch: int  # NARRATIVE_BATCH_SIZE: articles per scoring batch (the unit a pool process gets)
     write_every: int  # NARRATIVE_WRITE_EVERY: scored articles per write transaction
     ingest_batch: int  # NARRATIVE_INGEST_BATCH: articles per ingest write transaction
+    ingest_batch_chars: (
+        int  # NARRATIVE_INGEST_BATCH_CHARS: text per ingest write (long articles write sooner)
+    )
     run_heartbeat_s: float  # NARRATIVE_RUN_HEARTBEAT: seconds between a running scoring run's heartbeats
     run_stale_s: float  # NARRATIVE_RUN_STALE: a running run silent this long is taken as dead (killed)
     today: date  # NARRATIVE_TODAY: the reference day dates are checked against (ISO date; default: today)
@@ -151,6 +154,7 @@ def current() -> Settings:
         score_batch=_int("NARRATIVE_BATCH_SIZE", 200, high=100_000),
         write_every=_int("NARRATIVE_WRITE_EVERY", 2000, high=10_000_000),
         ingest_batch=_int("NARRATIVE_INGEST_BATCH", 2000, high=10_000_000),
+        ingest_batch_chars=_int("NARRATIVE_INGEST_BATCH_CHARS", 30_000_000, low=1000),
         run_heartbeat_s=_float("NARRATIVE_RUN_HEARTBEAT", 20.0, low=0.01),
         run_stale_s=_float("NARRATIVE_RUN_STALE", 120.0, low=0.02),
         today=today(),

@@ -124,3 +124,44 @@ def test_a_second_route_to_a_file_or_folder_already_listed_is_named_not_dropped_
     assert skipped["c.txt"] == f"the same file as {tmp_path / 'a-link.txt'}, which is read"  # silent before
     assert skipped["b-sub"] == f"already read through the link {tmp_path / 'a-sub'}"
     assert skipped[tmp_path.name] == f"the same folder as {tmp_path}, which is read"
+
+
+def test_long_articles_are_written_in_batches_bounded_by_their_text_not_all_at_once(
+    tmp_path: Path, store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import analysis.ingest.run as run
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(6):
+        (folder / f"{i}.txt").write_text(
+            f"{i}：" + "小米集团股价上涨，分析师看好。\n" * 2000, encoding="utf-8"
+        )
+    monkeypatch.setenv("NARRATIVE_INGEST_BATCH_CHARS", "50000")  # about one article's text and copies
+    writes: list[int] = []
+    add = store.add_articles
+    monkeypatch.setattr(
+        store, "add_articles", lambda batch, **kw: writes.append(len(batch)) or add(batch, **kw)
+    )
+    summary = run.ingest_paths(store, [folder], workers=1)
+    assert len(summary.added) == 6
+    assert len(writes) > 1 and max(writes) <= 2  # one write of all six before (2,000 articles a batch)
+
+
+def test_a_long_record_is_cut_before_it_is_built_and_keeps_its_warning(
+    tmp_path: Path, store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import analysis.ingest.run as run
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "long.txt").write_text("小米集团股价上涨，分析师看好。\n" * 10_000, encoding="utf-8")
+    monkeypatch.setenv("NARRATIVE_MAX_ARTICLE_CHARS", "20000")
+    built: list[int] = []
+    build = run._build_chunk
+    monkeypatch.setattr(
+        run, "_build_chunk", lambda records, *a: built.append(len(records[0].body)) or build(records, *a)
+    )
+    summary = run.ingest_paths(store, [tmp_path / "in"], workers=1)
+    assert built and built[0] <= 20_000  # what a pool worker is sent: the cut text, not 160,000 characters
+    assert len(summary.added) == 1
+    assert any("over the limit of 20,000 (NARRATIVE_MAX_ARTICLE_CHARS)" in w.reason for w in summary.warnings)

@@ -157,6 +157,17 @@ def bound_length(record: Record, problems: list[str]) -> Record:
     return dataclasses.replace(record, body=body, raw_text=raw)
 
 
+def bounded_record(record: Record) -> Record:
+    """The record cut to NARRATIVE_MAX_ARTICLE_CHARS as soon as it is read, its warning carried with it: a
+    200 MB file is sent to a pool worker as its first 10 million characters, not whole (rejecting one, when so
+    configured, is left to build_article, which names it)."""
+    if settings.current().long_articles == "reject":
+        return record
+    warnings: list[str] = []
+    bounded = bound_length(record, warnings)
+    return dataclasses.replace(bounded, warnings=[*bounded.warnings, *warnings]) if warnings else record
+
+
 def _bound_url_field(record: Record, problems: list[str]) -> Record:
     """A URL field over NARRATIVE_MAX_URL_CHARS is dropped (with a warning) before anything reads it."""
     url = record.fields.get("url")

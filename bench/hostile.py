@@ -278,7 +278,7 @@ def run_hostile(work: Path, *, big_mb: int = 0) -> dict:
 
 def run_big(work: Path, *, megabytes: int, failures: list[str]) -> dict:
     """One file of `megabytes` and a folder of that size, each ingested into its own database."""
-    work.mkdir(parents=True)
+    work.mkdir(parents=True, exist_ok=True)
     paragraph = f"{LEAD}{MORE}\n"
     one = work / "one.txt"
     with one.open("w", encoding="utf-8") as out:

@@ -198,7 +198,9 @@ def article_files() -> tuple[dict[str, bytes], list[str]]:
         "script-title.md",
         lambda t: _front(body(t), title="<script>alert(1)</script>", source="<b>x</b>").encode(),
     )
-    good("sql-title.md", lambda t: _front(body(t), title="'''; DROP TABLE articles; --'").encode())  # YAML 'x' quoting
+    good(
+        "sql-title.md", lambda t: _front(body(t), title="'''; DROP TABLE articles; --'").encode()
+    )  # YAML 'x' quoting
     good(
         "formula-title.md",
         lambda t: _front(body(t), title='=HYPERLINK("http://x")', source="+cmd|' /C calc'!A0").encode(),

@@ -277,7 +277,7 @@ def run_hostile(work: Path, *, big_mb: int = 0) -> dict:
 
 
 def run_big(work: Path, *, megabytes: int, failures: list[str]) -> dict:
-    """One file of `megabytes` and a folder of that size, each ingested into its own database."""
+    """One text file of `megabytes`, a folder of that size and one HTML page of it, each into its own database."""
     work.mkdir(parents=True, exist_ok=True)
     paragraph = f"{LEAD}{MORE}\n"
     one = work / "one.txt"
@@ -290,8 +290,16 @@ def run_big(work: Path, *, megabytes: int, failures: list[str]) -> dict:
     for i in range(megabytes * 1024 * 1024 // per_file):
         text = f"BIG-{i}：" + paragraph * (per_file // len(paragraph.encode()))
         (folder / f"big-{i}.txt").write_text(text, encoding="utf-8")
+    page = (
+        work / "page.html"
+    )  # one page of that size: past NARRATIVE_MAX_HTML_TREE_BYTES, read without a tree
+    with page.open("w", encoding="utf-8") as out_page:
+        out_page.write("<html><head><title>小米</title></head><body><article>")
+        for _ in range(megabytes * 1024 * 1024 // len(f"<p>{paragraph}</p>".encode()) + 1):
+            out_page.write(f"<p>{paragraph}</p>")
+        out_page.write("</article></body></html>")
     out = {}
-    for name, path in (("one_file", one), ("folder", folder)):
+    for name, path in (("one_file", one), ("folder", folder), ("one_html_page", page)):
         ran = cli("ingest", str(path), db=work / f"{name}.duckdb")
         _check_output(ran, f"ingest of a {megabytes} MB {name}", failures, (0,))
         out[name] = {

@@ -165,3 +165,16 @@ def test_a_long_record_is_cut_before_it_is_built_and_keeps_its_warning(
     assert built and built[0] <= 20_000  # what a pool worker is sent: the cut text, not 160,000 characters
     assert len(summary.added) == 1
     assert any("over the limit of 20,000 (NARRATIVE_MAX_ARTICLE_CHARS)" in w.reason for w in summary.warnings)
+
+
+def test_an_html_page_over_the_tree_limit_is_read_tag_by_tag_with_a_warning(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("NARRATIVE_MAX_HTML_TREE_BYTES", "1000")
+    paragraph = "<p>小米集团今日发布公告，公司第三季度营收同比增长22%，雷军表示汽车业务进展顺利。</p>"
+    page = f"<html><head><title>小米公告</title><script>var x=1;</script></head><body>{paragraph * 20}</body></html>"
+    result = ingest_bytes(page.encode(), name="big.html")
+    (article,) = result.articles  # a 200 MB page built lxml's tree and took the ingest past 3 GB before
+    assert article.text.startswith("小米集团今日发布公告") and "var x" not in article.text
+    assert any("over NARRATIVE_MAX_HTML_TREE_BYTES (1,000 bytes): text read without the main-text" in p.reason
+               for p in result.problems)  # fmt: skip

@@ -207,6 +207,11 @@ def read_html(data: bytes, *, name: str) -> Record:
             text = encoding = None
     if text is None:
         text, encoding, decode_warnings = decode_with_warnings(data, name=name)
+    limit = settings.current().max_html_tree_bytes
+    if len(data) > limit:
+        # lxml's tree of a 200 MB page took the ingest past 3 GB (and trafilatura minutes): read it tag by tag
+        size = f"the page is {len(data) / 1e6:,.0f} MB, over NARRATIVE_MAX_HTML_TREE_BYTES ({limit:,} bytes)"
+        return _flattened(text, name=name, encoding=encoding, warnings=decode_warnings, why=size)
     if nested_too_deep(text):
         return _flattened(text, name=name, encoding=encoding, warnings=decode_warnings)
     import trafilatura  # imported here: only HTML needs it, and it is slow to import
@@ -249,15 +254,16 @@ def read_html(data: bytes, *, name: str) -> Record:
     )
 
 
-def _flattened(text: str, *, name: str, encoding: str | None, warnings: list[str]) -> Record:
-    """A page nested past lxml's depth limit: its text read tag by tag, cleaned like a page copy."""
+def _flattened(
+    text: str, *, name: str, encoding: str | None, warnings: list[str], why: str | None = None
+) -> Record:
+    """A page nested past lxml's depth limit (or too big for a tree): its text read tag by tag, cleaned like
+    a page copy."""
     body, title = flatten_html(text)
     if not body.strip():
         raise EmptyInputError("no article text found in the HTML", path=name)
-    warning = (
-        f"HTML nested more than {LXML_MAX_DEPTH} levels deep: text read without the main-text extractor, "
-        "so page chrome may remain"
-    )
+    why = why or f"HTML nested more than {LXML_MAX_DEPTH} levels deep"
+    warning = f"{why}: text read without the main-text extractor, so page chrome may remain"
     fields: dict[str, object] = {"title": title} if title else {}
     return Record(
         body, text, name, "html", encoding or "utf-8", fields, markdown=False, warnings=[*warnings, warning]

@@ -180,12 +180,24 @@ def _classify_checks(corpus: Corpus, db: Path, failures: list[str]) -> Ran:
     answers = ran.stdout.splitlines()
     if len(answers) != len(corpus.classify_lines):
         failures.append(f"classify: {len(answers)} answers for {len(corpus.classify_lines)} lines")
-    for number, answer in enumerate(answers, start=1):
+    for number, (line, answer) in enumerate(zip(corpus.classify_lines, answers, strict=False), start=1):
         try:
-            json.loads(answer)
+            result = json.loads(answer)
         except json.JSONDecodeError:
             failures.append(f"classify: answer {number} is not JSON: {answer[:80]!r}")
+            continue
+        if _good_classify_line(line) and (result.get("error") or not -1 <= result.get("tone", 9) <= 1):
+            failures.append(f"classify: the good line {number} was not scored: {answer[:200]}")
     return ran
+
+
+def _good_classify_line(line: str) -> bool:
+    """A line classify must score: a JSON object with a non-empty text."""
+    try:
+        record = json.loads(line)
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(record, dict) and isinstance(record.get("text"), str) and bool(record["text"].strip())
 
 
 def _price_checks(corpus: Corpus, db: Path, failures: list[str]) -> dict:

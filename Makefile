@@ -10,7 +10,7 @@ PORT    ?= 8501
 ADDRESS ?= 127.0.0.1
 FAST    := -m "not slow and not browser"
 
-.PHONY: run test test-fast bench bench-quick lint format db clean
+.PHONY: run test test-fast bench bench-quick hostile lint format db clean
 
 $(PY):
 	$(PYTHON) -m venv .venv
@@ -44,6 +44,11 @@ bench: $(DEV_STAMP)
 
 bench-quick: $(DEV_STAMP)
 	$(PY) -m bench --quick
+
+# The hostile-corpus run: generated hostile inputs through ingest, classify and prices import, and a 200 MB
+# file and folder; prints its report (peaks, times, failures) and fails when any check did.
+hostile: $(DEV_STAMP)
+	$(PY) -m bench.hostile --big-mb 200
 
 lint: $(DEV_STAMP)
 	$(PY) -m ruff check .

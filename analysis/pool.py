@@ -28,6 +28,7 @@ from typing import Any
 from analysis.errors import WorkerDiedError
 
 _POLL_S = 0.25  # how often a wait looks at a deferred signal
+_STOP_WAIT_S = 5.0  # how long a stopped worker is given to exit before the queues are unblocked
 
 
 def _start_worker(initializer: Callable[..., None] | None, initargs: tuple) -> None:
@@ -156,11 +157,33 @@ class WorkerPool:
                     for process in self._processes.values():
                         if process.exitcode is None:
                             process.terminate()
+                    self._unblock_queues()
                 self._executor.shutdown(wait=True, cancel_futures=kind is not None)
         finally:
             if kind is None:
                 self._signals.act()  # a signal that came during the last wait or the shutdown
             self._signals.restore()
+
+    def _unblock_queues(self) -> None:
+        """After the workers are stopped, no pipe wait of the executor may outlive them.
+
+        A worker stopped half-way through sending a big result (an article of megabytes) leaves part of a
+        message in the result pipe; the executor's thread then waits for the rest forever, and shutdown with
+        it (an exception in the parent during a pooled ingest hung the CLI). The parent holds the pipe's
+        write end too, so the read never fails: closing it, once the workers are gone, ends that read. The
+        task feeder, blocked writing a task no worker will read, is not joined for the same reason.
+        """
+        for process in self._processes.values():
+            process.join(_STOP_WAIT_S)
+        call_queue = getattr(self._executor, "_call_queue", None)
+        if call_queue is not None:
+            call_queue.cancel_join_thread()
+        writer = getattr(getattr(self._executor, "_result_queue", None), "_writer", None)
+        if writer is not None:
+            try:
+                writer.close()
+            except OSError:
+                pass  # already closed
 
 
 def describe_exit(code: int | None) -> str:

@@ -109,6 +109,9 @@ class Settings:
     score_batch: int  # NARRATIVE_BATCH_SIZE: articles per scoring batch (the unit a pool process gets)
     write_every: int  # NARRATIVE_WRITE_EVERY: scored articles per write transaction
     ingest_batch: int  # NARRATIVE_INGEST_BATCH: articles per ingest write transaction
+    ingest_batch_chars: (
+        int  # NARRATIVE_INGEST_BATCH_CHARS: text per ingest write (long articles write sooner)
+    )
     run_heartbeat_s: float  # NARRATIVE_RUN_HEARTBEAT: seconds between a running scoring run's heartbeats
     run_stale_s: float  # NARRATIVE_RUN_STALE: a running run silent this long is taken as dead (killed)
     today: date  # NARRATIVE_TODAY: the reference day dates are checked against (ISO date; default: today)
@@ -126,6 +129,9 @@ class Settings:
         int  # NARRATIVE_MAX_ARTICLE_CHARS: an article's text is bounded to this many characters
     )
     long_articles: str  # NARRATIVE_LONG_ARTICLES: 'cut' (keep the start, with a warning) or 'reject'
+    max_html_tree_bytes: (
+        int  # NARRATIVE_MAX_HTML_TREE_BYTES: bigger pages are read tag by tag, without a tree
+    )
     max_title_chars: int  # NARRATIVE_MAX_TITLE_CHARS: a longer title is cut, with a warning
     max_outlet_chars: int  # NARRATIVE_MAX_OUTLET_CHARS: a longer outlet name is cut, with a warning
     max_url_chars: int  # NARRATIVE_MAX_URL_CHARS: a longer URL is dropped, with a warning
@@ -154,6 +160,7 @@ def current() -> Settings:
         score_batch=_int("NARRATIVE_BATCH_SIZE", 200, high=100_000),
         write_every=_int("NARRATIVE_WRITE_EVERY", 2000, high=10_000_000),
         ingest_batch=_int("NARRATIVE_INGEST_BATCH", 2000, high=10_000_000),
+        ingest_batch_chars=_int("NARRATIVE_INGEST_BATCH_CHARS", 30_000_000, low=1000),
         run_heartbeat_s=_float("NARRATIVE_RUN_HEARTBEAT", 20.0, low=0.01),
         run_stale_s=_float("NARRATIVE_RUN_STALE", 120.0, low=0.02),
         today=today(),
@@ -168,6 +175,7 @@ def current() -> Settings:
         delivery_retries=_int("NARRATIVE_DELIVERY_RETRIES", 2, low=0, high=10),
         max_article_chars=_int("NARRATIVE_MAX_ARTICLE_CHARS", 10_000_000, low=1000, high=100_000_000),
         long_articles=_choice("NARRATIVE_LONG_ARTICLES", "cut", ("cut", "reject")),
+        max_html_tree_bytes=_int("NARRATIVE_MAX_HTML_TREE_BYTES", 20_000_000, low=1000),
         max_title_chars=_int("NARRATIVE_MAX_TITLE_CHARS", 500, low=20, high=100_000),
         max_outlet_chars=_int("NARRATIVE_MAX_OUTLET_CHARS", 200, low=10, high=100_000),
         max_url_chars=_int("NARRATIVE_MAX_URL_CHARS", 4000, low=100, high=1_000_000),

@@ -74,12 +74,33 @@ def binary_kind(data: bytes) -> str | None:
         if data.startswith(magic):
             return kind
     head = data[:4096]
-    if b"\x00" in head:
+    nuls = head.count(0)
+    # A stray NUL or two in UTF-8 text (a scraper's C-string end) is text with a bad byte, not a binary file.
+    if nuls and (nuls > max(2, len(head) // 100) or not _utf8_head(head)):
         return "binary data (NUL bytes)"
     controls = sum(1 for b in head if b < 0x20 and b not in (9, 10, 12, 13, 27))
     if head and controls / len(head) > 0.05:
         return "binary data (control bytes)"
     return None
+
+
+def _nul_warnings(data: bytes) -> list[str]:
+    """A warning naming where NUL bytes sit in text (cleaning drops them; the raw copy keeps them)."""
+    first = data.find(0)
+    if first < 0:
+        return []
+    count = data.count(0)
+    noun = "byte" if count == 1 else "bytes"
+    return [f"{count} NUL {noun} in the text (first at byte offset {first}): left out of the cleaned text"]
+
+
+def _utf8_head(head: bytes) -> bool:
+    """Whether a file's first bytes are UTF-8 (the last character may be cut by the slice)."""
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(head) - 3 and exc.reason == "unexpected end of data"
+    return True
 
 
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
@@ -138,12 +159,12 @@ def decode_with_warnings(data: bytes, *, name: str = "<bytes>") -> tuple[str, st
     if kind:
         raise DecodeError(f"looks like {kind}, not text", path=name)
     try:
-        return data.decode("utf-8"), "utf-8", []
+        return data.decode("utf-8"), "utf-8", _nul_warnings(data)
     except UnicodeDecodeError:
         pass
     mended = _mostly_utf8(data)
     if mended:
-        return mended[0], "utf-8", [mended[1]]
+        return mended[0], "utf-8", [mended[1], *_nul_warnings(data)]
     candidates = ("gb18030", "big5") + (("utf-16-le", "utf-16-be") if len(data) % 2 == 0 else ())
     best = _best_decoding(data, candidates)
     if best and best[0] >= _MIN_PLAUSIBLE:
@@ -162,12 +183,17 @@ def decode_with_warnings(data: bytes, *, name: str = "<bytes>") -> tuple[str, st
 # stray byte or a cut character, not another encoding (GBK read as UTF-8 fails on most of its bytes).
 _MAX_BAD_UTF8 = 16
 _MAX_BAD_UTF8_SHARE = 0.005
+# A short article (a few hundred bytes) may still have one stray byte inserted inside a character, which
+# makes up to four bad sequences (the cut lead byte, the stray one, two orphaned continuation bytes); it is
+# UTF-8 when its other non-ASCII bytes outnumber them 20 to 1.
+_MIN_BAD_UTF8 = 4
+_MIN_NON_ASCII_PER_BAD = 20
 
 
 def _mostly_utf8(data: bytes, *, base: int = 0) -> tuple[str, str] | None:
     """(text with U+FFFD for each bad sequence, a warning naming the byte offsets), or None when not UTF-8."""
     non_ascii = sum(1 for b in data if b >= 0x80) if len(data) < 1 << 20 else _count_non_ascii(data)
-    limit = min(_MAX_BAD_UTF8, max(1, int(non_ascii * _MAX_BAD_UTF8_SHARE)))
+    limit = min(_MAX_BAD_UTF8, max(_MIN_BAD_UTF8, int(non_ascii * _MAX_BAD_UTF8_SHARE)))
     parts: list[str] = []
     offsets: list[int] = []
     position = 0
@@ -182,8 +208,8 @@ def _mostly_utf8(data: bytes, *, base: int = 0) -> tuple[str, str] | None:
             parts.append(data[position : position + exc.start].decode("utf-8"))
             parts.append("\ufffd")
             position += exc.end
-    if not offsets or non_ascii <= len(offsets):
-        return None  # no valid multi-byte UTF-8 at all: a single-byte encoding is as likely
+    if not offsets or non_ascii < _MIN_NON_ASCII_PER_BAD * len(offsets):
+        return None  # little valid multi-byte UTF-8 around the bad bytes: another encoding is as likely
     shown = ", ".join(str(offset) for offset in offsets[:5]) + (", …" if len(offsets) > 5 else "")
     noun = "sequence" if len(offsets) == 1 else "sequences"
     where = "offset" if len(offsets) == 1 else "offsets"

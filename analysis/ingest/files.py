@@ -42,14 +42,16 @@ def list_paths(paths: Iterable[str | Path]) -> FileList:
     file). Manifests are read as their folder's metadata, not as articles. Each file is listed once.
     """
     listing = FileList()
-    seen_files: set[Path] = set()
-    seen_folders: set[Path] = set()
+    seen_files: dict[Path, Path] = {}  # real path -> the route it was first listed by
+    seen_folders: dict[Path, Path] = {}
 
     def add(path: Path) -> None:
         key = path.resolve() if path.exists() else path
         if key not in seen_files:
-            seen_files.add(key)
+            seen_files[key] = path
             listing.files.append(path)
+        elif seen_files[key] != path:  # another route to a file already listed (a link, '../x'): named too
+            skip(path, f"the same file as {seen_files[key]}, which is read")
 
     def skip(path: Path, reason: str) -> None:
         listing.skipped.append(Problem(str(path), reason))
@@ -70,9 +72,11 @@ def list_paths(paths: Iterable[str | Path]) -> FileList:
             elif kind == "folder":
                 real = path.resolve()
                 if real in seen_folders:
-                    skip(path, "a link to a folder that is already read")
+                    first = seen_folders[real]
+                    reason = "a link to a folder that is already read"
+                    skip(path, reason if path.is_symlink() else f"already read through the link {first}")
                 else:
-                    seen_folders.add(real)
+                    seen_folders[real] = path
                     walk(path)
             elif kind == "file":
                 if is_manifest(path):
@@ -89,7 +93,10 @@ def list_paths(paths: Iterable[str | Path]) -> FileList:
         path = Path(given)
         kind = _kind(path)
         if kind == "folder":
-            seen_folders.add(path.resolve())
+            if path.resolve() in seen_folders:
+                skip(path, f"the same folder as {seen_folders[path.resolve()]}, which is read")
+                continue
+            seen_folders[path.resolve()] = path
             walk(path)
         elif kind in ("file", "missing"):  # a missing file is reported when it is read
             if not is_manifest(path):
@@ -132,33 +139,46 @@ def ingest_bytes(data: bytes, *, name: str, manifest: Manifest | None = None) ->
     return result
 
 
+def path_name(path: Path | str) -> str:
+    """The path as text a database and a UTF-8 stream can hold: a name whose bytes are not UTF-8 (written
+    under another system's encoding) has its stray bytes as \\xNN escapes, not the lone surrogates Python
+    decodes them to (which DuckDB refuses, failing the whole batch)."""
+    name = str(path)
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode("utf-8", "backslashreplace")
+    return name
+
+
 def read_file_records(path: Path) -> tuple[list[Record], list[Problem]]:
     """A file's records before cleaning, and the problems of reading it (never raises for bad content)."""
     path = Path(path)
+    name = path_name(path)
     for attempt in range(READ_ATTEMPTS):
         try:
             before = path.stat()
             data = path.read_bytes()
             after = path.stat()
         except FileNotFoundError:
-            return [], [Problem(str(path), "file not found")]
+            return [], [Problem(name, "file not found")]
         except OSError as exc:
-            return [], [Problem(str(path), f"cannot read: {exc.strerror or exc}")]
+            return [], [Problem(name, f"cannot read: {exc.strerror or exc}")]
         wait = READ_SETTLE_S * (attempt + 1)
         if _unchanged(before, after) and len(data) == after.st_size:
             if time.time() - after.st_mtime >= RECENT_S:
-                return bytes_records(data, name=str(path))
+                return bytes_records(data, name=name)
             time.sleep(wait)  # modified just now: a writer may be between two writes
             try:
                 if _unchanged(after, path.stat()):
-                    return bytes_records(data, name=str(path))
+                    return bytes_records(data, name=name)
             except OSError:
                 pass  # gone or replaced meanwhile: read again
             continue
         time.sleep(wait)  # a writer still at work: give it a moment, then read again
     return [], [
         Problem(
-            str(path),
+            name,
             f"the file changed while it was read ({READ_ATTEMPTS} tries: still being written?); "
             "skipped: ingest it again once it is complete",
         )  # fmt: skip

@@ -110,8 +110,21 @@ def _resolve_relative(match: re.Match[str], years: int | None, text: str, today:
     evidence = match.group(0)
     if match.groupdict().get("wd"):
         weekday = dw.WEEKDAY_NUMERALS[match["wd"]]
-        candidates = [years, years + 1, years - 1] if years else []
-        candidates += list(range(today.year, EARLIEST.year - 1, -1))
+        if years:
+            candidates = [years, years + 1, years - 1]
+        else:
+            # No year in the text: the weekday picks the year only among those the text allows (after
+            # what it names), and only when one fits; the same day and weekday recur every few years.
+            bound = _lower_bound(text, today)
+            fits = [
+                year
+                for year in range(bound.year if bound else today.year + 1, today.year + 1)
+                if (value := make_date(year, month or 1, day))
+                and value.weekday() == weekday
+                and bound is not None
+                and bound <= value <= today
+            ]
+            candidates = fits if len(fits) == 1 else []
         for year in candidates:
             value = make_date(year, month or 1, day)
             if value and value.weekday() == weekday and value <= today:

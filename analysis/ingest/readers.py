@@ -207,6 +207,11 @@ def read_html(data: bytes, *, name: str) -> Record:
             text = encoding = None
     if text is None:
         text, encoding, decode_warnings = decode_with_warnings(data, name=name)
+    limit = settings.current().max_html_tree_bytes
+    if len(data) > limit:
+        # lxml's tree of a 200 MB page took the ingest past 3 GB (and trafilatura minutes): read it tag by tag
+        size = f"the page is {len(data) / 1e6:,.0f} MB, over NARRATIVE_MAX_HTML_TREE_BYTES ({limit:,} bytes)"
+        return _flattened(text, name=name, encoding=encoding, warnings=decode_warnings, why=size)
     if nested_too_deep(text):
         return _flattened(text, name=name, encoding=encoding, warnings=decode_warnings)
     import trafilatura  # imported here: only HTML needs it, and it is slow to import
@@ -249,15 +254,16 @@ def read_html(data: bytes, *, name: str) -> Record:
     )
 
 
-def _flattened(text: str, *, name: str, encoding: str | None, warnings: list[str]) -> Record:
-    """A page nested past lxml's depth limit: its text read tag by tag, cleaned like a page copy."""
+def _flattened(
+    text: str, *, name: str, encoding: str | None, warnings: list[str], why: str | None = None
+) -> Record:
+    """A page nested past lxml's depth limit (or too big for a tree): its text read tag by tag, cleaned like
+    a page copy."""
     body, title = flatten_html(text)
     if not body.strip():
         raise EmptyInputError("no article text found in the HTML", path=name)
-    warning = (
-        f"HTML nested more than {LXML_MAX_DEPTH} levels deep: text read without the main-text extractor, "
-        "so page chrome may remain"
-    )
+    why = why or f"HTML nested more than {LXML_MAX_DEPTH} levels deep"
+    warning = f"{why}: text read without the main-text extractor, so page chrome may remain"
     fields: dict[str, object] = {"title": title} if title else {}
     return Record(
         body, text, name, "html", encoding or "utf-8", fields, markdown=False, warnings=[*warnings, warning]
@@ -289,10 +295,9 @@ def _read_jsonl_text(text: str, encoding: str, *, name: str) -> tuple[list[Recor
     stripped = text.lstrip()
     whole = _whole_json(stripped) if stripped.startswith(("[", "{")) else None
     if stripped.startswith("[") and whole is None:
-        try:
-            json.loads(stripped)
-        except json.JSONDecodeError as exc:
-            return [], [Problem(name, f"not valid JSON: {exc.msg} at line {exc.lineno}")]
+        _, reason = _loads(stripped)
+        if reason:
+            return [], [Problem(name, f"not valid JSON: {reason}")]
     if whole is not None:
         numbered = list(enumerate(whole if isinstance(whole, list) else [whole], start=1))
     else:
@@ -304,10 +309,11 @@ def _read_jsonl_text(text: str, encoding: str, *, name: str) -> tuple[list[Recor
             line = line.removesuffix("\r")
             if not line.strip():
                 continue
-            try:
-                numbered.append((number, json.loads(line)))
-            except json.JSONDecodeError as exc:
-                problems.append(Problem(name, f"line {number}: not valid JSON ({exc.msg})", row=number))
+            value, reason = _loads(line, one_line=True)
+            if reason:
+                problems.append(Problem(name, f"line {number}: not valid JSON ({reason})", row=number))
+            else:
+                numbered.append((number, value))
         records, more = _records_from_rows(numbered, name=name, fmt="jsonl", encoding=encoding, what="line")
         return records, problems + more
     return _records_from_rows(numbered, name=name, fmt="jsonl", encoding=encoding, what="item")
@@ -315,10 +321,21 @@ def _read_jsonl_text(text: str, encoding: str, *, name: str) -> tuple[list[Recor
 
 def _whole_json(text: str) -> object | None:
     """The file as one JSON document (an array of objects, or one pretty-printed object), else None."""
+    value, reason = _loads(text)
+    return None if reason else value
+
+
+def _loads(text: str, *, one_line: bool = False) -> tuple[object | None, str | None]:
+    """A JSON value, or None and why not. Beyond bad syntax, json raises RecursionError for deep nesting and
+    ValueError for an integer over Python's 4,300-digit limit: each is the input's problem, never a crash."""
     try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        return None
+        return json.loads(text), None
+    except json.JSONDecodeError as exc:
+        return None, exc.msg if one_line else f"{exc.msg} at line {exc.lineno}"
+    except RecursionError:
+        return None, "nested too deeply"
+    except ValueError:
+        return None, f"a number too long to read (over {sys.get_int_max_str_digits():,} digits)"
 
 
 def read_csv(data: bytes, *, name: str) -> tuple[list[Record], list[Problem]]:

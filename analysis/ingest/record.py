@@ -16,6 +16,7 @@ from analysis.ingest.manifest import ManifestEntry
 from analysis.ingest.metadata import derive_title, find_source, find_title
 from analysis.ingest.normalise import normalise_text
 from analysis.ingest.readers import Record
+from analysis.ingest.relative_days import ANCHOR_BASES, relative_day_notes
 from analysis.models import Article
 from analysis.text import detect_language, to_simplified
 
@@ -91,6 +92,8 @@ def build_article(
     )
     if published.warnings:
         notes += list(published.warnings)
+    anchor = published.published if published.basis in ANCHOR_BASES else None
+    notes += relative_day_notes(clean.text_simplified, anchor, published.basis, shown=clean.text)
     evidence = _as_published(published.evidence, simp, norm)
 
     if manifest and manifest.title:
@@ -152,6 +155,17 @@ def bound_length(record: Record, problems: list[str]) -> Record:
         )
     raw = record.raw_text if len(record.raw_text) <= raw_cap else record.raw_text[:raw_cap]
     return dataclasses.replace(record, body=body, raw_text=raw)
+
+
+def bounded_record(record: Record) -> Record:
+    """The record cut to NARRATIVE_MAX_ARTICLE_CHARS as soon as it is read, its warning carried with it: a
+    200 MB file is sent to a pool worker as its first 10 million characters, not whole (rejecting one, when so
+    configured, is left to build_article, which names it)."""
+    if settings.current().long_articles == "reject":
+        return record
+    warnings: list[str] = []
+    bounded = bound_length(record, warnings)
+    return dataclasses.replace(bounded, warnings=[*bounded.warnings, *warnings]) if warnings else record
 
 
 def _bound_url_field(record: Record, problems: list[str]) -> Record:

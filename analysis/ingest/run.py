@@ -16,9 +16,17 @@ from analysis import settings
 from analysis.errors import InputError, StoreWriteError
 from analysis.ingest.copies import resolve_copies
 from analysis.ingest.dedup import NearDuplicateIndex
-from analysis.ingest.files import IngestResult, build_records, ingest_bytes, list_paths, read_file_records
+from analysis.ingest.files import (
+    IngestResult,
+    build_records,
+    ingest_bytes,
+    list_paths,
+    path_name,
+    read_file_records,
+)
 from analysis.ingest.manifest import Manifest, ManifestEntry, load_manifest
 from analysis.ingest.readers import Record
+from analysis.ingest.record import bounded_record
 from analysis.models import Article, Problem, Progress
 from analysis.pool import WorkerPool
 from analysis.store import Store
@@ -96,19 +104,44 @@ def ingest_paths(
     n_workers = settings.bounded_workers(workers)
     if n_workers > 1 and _total_bytes(files) < POOL_MIN_BYTES:
         n_workers = 1  # starting a pool costs more than a few small files
+    budget = settings.current().ingest_batch_chars
     dedup = NearDuplicateIndex(store.known_fingerprints())
     pending: list[Article] = []
+    pending_chars = 0
     for chunk, result in _built_chunks(_record_chunks(files, summary), n_workers):
         _sort_problems(summary, result.problems)
         pending.extend(result.articles)
-        if len(pending) >= 2 * batch_size:  # a batch always remains for the last write, which merges
-            _store_batch(store, pending[:batch_size], dedup, summary, merge=False, update=update)
-            pending = pending[batch_size:]
+        pending_chars += _chars(result.articles)
+        # A batch always remains for the last write, which merges. Long articles write sooner: 2,000 of
+        # 700,000 characters held and written at once took the 200 MB folder of the hostile run past 2.9 GB.
+        while len(pending) >= 2 * batch_size or pending_chars >= 2 * budget:
+            cut = _batch_end(pending, batch_size, budget)
+            _store_batch(store, pending[:cut], dedup, summary, merge=False, update=update)
+            pending_chars -= _chars(pending[:cut])
+            pending = pending[cut:]
         if progress and chunk.last:
             progress(chunk.file_number, len(files), chunk.name)
     if pending:
         _store_batch(store, pending, dedup, summary, merge=True, update=update)
     return summary
+
+
+def _article_chars(article: Article) -> int:
+    return len(article.raw_text) + len(article.text) + len(article.text_simplified)
+
+
+def _chars(articles: Sequence[Article]) -> int:
+    return sum(_article_chars(article) for article in articles)
+
+
+def _batch_end(pending: Sequence[Article], batch_size: int, budget: int) -> int:
+    """How many of the pending articles the next write takes: batch_size, or fewer once they hold the budget."""
+    total = 0
+    for index, article in enumerate(pending[:batch_size]):
+        total += _article_chars(article)
+        if total >= budget:
+            return index + 1
+    return min(batch_size, len(pending))
 
 
 # Records per pool task: small enough to spread one big JSONL file over the workers.
@@ -152,12 +185,13 @@ def _record_chunks(files: Sequence[Path], summary: IngestSummary) -> Iterator[_C
                 summary.problems.append(Problem(exc.path or str(folder), f"manifest ignored: {exc.reason}"))
         manifest = manifests[folder]
         records, problems = read_file_records(path)
+        records = [bounded_record(record) for record in records]  # cut here, not after a copy to a worker
         summary.files += 1
         entry = manifest.lookup(path) if manifest else None
         starts = range(0, len(records), INGEST_CHUNK) if records else [0]
         for start in starts:
             last = start + INGEST_CHUNK >= len(records)
-            yield _Chunk(number, str(path), entry, records[start : start + INGEST_CHUNK],
+            yield _Chunk(number, path_name(path), entry, records[start : start + INGEST_CHUNK],
                          problems if start == 0 else [], last)  # fmt: skip
 
 

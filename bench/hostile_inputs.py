@@ -361,6 +361,7 @@ def classify_lines() -> list[str]:
         "   ",
         "[" * 100_000,
         "{" * 50_000 + "}" * 50_000,
+        '{"text": "ok", "n": 1' + "0" * 5_000 + "}",  # past Python's digit limit for int()
         json.dumps({"text": "小米" * 140_000}, ensure_ascii=False),
         '{"text": "\\ud800\\udfff\\ud800"}',
         "\x1b[2J\x1b]0;owned\x07" + LEAD,

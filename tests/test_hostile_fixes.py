@@ -66,6 +66,23 @@ def test_json_that_python_cannot_read_is_a_problem_naming_why_never_a_crash(data
     assert any(reason in p.reason for p in result.problems), [p.reason for p in result.problems]
 
 
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ('{"text": "小米", "n": 1' + "0" * 5_000 + "}", "invalid JSON (a number too long to read"),
+        ("[" * 100_000, "invalid JSON (nested too deeply)"),
+        ('{"text": "no closing brace"', "invalid JSON (Expecting ',' delimiter at column 28)"),
+    ],
+    ids=["huge-integer", "deep", "syntax"],
+)
+def test_a_classify_line_python_cannot_read_gets_a_neutral_result_naming_why(line: str, reason: str) -> None:
+    from analysis.scoring import load_scorer
+    from analysis.scoring.classify import classify_line
+
+    result = classify_line(line, load_scorer(use_snownlp=False), line_number=3)
+    assert result["label"] == "neutral" and f"line 3: {reason}" in result["error"], result
+
+
 def test_a_file_name_that_is_not_utf8_is_stored_with_its_bytes_escaped(tmp_path: Path) -> None:
     from tests.test_reliability_inputs import body, cli, rows
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import logging
 import re
 import sys
@@ -14,7 +13,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from analysis import settings
+from analysis import json_text, settings
 from analysis.errors import EmptyInputError, InputError
 from analysis.ingest.encoding import decode_with_warnings
 from analysis.ingest.html_text import LXML_MAX_DEPTH, flatten_html, nested_too_deep
@@ -326,16 +325,8 @@ def _whole_json(text: str) -> object | None:
 
 
 def _loads(text: str, *, one_line: bool = False) -> tuple[object | None, str | None]:
-    """A JSON value, or None and why not. Beyond bad syntax, json raises RecursionError for deep nesting and
-    ValueError for an integer over Python's 4,300-digit limit: each is the input's problem, never a crash."""
-    try:
-        return json.loads(text), None
-    except json.JSONDecodeError as exc:
-        return None, exc.msg if one_line else f"{exc.msg} at line {exc.lineno}"
-    except RecursionError:
-        return None, "nested too deeply"
-    except ValueError:
-        return None, f"a number too long to read (over {sys.get_int_max_str_digits():,} digits)"
+    """A JSON value, or None and why not (a JSON Lines line's reason names no line: the caller does)."""
+    return json_text.loads(text, at=None if one_line else "line")
 
 
 def read_csv(data: bytes, *, name: str) -> tuple[list[Record], list[Problem]]:

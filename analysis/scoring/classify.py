@@ -6,9 +6,9 @@ gets a neutral result with a `warning` (and an `error` when the line could not b
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 
+from analysis import json_text
 from analysis.scoring.aggregate import sentence_label
 
 
@@ -71,14 +71,8 @@ def classify_line(line: str, scorer, *, line_number: int = 1) -> dict:
     stripped = line.strip()
     if not stripped:
         return _neutral(None, "empty line")
-    try:
-        record = json.loads(stripped)
-    except (json.JSONDecodeError, RecursionError) as exc:
-        reason = (
-            f"{exc.msg} at column {exc.colno}"
-            if isinstance(exc, json.JSONDecodeError)
-            else "nested too deeply"
-        )
+    record, reason = json_text.loads(stripped, at="column")
+    if reason is not None:
         return _neutral(None, "invalid JSON: line skipped", f"line {line_number}: invalid JSON ({reason})")
     if not isinstance(record, dict):
         return _neutral(

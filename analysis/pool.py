@@ -142,9 +142,7 @@ class WorkerPool:
 
     def _died(self) -> WorkerDiedError:
         codes = [p.exitcode for p in self._processes.values() if p.exitcode is not None]
-        # The pool terminates the survivors (SIGTERM) once one died: the other code names the cause.
-        killed = [c for c in codes if c != -signal.SIGTERM] or codes
-        return WorkerDiedError(describe_exit(killed[0] if killed else None))
+        return WorkerDiedError(describe_exit(death_cause(codes)))
 
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
@@ -184,6 +182,19 @@ class WorkerPool:
                 writer.close()
             except OSError:
                 pass  # already closed
+
+
+def death_cause(codes: list[int]) -> int | None:
+    """The exit code that names why the pool broke, of all its workers' codes.
+
+    Once one worker dies the pool stops the others (SIGTERM), and a survivor stopped mid-way can exit with
+    255 instead: a signal that is not the pool's own SIGTERM (SIGKILL from the out-of-memory killer) is the
+    cause, then any other failing code.
+    """
+    signalled = [c for c in codes if c < 0 and c != -signal.SIGTERM]
+    failed = [c for c in codes if c != -signal.SIGTERM and c != 0]
+    chosen = signalled or failed or codes
+    return chosen[0] if chosen else None
 
 
 def describe_exit(code: int | None) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from analysis.errors import WorkerDiedError
+from analysis.pool import death_cause
 from analysis.scoring.run import score_store
 from analysis.store import Store
 from tests.conftest import REPO, make_article
@@ -196,3 +197,16 @@ def test_ctrl_c_during_a_pooled_score_marks_the_run_failed_and_keeps_the_previou
     _assert_one_clean_line(stderr, "interrupted")
     assert store.current_run().run_id == previous
     assert store.runs(1)[0].status == "failed"
+
+
+@pytest.mark.parametrize(
+    ("codes", "cause"),
+    [
+        ([255, -signal.SIGKILL, -signal.SIGTERM], -signal.SIGKILL),  # a survivor stopped mid-way exits 255
+        ([-signal.SIGTERM, 1], 1),
+        ([-signal.SIGTERM, -signal.SIGTERM], -signal.SIGTERM),
+        ([], None),
+    ],
+)
+def test_the_reason_a_pool_broke_is_the_killing_signal_not_a_stopped_survivors_code(codes, cause):
+    assert death_cause(codes) == cause

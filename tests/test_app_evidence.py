@@ -43,6 +43,13 @@ def test_the_picked_sentence_is_wrapped_and_splits_a_mark_it_cuts():
     assert '<span class="nt-sentence"' not in markup.highlight_evidence(text, evidence, sentence=None)
 
 
+def test_the_legend_wraps_between_its_items_in_a_narrow_column():
+    legend = markup.evidence_legend_html("en", search=True)
+    items = legend.count('class="nt-legend-item"')
+    # Each item is kept whole (nowrap); the space between items is where a line may break.
+    assert items > 5 and legend.count('</span> <span class="nt-legend-item"') == items  # after the title too
+
+
 def test_the_legend_shows_every_colour_the_marks_use():
     legend = markup.evidence_legend_html("en", search=True)
     kinds = set(re.findall(r'data-kind="([^"]+)"', legend))

@@ -134,7 +134,7 @@ def evidence_legend_html(lang: str = "en", *, search: bool = False) -> str:
     if search:
         items.append(swatch(_HIGHLIGHT_STYLE["search"], t("legend_search", lang), "search"))
     title = f'<span style="font-weight:700">{text_html(t("legend_title", lang))}</span> '
-    return f'<div class="nt-legend" style="font-size:0.8rem;line-height:2;color:#444">{title}{"".join(items)}</div>'
+    return f'<div class="nt-legend" style="font-size:0.8rem;line-height:2;color:#444">{title}{" ".join(items)}</div>'
 
 
 def search_spans(text: str, query: str | None, *, simplified: str | None = None) -> pd.DataFrame:

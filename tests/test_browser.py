@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -56,11 +58,14 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def server(corpus_db, tmp_path):
+@contextmanager
+def served(db: Path, log_path: Path, *, unset: tuple[str, ...] = ()) -> Iterator[str]:
+    """The dashboard on `db`, served as `make run` serves it (ui.serve) on a free port: its URL while open."""
     port = _free_port()
-    env = dict(os.environ, NARRATIVE_DB=str(corpus_db))
-    log = (tmp_path / "streamlit.log").open("w")
+    env = dict(os.environ, NARRATIVE_DB=str(db))
+    for name in unset:
+        env.pop(name, None)
+    log = log_path.open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "ui.serve", "app.py", "--server.port", str(port),
          "--server.headless", "true", "--browser.gatherUsageStats", "false"],
@@ -75,9 +80,7 @@ def server(corpus_db, tmp_path):
                     break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(
-                        f"streamlit did not start: {(tmp_path / 'streamlit.log').read_text()[-2000:]}"
-                    )
+                    pytest.fail(f"streamlit did not start: {log_path.read_text()[-2000:]}")
                 time.sleep(0.3)
         yield url
     finally:
@@ -88,6 +91,12 @@ def server(corpus_db, tmp_path):
             process.kill()
             process.wait()
         log.close()
+
+
+@pytest.fixture
+def server(corpus_db, tmp_path):
+    with served(corpus_db, tmp_path / "streamlit.log") as url:
+        yield url
 
 
 def full_page_screenshot(page, path: Path, *, width: int = 1400) -> None:

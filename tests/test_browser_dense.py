@@ -5,20 +5,14 @@ card cuts its number, in English or Chinese."""
 from __future__ import annotations
 
 import io
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, _free_port, browser_ready  # noqa: F401
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, browser_ready, served  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parents[1]
 N_SYNTHETIC = 3000
 CHART = "[data-testid='stVegaLiteChart']"
 SETTLED = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
@@ -40,36 +34,10 @@ def dense_db(browser_ready, tmp_path_factory) -> Path:  # noqa: F811
 
 @pytest.fixture(scope="module")
 def dense_server(dense_db, tmp_path_factory):
-    port = _free_port()
-    env = dict(os.environ, NARRATIVE_DB=str(dense_db))
-    env.pop("NARRATIVE_CHART_POINTS", None)  # the default limit (1,500): the range holds ~3,500 articles
-    log_path = tmp_path_factory.mktemp("dense_log") / "streamlit.log"
-    log = log_path.open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "ui.serve", "app.py", "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 300  # start-up guard only
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"streamlit did not start: {log_path.read_text()[-2000:]}")
-                time.sleep(0.3)
+    # The default limit (1,500) from an unset NARRATIVE_CHART_POINTS: the range holds ~3,500 articles.
+    log = tmp_path_factory.mktemp("dense_log") / "streamlit.log"
+    with served(dense_db, log, unset=("NARRATIVE_CHART_POINTS",)) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
 
 
 def _open(browser, url: str):

@@ -7,8 +7,10 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from analysis import DATA_DIR
+from analysis.errors import InputError
 from analysis.models import SentenceScore
 from analysis.scoring import load_scorer
 from analysis.scoring.aggregate import ScoredSentence, aggregate, summarise
@@ -145,3 +147,13 @@ def test_a_stance_model_trained_on_other_signals_is_refused_in_one_line(tmp_path
         assert "narrative train" in str(exc)
     else:
         raise AssertionError("a stance model over other signals was loaded")
+
+
+def test_a_stance_article_about_a_company_not_in_companies_toml_is_refused_by_row(tmp_path):
+    (tmp_path / "a.txt").write_text("联想集团业绩大增。", encoding="utf-8")
+    (tmp_path / "articles.csv").write_text(
+        "file,url,company,stance\na.txt,https://example.com/a,0992.HK,bullish\nb.txt,,NOPE.HK,bearish\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match=r"articles\.csv:3 \[company\].*'NOPE\.HK'"):
+        read_stance_articles(tmp_path, known={"1810.HK", "0992.HK"})

@@ -9,6 +9,7 @@ training (train.py drops their sentences), so the signals are what the models gi
 from __future__ import annotations
 
 import csv
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,8 +41,11 @@ class StanceArticle:
         return self.stance
 
 
-def read_stance_articles(directory: Path) -> list[StanceArticle]:
-    """The rows of articles.csv (none when the file is absent); InputError naming the row when one is bad."""
+def read_stance_articles(directory: Path, known: Collection[str] | None = None) -> list[StanceArticle]:
+    """The rows of articles.csv (none when the file is absent); InputError naming the row when one is bad.
+
+    `known`: the tickers of companies.toml; an article about another company cannot be read toward it.
+    """
     path = Path(directory) / ARTICLES_FILE
     if not path.is_file():
         return []
@@ -51,11 +55,16 @@ def read_stance_articles(directory: Path) -> list[StanceArticle]:
             stance = (row.get("stance") or "").strip()
             if stance not in STANCES:
                 raise InputError(f"stance {stance!r} is not one of {STANCES}", path=str(path), row=number)
+            company = (row.get("company") or "").strip()
+            if known is not None and company not in known:
+                raise InputError(
+                    f"company {company!r} is not a ticker of companies.toml: add the company there to learn "
+                    "its article's stance",
+                    path=str(path), row=number, field="company",
+                )  # fmt: skip
             if not (Path(directory) / (row.get("file") or "")).is_file():
                 raise InputError(f"article file {row.get('file')!r} is missing", path=str(path), row=number)
-            articles.append(
-                StanceArticle(row["file"], (row.get("url") or "").strip(), row["company"], stance)
-            )
+            articles.append(StanceArticle(row["file"], (row.get("url") or "").strip(), company, stance))
     return articles
 
 

@@ -71,7 +71,11 @@ def _train(out: Path, data_dir: Path, *, seed: int, training_dir, corrections, s
     say(0, 5, "reading training data")
     extra = corrected_rows(corrections) if corrections is not None else []
     training = Path(training_dir or data_dir / TRAINING_DIR)
-    stance_articles = read_stance_articles(training)
+    from analysis.companies import load_companies
+
+    stance_articles = read_stance_articles(
+        training, known={c.ticker for c in load_companies(data_dir).companies}
+    )
     held_out = {a.url for a in stance_articles if a.url}
     rows = read_training(training, extra=extra, held_out=held_out)
     lexicon_scorer = load_scorer(data_dir, use_snownlp=False, scorer="lexicon")
@@ -189,15 +193,13 @@ DEV_DIR = "eval/dev"
 
 
 def _learned_scorers(data_dir: Path, model: SentenceModel, frame_model: SentenceModel, stance=None):
-    """A learned scorer per company ticker (built once each) over these models; unknown tickers use the default."""
-    from analysis.companies import default_ticker, load_companies
+    """A learned scorer per company ticker (built once each) over these models (the stance set's tickers are
+    checked against companies.toml when it is read)."""
     from analysis.scoring.scorer import Scorer
 
-    companies = load_companies(data_dir)
     built: dict[str, Scorer] = {}
 
     def scorer_for(ticker: str) -> Scorer:
-        ticker = ticker if companies.find(ticker) is not None else default_ticker(data_dir)
         if ticker not in built:
             built[ticker] = Scorer(data_dir, ticker=ticker, use_snownlp=False, lm_csv=None,
                                    config_hash=model.digest(), kind="learned", model=model,
